@@ -1,0 +1,46 @@
+package dev.patroni4j.client;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A document from Patroni (or the DCS) that could not be read: not JSON, truncated, or a field of
+ * the wrong type. {@link #path()} says where, as a JSON path like {@code $.members[2].timeline}.
+ *
+ * <pre>{@code
+ * try {
+ *   client.cluster();
+ * } catch (PatroniParseException e) {
+ *   log.warn("bad /cluster at " + e.path() + ": " + e.getMessage());
+ * }
+ * }</pre>
+ *
+ * <p>Immutable.
+ */
+public class PatroniParseException extends PatroniException {
+  private static final long serialVersionUID = 1L;
+
+  private final String path;
+
+  /** A parse error with no request context (e.g. a DCS value), at {@code path}. */
+  public PatroniParseException(String message, String path, @Nullable Throwable cause) {
+    this(message, path, cause, Delivery.NO_REQUEST, null, -1, null);
+  }
+
+  /** A parse error in a response: the server answered {@code statusCode} to {@code target}. */
+  public PatroniParseException(
+      String message,
+      String path,
+      @Nullable Throwable cause,
+      Delivery delivery,
+      @Nullable String target,
+      int statusCode,
+      @Nullable String responseBody) {
+    super(message, cause, delivery, target, statusCode, responseBody);
+    this.path = path;
+  }
+
+  /** Where in the document the problem is, e.g. {@code $.members[2].timeline}; {@code $} for the whole. */
+  public String path() {
+    return path;
+  }
+}
