@@ -1,0 +1,123 @@
+package dev.patroni4j.testkit;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One member of a {@link LocalPatroniCluster}: a Patroni process and the PostgreSQL it manages.
+ * Names are {@code pg1}, {@code pg2}, ... in start order.
+ *
+ * <pre>{@code
+ * PatroniNode node = cluster.node("pg2");
+ * try (Connection c = DriverManager.getConnection(node.jdbcUrl(), cluster.superuser(), cluster.superuserPassword())) { ... }
+ * HttpRequest.newBuilder(node.restUrl().resolve("/patroni"))...
+ * }</pre>
+ *
+ * <p>Thread-safe: addresses and paths never change; the process handle is swapped by the cluster
+ * under its lock when the node is restarted.
+ */
+public final class PatroniNode {
+  private final String name;
+  private final int restPort;
+  private final int pgPort;
+  private final URI restUrl;
+  private final Path directory;
+  private final Map<String, Object> tags;
+  private volatile @Nullable Process patroni;
+  /** False once a test stopped or killed Patroni on purpose; a death while true is a failure. */
+  private volatile boolean meantToRun;
+
+  PatroniNode(String name, int restPort, int pgPort, boolean tls, Path directory, Map<String, Object> tags) {
+    this.name = name;
+    this.restPort = restPort;
+    this.pgPort = pgPort;
+    this.restUrl = URI.create((tls ? "https" : "http") + "://127.0.0.1:" + restPort);
+    this.directory = directory;
+    this.tags = Map.copyOf(tags);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The REST API's base URL, e.g. {@code http://127.0.0.1:41234} (https with TLS on). */
+  public URI restUrl() {
+    return restUrl;
+  }
+
+  public int restPort() {
+    return restPort;
+  }
+
+  public int pgPort() {
+    return pgPort;
+  }
+
+  /** JDBC URL of this member's PostgreSQL, without credentials ({@link LocalPatroniCluster#superuser()}). */
+  public String jdbcUrl() {
+    return "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
+  }
+
+  /** This node's own directory: config, data directory, logs. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** The {@code patroni.yml} this node runs with (JSON syntax, which YAML 1.1 readers accept). */
+  public Path configFile() {
+    return directory.resolve("patroni.yml");
+  }
+
+  /** The PostgreSQL data directory. */
+  public Path dataDir() {
+    return directory.resolve("data");
+  }
+
+  /** Patroni's log (its stdout and stderr). PostgreSQL's own log is under {@code directory()/pglog}. */
+  public Path logFile() {
+    return directory.resolve("patroni.log");
+  }
+
+  /** The tags this node was configured with. */
+  public Map<String, Object> tags() {
+    return tags;
+  }
+
+  /** PID of the running Patroni process, empty while it is stopped. */
+  public OptionalLong patroniPid() {
+    Process p = patroni;
+    return p != null && p.isAlive() ? OptionalLong.of(p.pid()) : OptionalLong.empty();
+  }
+
+  /** Whether this node's Patroni process is running (a frozen one counts as running). */
+  public boolean isPatroniRunning() {
+    return patroniPid().isPresent();
+  }
+
+  @Nullable Process process() {
+    return patroni;
+  }
+
+  void process(@Nullable Process process) {
+    this.patroni = process;
+    this.meantToRun = process != null;
+  }
+
+  void stoppedOnPurpose() {
+    this.meantToRun = false;
+  }
+
+  /** Patroni died although nobody stopped it: the exit code, if so. */
+  OptionalLong unexpectedExit() {
+    Process p = patroni;
+    return meantToRun && p != null && !p.isAlive() ? OptionalLong.of(p.exitValue()) : OptionalLong.empty();
+  }
+
+  @Override
+  public String toString() {
+    return "PatroniNode[" + name + ", rest=" + restUrl + ", pg=" + pgPort + "]";
+  }
+}
