@@ -1,0 +1,189 @@
+package dev.patroni4j.runbooks;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * An immutable, ordered composition of steps, sub-runbooks and plan-time bindings. Runbooks do nothing by
+ * themselves; a {@link RunbookRunner} plans and executes them.
+ *
+ * <pre>{@code
+ * Runbook rolling = Runbook.named("rolling-restart")
+ *     .bind("replicas", ctx -> pendingReplicasOf(client))          // resolved once, at plan time, then journaled
+ *     .forEach("replicas", member -> restartStep(member))           // one step per bound value, in order
+ *     .include(switchover)                                          // a sub-runbook: its steps become "switchover/..."
+ *     .step(restartOldLeader, StepPolicy.custom().verifyTimeout(Duration.ofMinutes(5)).build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>Bindings are how a runbook fixes the facts it was planned on (the leader to switch away from, the members to
+ * restart and their order): they are resolved when the plan is made, stored in the plan and the journal, and reused
+ * unchanged on resume, so a resumed run walks exactly the steps the interrupted one planned.
+ *
+ * <p>Thread-safety: immutable and thread-safe; share freely.
+ */
+public final class Runbook {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-\\[\\]=,]+");
+
+  private final String name;
+  private final List<Element> elements;
+
+  private Runbook(String name, List<Element> elements) {
+    this.name = name;
+    this.elements = List.copyOf(elements);
+  }
+
+  /** Starts a runbook; {@code name} is journaled and must match when resuming. */
+  public static Builder named(String name) {
+    return new Builder(checkName(name, "runbook name"));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Resolves a binding's values at plan time; may observe the cluster and read earlier bindings. */
+  @FunctionalInterface
+  public interface Binder {
+    List<String> resolve(StepContext ctx) throws Exception;
+  }
+
+  sealed interface Element {}
+
+  record StepElement(Step step, StepPolicy policy) implements Element {}
+
+  record Include(Runbook runbook) implements Element {}
+
+  record Bind(String name, Binder binder) implements Element {}
+
+  record ForEach(String binding, Function<String, Step> factory, StepPolicy policy) implements Element {}
+
+  /** A step with its id (path within nested runbooks) and policy, ready to run. */
+  record Resolved(String id, Step step, StepPolicy policy) {}
+
+  /** Bindings in declaration order (nested ones included), each with its qualified position. */
+  List<Bind> bindings() {
+    List<Bind> out = new ArrayList<>();
+    for (Element e : elements) {
+      if (e instanceof Bind b) {
+        out.add(b);
+      } else if (e instanceof Include inc) {
+        out.addAll(inc.runbook.bindings());
+      }
+    }
+    return out;
+  }
+
+  /** The flat, ordered list of steps for the given binding values. */
+  List<Resolved> resolve(Map<String, List<String>> values, StepPolicy defaultPolicy) {
+    List<Resolved> out = new ArrayList<>();
+    resolveInto(out, "", values, defaultPolicy);
+    Set<String> seen = new HashSet<>();
+    for (Resolved r : out) {
+      if (!seen.add(r.id())) {
+        throw new IllegalArgumentException("runbook '" + name + "' has two steps with id '" + r.id() + "'");
+      }
+    }
+    return out;
+  }
+
+  private void resolveInto(
+      List<Resolved> out, String prefix, Map<String, List<String>> values, StepPolicy defaultPolicy) {
+    for (Element e : elements) {
+      if (e instanceof StepElement s) {
+        out.add(new Resolved(prefix + checkName(s.step.name(), "step name"), s.step,
+            s.policy == DEFAULT ? defaultPolicy : s.policy));
+      } else if (e instanceof Include inc) {
+        inc.runbook.resolveInto(out, prefix + inc.runbook.name + "/", values, defaultPolicy);
+      } else if (e instanceof ForEach f) {
+        List<String> items = values.get(f.binding);
+        if (items == null) {
+          throw new IllegalArgumentException("binding '" + f.binding + "' was not resolved");
+        }
+        for (String item : items) {
+          Step step = f.factory.apply(item);
+          out.add(new Resolved(prefix + checkName(step.name(), "step name"), step,
+              f.policy == DEFAULT ? defaultPolicy : f.policy));
+        }
+      }
+    }
+  }
+
+  private static String checkName(String name, String what) {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(what + " '" + name + "' must match " + NAME.pattern());
+    }
+    return name;
+  }
+
+  /** Marker for "use the runner's default policy". */
+  private static final StepPolicy DEFAULT = StepPolicy.ofDefaults();
+
+  @Override
+  public String toString() {
+    return "Runbook[" + name + ", " + elements.size() + " elements]";
+  }
+
+  /** Builder for {@link Runbook}; not thread-safe. */
+  public static final class Builder {
+    private final String name;
+    private final List<Element> elements = new ArrayList<>();
+    private final Map<String, Boolean> bindingNames = new LinkedHashMap<>();
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /** Appends a step run with the runner's default policy. */
+    public Builder step(Step step) {
+      return step(step, DEFAULT);
+    }
+
+    /** Appends a step with its own timeout and read-retry policy. */
+    public Builder step(Step step, StepPolicy policy) {
+      Objects.requireNonNull(step, "step == null");
+      Objects.requireNonNull(policy, "policy == null");
+      checkName(step.name(), "step name");
+      elements.add(new StepElement(step, policy));
+      return this;
+    }
+
+    /** Appends all of {@code runbook}'s steps, with ids prefixed by its name. */
+    public Builder include(Runbook runbook) {
+      elements.add(new Include(Objects.requireNonNull(runbook, "runbook == null")));
+      return this;
+    }
+
+    /** Declares a plan-time binding; see the class documentation. */
+    public Builder bind(String bindingName, Binder binder) {
+      checkName(bindingName, "binding name");
+      if (bindingNames.put(bindingName, true) != null) {
+        throw new IllegalArgumentException("binding '" + bindingName + "' declared twice");
+      }
+      elements.add(new Bind(bindingName, Objects.requireNonNull(binder, "binder == null")));
+      return this;
+    }
+
+    /** Appends one step per value of {@code binding}, made by {@code factory}; step names must differ per value. */
+    public Builder forEach(String binding, Function<String, Step> factory) {
+      return forEach(binding, factory, DEFAULT);
+    }
+
+    public Builder forEach(String binding, Function<String, Step> factory, StepPolicy policy) {
+      elements.add(new ForEach(binding, Objects.requireNonNull(factory, "factory == null"),
+          Objects.requireNonNull(policy, "policy == null")));
+      return this;
+    }
+
+    public Runbook build() {
+      return new Runbook(name, elements);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.patroni4j.runbooks;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The typed final result of a run: succeeded, refused (nothing unsafe was done; the reason says why) or failed (an
+ * action or its verification failed; the journal lets a later run resume). Each carries the per-step reports and the
+ * evidence that decided it.
+ *
+ * <pre>{@code
+ * RunbookResult result = runner.execute(runbook, journal);
+ * if (result instanceof RunbookResult.Refused r) {
+ *   log("refused at " + r.stepId() + ": " + r.reason());   // nothing unsafe happened
+ * } else if (result instanceof RunbookResult.Failed f) {
+ *   log("failed at " + f.stepId() + ": " + f.reason());    // run again with the same journal to resume
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: immutable.
+ */
+public sealed interface RunbookResult {
+  String runId();
+
+  List<StepReport> steps();
+
+  /** Ids of the steps that acted in this run. */
+  default List<String> actedSteps() {
+    return steps().stream().filter(StepReport::acted).map(StepReport::stepId).toList();
+  }
+
+  default boolean succeeded() {
+    return this instanceof Succeeded;
+  }
+
+  /** Every step completed, was skipped, or had been completed by an earlier run of the same journal. */
+  record Succeeded(String runId, List<StepReport> steps) implements RunbookResult {
+    public Succeeded {
+      steps = List.copyOf(steps);
+    }
+  }
+
+  /** The run stopped before doing anything unsafe: a step was blocked, the cluster refused, or a guard failed. */
+  record Refused(String runId, String reason, @Nullable String stepId, Map<String, String> evidence,
+      List<StepReport> steps) implements RunbookResult {
+    public Refused {
+      evidence = Map.copyOf(evidence);
+      steps = List.copyOf(steps);
+    }
+
+    public Optional<String> findStepId() {
+      return Optional.ofNullable(stepId);
+    }
+  }
+
+  /** An action or verification failed or timed out; {@code cause} is the exception, if one was thrown. */
+  record Failed(String runId, String reason, @Nullable String stepId, Map<String, String> evidence,
+      @Nullable Throwable cause, List<StepReport> steps) implements RunbookResult {
+    public Failed {
+      evidence = Map.copyOf(evidence);
+      steps = List.copyOf(steps);
+    }
+
+    public Optional<String> findStepId() {
+      return Optional.ofNullable(stepId);
+    }
+
+    public Optional<Throwable> findCause() {
+      return Optional.ofNullable(cause);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.patroni4j.runbooks;
+
+/**
+ * One idempotent unit of a runbook: observe, decide, act at most once, verify with a deadline.
+ *
+ * <p>The runner drives a step like this:
+ * <ol>
+ *   <li>{@link #decide} observes the cluster and returns {@link Decision.Satisfied} (the goal already holds: the step is
+ *       skipped and reported), {@link Decision.Blocked} (the runbook ends refused) or {@link Decision.NeedsAction}
+ *       with the facts it decided on;</li>
+ *   <li>the intent and those facts are journaled, then {@link #act} runs exactly once;</li>
+ *   <li>{@link #verify} is polled until it reports done or failed, or the step's deadline passes.</li>
+ * </ol>
+ * If the process died after the intent was journaled but before the outcome was, the next run calls
+ * {@link #decideAfterInterruption} instead of {@link #decide}: it must resolve by observation whether the earlier
+ * action already took effect (then return satisfied) and may only return needs-action when repeating is safe.
+ *
+ * <pre>{@code
+ * Step reload = Steps.named("reload-pg2").impact(Impact.CHANGE)
+ *     .decide(ctx -> Decision.needsAction("reload requested", Map.of()))
+ *     .act((ctx, intent) -> client.reload("pg2"))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Thread-safety: the runner calls a step from one thread at a time; implementations must not keep per-run state
+ * in fields (put it in the decision's facts instead).
+ */
+public interface Step {
+  /** Unique within its runbook; journal entries and plans refer to it. Letters, digits, {@code -_.[]}. */
+  String name();
+
+  /** What {@link #act} does to the cluster; {@link Impact#DESTRUCTIVE} steps need a confirmation token. */
+  default Impact impact() {
+    return Impact.NONE;
+  }
+
+  /** Observes and decides without changing anything. Also used by {@code plan()}. */
+  Decision decide(StepContext ctx) throws Exception;
+
+  /** Performs the action once. Throw {@link StepRefusedException} when the cluster definitely refused it. */
+  default void act(StepContext ctx, Decision.NeedsAction intent) throws Exception {}
+
+  /** One observation of whether the action took effect; polled until done or failed or the deadline. */
+  default Verification verify(StepContext ctx, Decision.NeedsAction intent) throws Exception {
+    return Verification.done("nothing to verify");
+  }
+
+  /**
+   * Decides after a crash between journaling {@code intent} and recording the outcome. The default re-decides from
+   * the current observation, which is right for steps whose {@link #decide} already recognises the achieved goal.
+   */
+  default Decision decideAfterInterruption(StepContext ctx, Decision.NeedsAction intent) throws Exception {
+    return decide(ctx);
+  }
+}
