@@ -29,6 +29,11 @@ public interface ClusterLease {
     void close();
   }
 
+  /** A lease shared by runners in this JVM only (e.g. one service running many runbooks); TTL on {@code clock}. */
+  static ClusterLease inMemory(java.time.Clock clock) {
+    return new dev.patroni4j.runbooks.internal.InMemoryLease(clock);
+  }
+
   /** No mutual exclusion; for single-operator tooling and tests that do not exercise locking. */
   static ClusterLease none() {
     return (scope, owner, ttl) -> new Handle() {

@@ -1,0 +1,45 @@
+package dev.patroni4j.runbooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlanJsonTest {
+  private final Plan plan = new Plan("p-1", "planned-switchover", Instant.parse("2026-11-22T04:00:00Z"),
+      new ClusterIdentity("demo", "77", "pg1", 3, List.of("pg2", "pg1")), Map.of("from", List.of("pg1")),
+      List.of(new PlannedStep("switchover", Impact.DISRUPTIVE, "needs-action", "leader is pg1", Map.of("lsn", "0/3000060"))),
+      null);
+
+  @Test
+  void planRoundTripsAndNamesItsDestructiveNeeds() {
+    assertThat(Plan.fromJson(plan.toJson())).isEqualTo(plan);
+    assertThat(plan.requiresConfirmation()).isFalse();
+    assertThat(plan.confirmationToken().toString()).isEqualTo("demo:77:pg1");
+  }
+
+  @Test
+  void malformedPlansFailWithTheFieldPath() {
+    assertThatThrownBy(() -> Plan.fromJson("[]")).isInstanceOf(PlanFormatException.class)
+        .hasMessage("plan JSON must be an object");
+    assertThatThrownBy(() -> Plan.fromJson("{")).isInstanceOf(PlanFormatException.class)
+        .hasMessageContaining("plan is not valid JSON");
+    String noTimeline = plan.toJson().replace("\"timeline\":3", "\"timeline\":\"x\"");
+    assertThatThrownBy(() -> Plan.fromJson(noTimeline)).hasMessage("plan.cluster.timeline must be an integer");
+    String badImpact = plan.toJson().replace("DISRUPTIVE", "NUCLEAR");
+    assertThatThrownBy(() -> Plan.fromJson(badImpact)).hasMessageContaining("plan.steps[0].impact");
+    String future = plan.toJson().replace("\"format\":1", "\"format\":9");
+    assertThatThrownBy(() -> Plan.fromJson(future)).hasMessageContaining("plan format 9 is not supported");
+  }
+
+  @Test
+  void confirmationTokensParseStrictly() {
+    assertThat(ConfirmationToken.parse("demo:77:-").leader()).isNull();
+    assertThatThrownBy(() -> ConfirmationToken.parse("demo:77")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("scope:systemIdentifier:leader");
+    assertThatThrownBy(() -> ConfirmationToken.parse("demo::pg1")).isInstanceOf(IllegalArgumentException.class);
+  }
+}
