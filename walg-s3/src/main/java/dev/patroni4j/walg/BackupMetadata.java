@@ -1,0 +1,27 @@
+package dev.patroni4j.walg;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code basebackups_005/<name>/metadata.json}. Its {@code is_permanent} is authoritative: {@code
+ * backup-mark} rewrites this file and WAL-G's delete reads only this file.
+ *
+ * @param systemIdentifier unsigned 64-bit, or null
+ * @param userData {@code user_data} as JSON, or null
+ */
+public record BackupMetadata(
+    @Nullable Instant startTime,
+    @Nullable Instant finishTime,
+    @Nullable String dateFmt,
+    @Nullable String hostname,
+    @Nullable String dataDir,
+    int pgVersion,
+    long startLsn,
+    long finishLsn,
+    boolean isPermanent,
+    @Nullable Long systemIdentifier,
+    long uncompressedSize,
+    long compressedSize,
+    @Nullable JsonNode userData) {}

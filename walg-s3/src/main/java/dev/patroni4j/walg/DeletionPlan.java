@@ -1,0 +1,66 @@
+package dev.patroni4j.walg;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The exact keys a retention policy would delete, computed without deleting anything. Immutable.
+ * Execute it with {@link WalgRepository#delete(DeletionPlan, String)} passing {@link
+ * #confirmationToken()}; nothing else is deleted, and nothing at all without the token.
+ *
+ * @param policy the policy planned
+ * @param order how it was ordered
+ * @param targetBackup the backup everything older than which goes (retain/before), or the named
+ *     backup (target); null when no backup qualified and nothing is deleted
+ * @param keys full S3 keys, sorted, that would be deleted
+ * @param keptPermanentBackups permanent backups whose objects were spared
+ */
+public record DeletionPlan(
+    RetentionPolicy policy,
+    RetentionPolicy.Order order,
+    @Nullable String targetBackup,
+    List<String> keys,
+    List<String> keptPermanentBackups) {
+
+  public DeletionPlan {
+    keys = List.copyOf(keys);
+    keptPermanentBackups = List.copyOf(keptPermanentBackups);
+  }
+
+  public Optional<String> findTargetBackup() {
+    return Optional.ofNullable(targetBackup);
+  }
+
+  public boolean isEmpty() {
+    return keys.isEmpty();
+  }
+
+  /**
+   * A token binding a confirmation to exactly this plan: the hash of the policy and every key.
+   * {@code delete} refuses any other token.
+   */
+  public String confirmationToken() {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(policy.toWalgArguments().getBytes(StandardCharsets.UTF_8));
+      for (String k : keys) {
+        d.update((byte) '\n');
+        d.update(k.getBytes(StandardCharsets.UTF_8));
+      }
+      return "delete-" + keys.size() + "-" + HexFormat.of().formatHex(d.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DeletionPlan{" + policy.toWalgArguments() + ", order=" + order + ", target=" + targetBackup
+        + ", keys=" + keys.size() + ", keptPermanent=" + keptPermanentBackups + "}";
+  }
+}
