@@ -1,5 +1,6 @@
 package dev.patroni4j.walg;
 
+import dev.patroni4j.client.model.Lsn;
 import java.time.Instant;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -59,7 +60,7 @@ public record Backup(
 
   /** The segment holding the stop LSN, or the start segment if the sentinel has no FinishLSN. */
   public WalSegment finishSegment(long segmentSize) {
-    Long finish = sentinel.finishLsn();
+    Lsn finish = sentinel.finishLsn();
     return finish == null
         ? startSegment
         : WalSegment.containing(startSegment.timeline(), finish, segmentSize);

@@ -1,6 +1,7 @@
 package dev.patroni4j.walg;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.patroni4j.client.model.Lsn;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -18,8 +19,8 @@ public record BackupMetadata(
     @Nullable String hostname,
     @Nullable String dataDir,
     int pgVersion,
-    long startLsn,
-    long finishLsn,
+    Lsn startLsn,
+    Lsn finishLsn,
     boolean isPermanent,
     @Nullable Long systemIdentifier,
     long uncompressedSize,

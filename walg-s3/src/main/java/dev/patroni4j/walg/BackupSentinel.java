@@ -1,6 +1,7 @@
 package dev.patroni4j.walg;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.patroni4j.client.model.Lsn;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * Every field of a {@code <name>_backup_stop_sentinel.json}, typed. The sentinel is the "backup
  * complete" marker WAL-G writes last. All three shapes are read: v1.x (no {@code Version}, legacy
  * {@code DeltaFromLSN}, inline {@code Files}), v2 ({@code Version: 2}) and WAL-E's ({@code spec}).
- * Absent optional fields are {@code null}; LSNs and sizes are unsigned.
+ * Absent optional fields are {@code null}; sizes are unsigned.
  *
  * <p>{@link #isPermanentAtPush()} is the value at push time only: {@code backup-mark} rewrites
  * {@code metadata.json}, never the sentinel, so use {@link Backup#isPermanent()}.
@@ -21,13 +22,13 @@ import org.jspecify.annotations.Nullable;
  * @param raw the whole sentinel as read, for fields a future WAL-G adds
  */
 public record BackupSentinel(
-    long startLsn,
-    @Nullable Long deltaLsn,
+    Lsn startLsn,
+    @Nullable Lsn deltaLsn,
     @Nullable String deltaFrom,
     @Nullable String deltaFullName,
     @Nullable Integer deltaCount,
     int pgVersion,
-    @Nullable Long finishLsn,
+    @Nullable Lsn finishLsn,
     @Nullable Long systemIdentifier,
     long uncompressedSize,
     long compressedSize,

@@ -1,5 +1,6 @@
 package dev.patroni4j.walg;
 
+import dev.patroni4j.client.model.Lsn;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -31,9 +32,9 @@ public record WalSegment(long timeline, long number) implements Comparable<WalSe
     }
   }
 
-  /** The segment holding {@code lsn} (an unsigned 64-bit LSN) on {@code timeline}. */
-  public static WalSegment containing(long timeline, long lsn, long segmentSize) {
-    return new WalSegment(timeline, Long.divideUnsigned(lsn, checkSize(segmentSize)));
+  /** The segment holding {@code lsn} on {@code timeline}. */
+  public static WalSegment containing(long timeline, Lsn lsn, long segmentSize) {
+    return new WalSegment(timeline, Long.divideUnsigned(lsn.value(), checkSize(segmentSize)));
   }
 
   /** Parses a 24-hex WAL file name (uppercase, as PostgreSQL and WAL-G write it). */
@@ -64,8 +65,8 @@ public record WalSegment(long timeline, long number) implements Comparable<WalSe
   }
 
   /** The first LSN of this segment. */
-  public long startLsn(long segmentSize) {
-    return number * checkSize(segmentSize);
+  public Lsn startLsn(long segmentSize) {
+    return Lsn.of(number * checkSize(segmentSize));
   }
 
   /** The previous segment on the same timeline. */

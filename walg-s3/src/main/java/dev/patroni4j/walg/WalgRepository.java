@@ -1,5 +1,6 @@
 package dev.patroni4j.walg;
 
+import dev.patroni4j.client.model.Lsn;
 import dev.patroni4j.walg.internal.IntegrityScanner;
 import dev.patroni4j.walg.internal.InvalidDocumentException;
 import dev.patroni4j.walg.internal.Lz4Frames;
@@ -115,22 +116,20 @@ public final class WalgRepository implements AutoCloseable {
 
     List<Loaded> loaded = parallel(sentinels, this::load);
     List<Backup> backups = new ArrayList<>();
-    Set<String> complete = new HashSet<>();
     for (Loaded l : loaded) {
       problems.addAll(l.problems);
       if (l.backup != null) {
         backups.add(l.backup);
-        complete.add(l.backup.name());
       }
     }
     // WAL-G: listing order (key order), then a stable sort by LastModified.
     backups.sort(Comparator.comparing(Backup::lastModified));
 
+    Set<String> sentinelNames = new HashSet<>();
+    sentinels.forEach(s -> sentinelNames.add(WalKeys.backupNameOfSentinel(s.key().substring(prefix.length()))));
     List<IncompleteBackup> incomplete = new ArrayList<>();
     for (String folder : folders) {
-      String sentinelName = folder + WalKeys.SENTINEL_SUFFIX;
-      boolean hasSentinel = sentinels.stream().anyMatch(s -> s.key().endsWith("/" + sentinelName));
-      if (hasSentinel) {
+      if (sentinelNames.contains(folder)) {
         continue; // its sentinel was listed, even if unusable (reported above)
       }
       if (!WalKeys.isBackupName(folder)) {
@@ -456,7 +455,7 @@ public final class WalgRepository implements AutoCloseable {
           throw new IllegalArgumentException(key + " line " + lineNo + ": expected 'parentTLI<TAB>switchLSN<TAB>reason'");
         }
         try {
-          out.add(new TimelineSwitch(Long.parseLong(f[0]), Lsns.parse(f[1]), f.length > 2 ? f[2] : ""));
+          out.add(new TimelineSwitch(Long.parseLong(f[0]), Lsn.parse(f[1]), f.length > 2 ? f[2] : ""));
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(key + " line " + lineNo + ": " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package dev.patroni4j.walg;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patroni4j.client.model.Lsn;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -385,7 +386,7 @@ public final class WalgS3Settings {
     }
 
     public Builder walSegmentSize(long bytes) {
-      WalSegment.containing(1, 0, bytes); // validates
+      WalSegment.containing(1, Lsn.ZERO, bytes); // validates
       this.walSegmentSize = bytes;
       return this;
     }

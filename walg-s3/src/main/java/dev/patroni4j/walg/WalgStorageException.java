@@ -11,7 +11,8 @@ public final class WalgStorageException extends WalgException {
   private final String key;
 
   public WalgStorageException(String operation, String key, Throwable cause) {
-    super(operation + " failed for s3 key '" + key + "': " + cause.getMessage(), cause);
+    super(operation + " failed for s3 key '" + key + "': " + cause.getMessage(), cause,
+        Delivery.POSSIBLY_SENT, operation + " " + key);
     this.operation = operation;
     this.key = key;
   }

@@ -37,7 +37,7 @@ public final class IntegrityScanner {
     Map<Long, Long> switchBySegment = new HashMap<>();
     Map<Long, Long> switchSegmentByParent = new HashMap<>();
     for (TimelineSwitch s : history) {
-      long segNo = Long.divideUnsigned(s.switchLsn(), segmentSize);
+      long segNo = Long.divideUnsigned(s.switchLsn().value(), segmentSize);
       switchBySegment.put(segNo, s.parentTimeline());
       switchSegmentByParent.put(s.parentTimeline(), segNo);
     }

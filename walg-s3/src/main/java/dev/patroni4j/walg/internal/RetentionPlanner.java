@@ -279,8 +279,8 @@ public final class RetentionPlanner {
       if (m == null) {
         continue;
       }
-      long first = Long.divideUnsigned(m.startLsn() - 1, segmentSize);
-      long last = Long.divideUnsigned(m.finishLsn() - 1, segmentSize);
+      long first = Long.divideUnsigned(m.startLsn().value() - 1, segmentSize);
+      long last = Long.divideUnsigned(m.finishLsn().value() - 1, segmentSize);
       out.computeIfAbsent(b.timeline(), k -> new ArrayList<>()).add(new long[] {first, last});
     }
     return out;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patroni4j.client.model.Lsn;
 import dev.patroni4j.walg.BackupMetadata;
 import dev.patroni4j.walg.BackupSentinel;
 import dev.patroni4j.walg.RepositoryProblem.Kind;
@@ -95,13 +96,13 @@ public final class WalgDocuments {
     }
     JsonNode spec = o.has("Spec") ? o.get("Spec") : o.get("spec");
     return new BackupSentinel(
-        startLsn,
-        deltaLsn,
+        Lsn.of(startLsn),
+        deltaLsn == null ? null : Lsn.of(deltaLsn),
         deltaFrom,
         deltaFullName,
         deltaCount == null ? null : Math.toIntExact(deltaCount),
         (int) optLong(o, "PgVersion", 0L, Kind.INVALID_SENTINEL),
-        unsigned(o, "FinishLSN", Kind.INVALID_SENTINEL),
+        lsn(o, "FinishLSN", Kind.INVALID_SENTINEL),
         unsigned(o, "SystemIdentifier", Kind.INVALID_SENTINEL),
         optLong(o, "UncompressedSize", 0L, Kind.INVALID_SENTINEL),
         optLong(o, "CompressedSize", 0L, Kind.INVALID_SENTINEL),
@@ -144,8 +145,8 @@ public final class WalgDocuments {
         text(o, "hostname", Kind.INVALID_METADATA),
         text(o, "data_dir", Kind.INVALID_METADATA),
         pg == null ? 0 : Math.toIntExact(pg),
-        start == null ? 0 : start,
-        finish == null ? 0 : finish,
+        Lsn.of(start == null ? 0 : start),
+        Lsn.of(finish == null ? 0 : finish),
         bool(o, "is_permanent", Kind.INVALID_METADATA),
         unsigned(o, "system_identifier", Kind.INVALID_METADATA),
         uncompressed == null ? 0 : uncompressed,
@@ -167,6 +168,11 @@ public final class WalgDocuments {
       throw new InvalidDocumentException(kind, field + " out of the unsigned 64-bit range: " + v);
     }
     return v.longValue();
+  }
+
+  private static @Nullable Lsn lsn(JsonNode o, String field, Kind kind) throws InvalidDocumentException {
+    Long v = unsigned(o, field, kind);
+    return v == null ? null : Lsn.of(v);
   }
 
   public static @Nullable String text(JsonNode o, String field, Kind kind) throws InvalidDocumentException {
