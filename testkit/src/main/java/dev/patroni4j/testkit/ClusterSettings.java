@@ -20,6 +20,7 @@ record ClusterSettings(
     boolean restTls,
     Optional<Credentials> restAuth,
     Optional<Credentials> etcdAuth,
+    boolean consul,
     Duration startupTimeout,
     Path logArchiveDir,
     Path patroniBinary,

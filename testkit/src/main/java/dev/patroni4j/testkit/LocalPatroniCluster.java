@@ -3,7 +3,9 @@ package dev.patroni4j.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.patroni4j.testkit.consul.ConsulTestServer;
 import dev.patroni4j.testkit.internal.Certificates;
+import dev.patroni4j.testkit.internal.ConsulDcs;
 import dev.patroni4j.testkit.internal.DcsServer;
 import dev.patroni4j.testkit.internal.EtcdServer;
 import dev.patroni4j.testkit.internal.OsUser;
@@ -105,7 +107,9 @@ public final class LocalPatroniCluster implements AutoCloseable {
 
   static LocalPatroniCluster start(ClusterSettings settings) {
     requireExecutable(settings.patroniBinary(), "patroni", "patroni");
-    requireExecutable(settings.etcdBinary(), "etcd", "etcd-server");
+    if (!settings.consul()) {
+      requireExecutable(settings.etcdBinary(), "etcd", "etcd-server");
+    }
     requireExecutable(settings.postgresBinDir().resolve("postgres"), "postgres", "postgresql-15");
     OsUser osUser = OsUser.detect();
     String scope = settings.requestedScope().orElseGet(() -> "p4j-" + randomToken(3));
@@ -144,8 +148,9 @@ public final class LocalPatroniCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     osUser.takeOwnership(directory);
-    dcs = EtcdServer.start(settings.etcdBinary(), directory.resolve("etcd"), osUser.commandPrefix(),
-        settings.etcdAuth(), settings.startupTimeout());
+    dcs = settings.consul() ? ConsulDcs.start()
+        : EtcdServer.start(settings.etcdBinary(), directory.resolve("etcd"), osUser.commandPrefix(),
+            settings.etcdAuth(), settings.startupTimeout());
     rest = new RestCalls(tls(), settings.restAuth());
     for (int i = 1; i <= settings.members(); i++) {
       nodes.add(createNode(i));
@@ -324,6 +329,11 @@ public final class LocalPatroniCluster implements AutoCloseable {
 
   public Optional<Credentials> etcdAuth() {
     return settings.etcdAuth();
+  }
+
+  /** The Consul test server the cluster runs on, when built with {@link Builder#consul()}. */
+  public Optional<ConsulTestServer> consulServer() {
+    return dcs instanceof ConsulDcs consul ? Optional.of(consul.server()) : Optional.empty();
   }
 
   public Optional<Credentials> restAuth() {
@@ -705,6 +715,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
     private boolean restTls;
     private @Nullable Credentials restAuth;
     private @Nullable Credentials etcdAuth;
+    private boolean consul;
     private Duration startupTimeout = Duration.ofMinutes(3);
     private Path logArchiveDir = Path.of("target", "patroni4j-logs");
     private @Nullable Path patroniBinary;
@@ -795,6 +806,15 @@ public final class LocalPatroniCluster implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs the cluster on an in-process {@link ConsulTestServer} instead of etcd: Patroni gets a {@code consul:}
+     * section with {@code register_service: true} ({@link LocalPatroniCluster#consulServer()}).
+     */
+    public Builder consul() {
+      this.consul = true;
+      return this;
+    }
+
     /** How long {@link #start()} and the kit's own waits may take; default 3 minutes. */
     public Builder startupTimeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
@@ -829,6 +849,9 @@ public final class LocalPatroniCluster implements AutoCloseable {
     }
 
     ClusterSettings settings() {
+      if (consul && etcdAuth != null) {
+        throw new IllegalArgumentException("etcdAuth and consul() exclude each other: a Consul cluster has no etcd");
+      }
       for (Integer number : tags.keySet()) {
         if (number > members) {
           throw new IllegalArgumentException("tags given for member " + number + " but the cluster has only "
@@ -837,7 +860,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
       }
       return new ClusterSettings(members, Optional.ofNullable(scope), namespace,
           Map.copyOf(dynamicConfig), Map.copyOf(postgresParameters), Map.copyOf(tags), restTls,
-          Optional.ofNullable(restAuth), Optional.ofNullable(etcdAuth), startupTimeout, logArchiveDir,
+          Optional.ofNullable(restAuth), Optional.ofNullable(etcdAuth), consul, startupTimeout, logArchiveDir,
           patroniBinary != null ? patroniBinary : onPath("patroni"),
           etcdBinary != null ? etcdBinary : onPath("etcd"), postgresBinDir);
     }

@@ -47,6 +47,15 @@ public final class ConsulTestServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ConsulTestServer.class.getName());
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
+  static {
+    // The JDK server writes headers and body in separate segments; without TCP_NODELAY every answer with a body
+    // waits for the client's delayed ACK (~40 ms), which slows Patroni's HA loop and every test. The property is
+    // read once, when the JDK's HTTP server is first used in this JVM.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final ConsulState state;
   private final ConsulHttpApi api;
   private final HttpServer http;
@@ -153,6 +162,19 @@ public final class ConsulTestServer implements AutoCloseable {
       throw new IllegalArgumentException("delay < 0");
     }
     api.delayResponses(delay);
+  }
+
+  /**
+   * Stops answering, as a hung or partitioned agent: connections are accepted, requests neither handled nor
+   * answered (clients see timeouts) until {@link #thaw()}. Session timers keep running.
+   */
+  public void freeze() {
+    api.freeze();
+  }
+
+  /** Answers again; requests held while frozen are handled now. */
+  public void thaw() {
+    api.thaw();
   }
 
   /** The most recent request lines ({@code "PUT /v1/kv/service/demo/leader?acquire=..."}), tokens hidden. */

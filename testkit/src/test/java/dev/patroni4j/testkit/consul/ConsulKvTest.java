@@ -267,6 +267,20 @@ class ConsulKvTest {
   }
 
   @Test
+  void aFrozenServerAnswersNothingUntilThawed() throws Exception {
+    server.freeze();
+    java.util.concurrent.CompletableFuture<Http.Answer> pending;
+    try {
+      pending = java.util.concurrent.CompletableFuture.supplyAsync(() -> http.put("/v1/kv/frozen", "v"));
+      Thread.sleep(300);
+      assertThat(pending).isNotDone();
+    } finally {
+      server.thaw();
+    }
+    assertThat(pending.get(5, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo("true");
+  }
+
+  @Test
   void unknownEndpointsAre404() {
     assertThat(http.get("/v1/nothing").status()).isEqualTo(404);
   }

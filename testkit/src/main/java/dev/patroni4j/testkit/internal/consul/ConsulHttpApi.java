@@ -53,6 +53,8 @@ public final class ConsulHttpApi implements HttpHandler {
   private final AtomicInteger failuresToInject = new AtomicInteger();
   private volatile Duration responseDelay = Duration.ZERO;
   private final Deque<String> requestLog = new ArrayDeque<>();
+  private final Object freezeLock = new Object();
+  private boolean frozen;
 
   public ConsulHttpApi(ConsulState state, @Nullable String managementToken, String datacenter) {
     this.state = state;
@@ -70,6 +72,34 @@ public final class ConsulHttpApi implements HttpHandler {
     responseDelay = delay;
   }
 
+  /** Stops answering: requests are read but neither handled nor answered until {@link #thaw()}. */
+  public void freeze() {
+    synchronized (freezeLock) {
+      frozen = true;
+    }
+  }
+
+  public void thaw() {
+    synchronized (freezeLock) {
+      frozen = false;
+      freezeLock.notifyAll();
+    }
+  }
+
+  private boolean awaitThawed() {
+    synchronized (freezeLock) {
+      try {
+        while (frozen && !state.isClosed()) {
+          freezeLock.wait(100);
+        }
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
   /** The most recent request lines, oldest first, tokens hidden. */
   public List<String> requestLog() {
     synchronized (requestLog) {
@@ -80,10 +110,13 @@ public final class ConsulHttpApi implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      ConsulRequest request = new ConsulRequest(exchange);
+      log(request.logLine());
+      if (!awaitThawed()) {
+        return;
+      }
       Reply reply;
       try {
-        ConsulRequest request = new ConsulRequest(exchange);
-        log(request.logLine());
         state.expireSessions();
         if (failuresToInject.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
           throw new RpcError("No cluster leader");
@@ -94,16 +127,23 @@ public final class ConsulHttpApi implements HttpHandler {
       } catch (RpcError e) {
         reply = Reply.text(isPermissionDenied(e) ? 403 : 500, e.getMessage());
       }
-      Duration delay = responseDelay;
-      if (!delay.isZero()) {
-        try {
-          Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
+      if (sleep(responseDelay) && awaitThawed()) {
+        send(exchange, reply);
       }
-      send(exchange, reply);
+    }
+  }
+
+  /** False when interrupted: the server is closing and the exchange is dropped unanswered. */
+  private static boolean sleep(Duration delay) {
+    if (delay.isZero()) {
+      return true;
+    }
+    try {
+      Thread.sleep(delay.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
