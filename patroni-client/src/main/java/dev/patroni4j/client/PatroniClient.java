@@ -1,0 +1,527 @@
+package dev.patroni4j.client;
+
+import dev.patroni4j.client.PatroniException.Delivery;
+import dev.patroni4j.client.internal.Timeouts;
+import dev.patroni4j.client.internal.http.HttpTransport;
+import dev.patroni4j.client.internal.http.PemTls;
+import dev.patroni4j.client.internal.http.Secret;
+import dev.patroni4j.client.model.ClusterView;
+import dev.patroni4j.client.model.DynamicConfig;
+import dev.patroni4j.client.model.HistoryEntry;
+import dev.patroni4j.client.model.Member;
+import dev.patroni4j.client.model.MemberStatus;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A typed client for a whole Patroni cluster over its REST API.
+ *
+ * <p>Built from one or more member URLs; more members are discovered from {@code GET /cluster}.
+ * Reads go to the first member that answers and fall through to the next on any error. Mutating
+ * calls go to the leader (found through the topology) and fall through to another member only if
+ * the request certainly did not leave ({@link PatroniException.Delivery#NOT_SENT}); they are never
+ * retried. Per-member reads fan out in parallel, with at most {@code maxInFlightPerMember} calls
+ * in flight to any one member (Patroni serves few REST threads).
+ *
+ * <pre>{@code
+ * PatroniClient client = PatroniClient.builder()
+ *     .member(URI.create("https://10.0.0.1:8008"))
+ *     .member(URI.create("https://10.0.0.2:8008"))
+ *     .tls(TlsConfig.builder().caFile(ca).clientCertificate(cert, key).build())
+ *     .basicAuth("patroni", password)
+ *     .build();
+ * ClusterView view = client.cluster();
+ * Outcome o = client.switchover(SwitchoverRequest.from(view.leader().name()).to("pg2"));
+ * client.waitUntil(Conditions.leaderIs("pg2"), Duration.ofMinutes(1));
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe: build one and share it. {@code toString()} never shows credentials.
+ */
+public final class PatroniClient {
+  private static final ExecutorService DEFAULT_EXECUTOR =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "patroni4j-fanout");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private final HttpTransport transport;
+  private final List<HttpUrl> seeds;
+  private final AtomicReference<List<HttpUrl>> known;
+  private final Timeouts timeouts;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Duration pollInterval;
+  private final Executor executor;
+  private final String description;
+
+  private PatroniClient(
+      HttpTransport transport, List<HttpUrl> seeds, AtomicReference<List<HttpUrl>> known, Timeouts timeouts,
+      Clock clock, Sleeper sleeper, Duration pollInterval, Executor executor, String description) {
+    this.transport = transport;
+    this.seeds = seeds;
+    this.known = known;
+    this.timeouts = timeouts;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.pollInterval = pollInterval;
+    this.executor = executor;
+    this.description = description;
+  }
+
+  /** A builder with the defaults: 5 s connect, 10 s reads, 65 s switchover, 330 s restart, 4 MiB answers, 2 calls per member. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The same client (same connections, credentials, known members) whose every call uses this
+   * deadline, reads and writes alike.
+   */
+  public PatroniClient withTimeout(Duration timeout) {
+    checkPositive(timeout, "timeout");
+    return new PatroniClient(transport, seeds, known, timeouts.withAll(timeout), clock, sleeper, pollInterval, executor, description);
+  }
+
+  /** The member URLs this client knows: the ones it was built with, then the ones discovered. */
+  public List<URI> knownMembers() {
+    return known.get().stream().map(HttpUrl::uri).toList();
+  }
+
+  /** A client for the member at this REST URL (any path is ignored). */
+  public MemberClient memberAt(URI uri) {
+    return new MemberClient(transport, MemberClient.baseOf(uri), null, timeouts);
+  }
+
+  /**
+   * {@code GET /cluster} from the first member that answers.
+   *
+   * @throws PatroniException if no known member answered; each member's error is suppressed in it
+   */
+  public ClusterView cluster() {
+    return readFromAny("GET /cluster", MemberClient::cluster);
+  }
+
+  /** A client for the current leader, found through the topology. */
+  public MemberClient leader() {
+    return clientFor(cluster().leader());
+  }
+
+  /** A client for the named member, found through the topology. */
+  public MemberClient member(String name) {
+    return clientFor(cluster().member(name));
+  }
+
+  /** A client for a member of a view already read. */
+  public MemberClient clientFor(Member member) {
+    if (member.apiUrl() == null) {
+      throw new PatroniException("member '" + member.name() + "' has no api_url");
+    }
+    return new MemberClient(transport, MemberClient.baseOf(URI.create(member.apiUrl())), member.name(), timeouts);
+  }
+
+  /** {@code GET /history} from the first member that answers. */
+  public List<HistoryEntry> history() {
+    return readFromAny("GET /history", MemberClient::history);
+  }
+
+  /** {@code GET /config} from the first member that answers. */
+  public DynamicConfig config() {
+    return readFromAny("GET /config", MemberClient::config);
+  }
+
+  /**
+   * The topology plus, if asked, every member's {@code /patroni} status, read in parallel (bounded
+   * per member). Members that cannot be read are listed in {@link ClusterObservation#unreachable()}.
+   */
+  public ClusterObservation observe(boolean withMemberStatuses) {
+    ClusterView view = cluster();
+    Map<String, MemberStatus> statuses = new LinkedHashMap<>();
+    Map<String, PatroniException> unreachable = new LinkedHashMap<>();
+    if (withMemberStatuses) {
+      Map<String, CompletableFuture<MemberStatus>> futures = new LinkedHashMap<>();
+      for (Member m : view.members()) {
+        futures.put(m.name(), CompletableFuture.supplyAsync(() -> clientFor(m).status(), executor));
+      }
+      futures.forEach(
+          (name, f) -> {
+            try {
+              statuses.put(name, f.join());
+            } catch (java.util.concurrent.CompletionException e) {
+              unreachable.put(name, e.getCause() instanceof PatroniException p ? p
+                  : new PatroniException("reading " + name + " failed: " + e.getCause(), e.getCause()));
+            }
+          });
+    }
+    return new ClusterObservation(view, statuses, unreachable, clock.instant());
+  }
+
+  /** Blocks until {@code condition} holds, polling the REST API. */
+  public ClusterObservation waitUntil(ClusterCondition condition, Duration timeout) {
+    return waiter().waitUntil(condition, timeout);
+  }
+
+  /** A polling waiter over this client, with its clock, sleeper and poll interval. */
+  public ClusterWaiter waiter() {
+    return ClusterWaiter.polling((withStatuses, maxWait) -> observe(withStatuses), pollInterval, clock, sleeper);
+  }
+
+  // ---- mutating calls, sent to the leader ----
+
+  /** {@code POST /switchover} to the leader. */
+  public Outcome switchover(SwitchoverRequest request) {
+    return toLeaderFirst(m -> m.switchover(request));
+  }
+
+  /** {@code DELETE /switchover} to the leader. */
+  public Outcome cancelScheduledSwitchover() {
+    return toLeaderFirst(MemberClient::cancelScheduledSwitchover);
+  }
+
+  /** {@code POST /failover} to the leader, or to the candidate if there is no leader. */
+  public Outcome failover(FailoverRequest request) {
+    ClusterView view = cluster();
+    List<MemberClient> order = new ArrayList<>();
+    view.findLeader().ifPresent(l -> order.add(clientFor(l)));
+    view.findMember(request.candidate()).filter(m -> m.apiUrl() != null).ifPresent(m -> order.add(clientFor(m)));
+    addOthers(order, view);
+    return firstSent(order, m -> m.failover(request));
+  }
+
+  /** {@code PATCH /config} to the leader. */
+  public Outcome patchConfig(ConfigPatch patch) {
+    return toLeaderFirst(m -> m.patchConfig(patch));
+  }
+
+  /** {@code PATCH /config {"pause": true}}: maintenance mode on. */
+  public Outcome pause() {
+    return patchConfig(ConfigPatch.pause());
+  }
+
+  /** {@code PATCH /config {"pause": null}}: maintenance mode off. */
+  public Outcome resume() {
+    return patchConfig(ConfigPatch.resume());
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  // ---- plumbing ----
+
+  private Outcome toLeaderFirst(Function<MemberClient, Outcome> call) {
+    ClusterView view = cluster();
+    List<MemberClient> order = new ArrayList<>();
+    view.findLeader().filter(l -> l.apiUrl() != null).ifPresent(l -> order.add(clientFor(l)));
+    addOthers(order, view);
+    return firstSent(order, call);
+  }
+
+  private void addOthers(List<MemberClient> order, ClusterView view) {
+    Set<URI> seen = new LinkedHashSet<>();
+    order.forEach(m -> seen.add(m.uri()));
+    for (Member m : view.members()) {
+      if (m.apiUrl() != null) {
+        MemberClient c = clientFor(m);
+        if (seen.add(c.uri())) {
+          order.add(c);
+        }
+      }
+    }
+  }
+
+  private Outcome firstSent(List<MemberClient> order, Function<MemberClient, Outcome> call) {
+    PatroniException notSent = null;
+    for (MemberClient m : order) {
+      try {
+        return call.apply(m);
+      } catch (PatroniException e) {
+        if (e.delivery() != Delivery.NOT_SENT) {
+          throw e;
+        }
+        if (notSent == null) {
+          notSent = new PatroniException("no member took the request; nothing was sent", null, Delivery.NOT_SENT, null, -1, null);
+        }
+        notSent.addSuppressed(e);
+      }
+    }
+    throw notSent != null ? notSent : new PatroniException("no member with an api_url to send to", null, Delivery.NOT_SENT, null, -1, null);
+  }
+
+  private <T> T readFromAny(String what, Function<MemberClient, T> read) {
+    List<HttpUrl> candidates = known.get();
+    PatroniException failure = null;
+    boolean anySent = false;
+    for (HttpUrl url : candidates) {
+      MemberClient m = new MemberClient(transport, url, null, timeouts);
+      try {
+        T result = read.apply(m);
+        promote(url);
+        if (result instanceof ClusterView v) {
+          learn(v);
+        }
+        return result;
+      } catch (PatroniException e) {
+        anySent |= e.delivery() != Delivery.NOT_SENT;
+        if (failure == null) {
+          failure = new PatroniException(
+              what + ": no member answered (" + candidates.size() + " tried)", null,
+              Delivery.NOT_SENT, what, -1, null);
+        }
+        failure.addSuppressed(e);
+      }
+    }
+    if (failure == null) {
+      throw new PatroniException(what + ": no member known", null, Delivery.NOT_SENT, what, -1, null);
+    }
+    if (anySent) {
+      PatroniException e = new PatroniException(failure.getMessage(), null, Delivery.ANSWERED, what, -1, null);
+      for (Throwable t : failure.getSuppressed()) {
+        e.addSuppressed(t);
+      }
+      throw e;
+    }
+    throw failure;
+  }
+
+  // The member that answered goes first next time, so a dead seed costs one connect only once.
+  private void promote(HttpUrl url) {
+    known.updateAndGet(list -> {
+      if (!list.isEmpty() && list.get(0).equals(url)) {
+        return list;
+      }
+      List<HttpUrl> next = new ArrayList<>(list.size());
+      next.add(url);
+      list.stream().filter(u -> !u.equals(url)).forEach(next::add);
+      return List.copyOf(next);
+    });
+  }
+
+  private void learn(ClusterView view) {
+    List<HttpUrl> found = new ArrayList<>();
+    for (Member m : view.members()) {
+      if (m.apiUrl() != null) {
+        try {
+          found.add(MemberClient.baseOf(URI.create(m.apiUrl())));
+        } catch (IllegalArgumentException e) {
+          // An unusable api_url is simply not learned.
+        }
+      }
+    }
+    known.updateAndGet(list -> {
+      LinkedHashSet<HttpUrl> next = new LinkedHashSet<>(list);
+      next.addAll(found);
+      return next.size() == list.size() ? list : List.copyOf(next);
+    });
+  }
+
+  static void checkPositive(Duration d, String name) {
+    Objects.requireNonNull(d, name + " == null");
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " <= 0");
+    }
+  }
+
+  /** Builds a {@link PatroniClient}. Not thread-safe; {@code toString()} never shows credentials. */
+  public static final class Builder {
+    private final List<URI> members = new ArrayList<>();
+    private @Nullable OkHttpClient okHttp;
+    private @Nullable TlsConfig tls;
+    private @Nullable Secret authorization;
+    private @Nullable String username;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Timeouts timeouts = Timeouts.defaults();
+    private long maxResponseBytes = 4L << 20;
+    private int maxInFlightPerMember = 2;
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.system();
+    private Duration pollInterval = Duration.ofSeconds(1);
+    private Executor executor = DEFAULT_EXECUTOR;
+
+    private Builder() {}
+
+    /** A member's REST URL, e.g. {@code http://10.0.0.1:8008} (a path such as {@code /patroni} is ignored). */
+    public Builder member(URI uri) {
+      Objects.requireNonNull(uri, "uri == null");
+      if (uri.getRawUserInfo() != null) {
+        throw new IllegalArgumentException("put credentials in basicAuth(), not in the URL");
+      }
+      MemberClient.baseOf(uri);
+      members.add(uri);
+      return this;
+    }
+
+    /** Several members' REST URLs. */
+    public Builder members(Collection<URI> uris) {
+      uris.forEach(this::member);
+      return this;
+    }
+
+    /** The OkHttp client to derive from (its pool and dispatcher are shared). */
+    public Builder okHttpClient(OkHttpClient client) {
+      this.okHttp = Objects.requireNonNull(client, "client == null");
+      return this;
+    }
+
+    /** TLS settings (CA, client certificate, hostname verification). */
+    public Builder tls(TlsConfig tls) {
+      this.tls = Objects.requireNonNull(tls, "tls == null");
+      return this;
+    }
+
+    /** HTTP Basic credentials, sent preemptively on unsafe methods only (POST, PUT, PATCH, DELETE). */
+    public Builder basicAuth(String username, char[] password) {
+      Objects.requireNonNull(username, "username == null");
+      Objects.requireNonNull(password, "password == null");
+      if (username.contains(":")) {
+        throw new IllegalArgumentException("username contains ':'");
+      }
+      String token = Base64.getEncoder().encodeToString((username + ":" + new String(password)).getBytes(StandardCharsets.UTF_8));
+      this.authorization = new Secret("Basic " + token);
+      this.username = username;
+      return this;
+    }
+
+    /** HTTP Basic credentials (see {@link #basicAuth(String, char[])}). */
+    public Builder basicAuth(String username, String password) {
+      return basicAuth(username, password.toCharArray());
+    }
+
+    /** A header sent with every request (e.g. for a proxy in front of Patroni). */
+    public Builder header(String name, String value) {
+      Objects.requireNonNull(name, "name == null");
+      Objects.requireNonNull(value, "value == null");
+      if (name.equalsIgnoreCase("Authorization")) {
+        throw new IllegalArgumentException("use basicAuth() for Authorization");
+      }
+      headers.put(name, value);
+      return this;
+    }
+
+    /** How long to wait for a TCP connection (and TLS handshake). */
+    public Builder connectTimeout(Duration d) {
+      checkPositive(d, "connectTimeout");
+      connectTimeout = d;
+      return this;
+    }
+
+    /** Deadline for reads and quick writes (config, reload, reinitialize, cancellations). */
+    public Builder readTimeout(Duration d) {
+      checkPositive(d, "readTimeout");
+      timeouts = new Timeouts(d, timeouts.switchover(), timeouts.restart());
+      return this;
+    }
+
+    /** Deadline for an immediate switchover or failover (Patroni answers after up to {@code 2*max(10, loop_wait)} s). */
+    public Builder switchoverTimeout(Duration d) {
+      checkPositive(d, "switchoverTimeout");
+      timeouts = new Timeouts(timeouts.read(), d, timeouts.restart());
+      return this;
+    }
+
+    /** Deadline for an immediate restart (Patroni answers when PostgreSQL is up). */
+    public Builder restartTimeout(Duration d) {
+      checkPositive(d, "restartTimeout");
+      timeouts = new Timeouts(timeouts.read(), timeouts.switchover(), d);
+      return this;
+    }
+
+    /** The largest answer accepted; a larger one is an error, never buffered whole. */
+    public Builder maxResponseBytes(long bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxResponseBytes < 1024");
+      }
+      maxResponseBytes = bytes;
+      return this;
+    }
+
+    /** At most this many concurrent calls to one member (Patroni's REST server has few threads). */
+    public Builder maxInFlightPerMember(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxInFlightPerMember < 1");
+      }
+      maxInFlightPerMember = n;
+      return this;
+    }
+
+    /** The clock for deadlines. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /** How waits sleep between polls. */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
+      return this;
+    }
+
+    /** How often waits poll. */
+    public Builder pollInterval(Duration d) {
+      checkPositive(d, "pollInterval");
+      pollInterval = d;
+      return this;
+    }
+
+    /** Where per-member reads fan out (default: a shared pool of daemon threads). */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor == null");
+      return this;
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @throws IllegalStateException if no member URL was given
+     * @throws IllegalArgumentException if TLS files cannot be read (the message names the file)
+     */
+    public PatroniClient build() {
+      if (members.isEmpty()) {
+        throw new IllegalStateException("at least one member URL is needed");
+      }
+      OkHttpClient.Builder http = (okHttp != null ? okHttp.newBuilder() : new OkHttpClient.Builder())
+          .connectTimeout(connectTimeout);
+      if (tls != null) {
+        PemTls.Material m = PemTls.load(tls.caFile().orElse(null), tls.certFile().orElse(null), tls.keyFile().orElse(null), tls.keyPassword());
+        http.sslSocketFactory(m.context().getSocketFactory(), m.trustManager());
+        if (!tls.hostnameVerification()) {
+          http.hostnameVerifier((host, session) -> true);
+        }
+      }
+      HttpTransport transport = new HttpTransport(http.build(), authorization, headers, maxResponseBytes, maxInFlightPerMember);
+      List<HttpUrl> seeds = members.stream().map(MemberClient::baseOf).distinct().toList();
+      String description = "PatroniClient{members=" + seeds + ", tls=" + (tls != null)
+          + ", basicAuth=" + (username == null ? "none" : username + ":***") + "}";
+      return new PatroniClient(transport, seeds, new AtomicReference<>(seeds), timeouts, clock, sleeper, pollInterval, executor, description);
+    }
+
+    @Override
+    public String toString() {
+      return "PatroniClient.Builder{members=" + members + ", tls=" + tls + ", basicAuth="
+          + (username == null ? "none" : username + ":***") + ", headers=" + headers.keySet() + "}";
+    }
+  }
+}

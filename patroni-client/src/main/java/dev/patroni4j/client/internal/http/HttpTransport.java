@@ -1,0 +1,196 @@
+package dev.patroni4j.client.internal.http;
+
+import dev.patroni4j.client.PatroniException;
+import dev.patroni4j.client.PatroniException.Delivery;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sends one request to one member and reads the answer, with Patroni's transport rules: a body
+ * always has a Content-Length (never chunked), Basic auth only on unsafe methods, a per-call
+ * deadline, a cap on the response size, a bound on concurrent calls per member, and no retries
+ * (the OkHttp client it is given has connection-failure retries and redirects switched off).
+ *
+ * <p>Every failure is a {@link PatroniException} whose delivery says whether the request left.
+ * Thread-safe; shared by every client derived from one builder.
+ */
+public final class HttpTransport {
+  private static final System.Logger LOG = System.getLogger("dev.patroni4j.client.http");
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final OkHttpClient http;
+  private final @Nullable Secret authorization;
+  private final Map<String, String> extraHeaders;
+  private final long maxResponseBytes;
+  private final int maxInFlightPerMember;
+  private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
+
+  public HttpTransport(
+      OkHttpClient base,
+      @Nullable Secret authorization,
+      Map<String, String> extraHeaders,
+      long maxResponseBytes,
+      int maxInFlightPerMember) {
+    this.http =
+        base.newBuilder()
+            .retryOnConnectionFailure(false)
+            .followRedirects(false)
+            .followSslRedirects(false)
+            .readTimeout(Duration.ZERO)
+            .writeTimeout(Duration.ZERO)
+            .callTimeout(Duration.ZERO)
+            .eventListenerFactory(SendTracker.FACTORY)
+            .build();
+    this.authorization = authorization;
+    this.extraHeaders = Map.copyOf(extraHeaders);
+    this.maxResponseBytes = maxResponseBytes;
+    this.maxInFlightPerMember = maxInFlightPerMember;
+  }
+
+  /** The OkHttp client in use (for tests and for deriving clients). */
+  public OkHttpClient okHttp() {
+    return http;
+  }
+
+  /** {@code METHOD url} without credentials, for messages. */
+  public static String target(String method, HttpUrl url) {
+    HttpUrl clean = url.newBuilder().username("").password("").build();
+    return method + " " + clean;
+  }
+
+  /**
+   * Sends the request and returns the answer whatever its status code.
+   *
+   * @param jsonBody the request body, or null for none (POST/PUT/PATCH without a body send an
+   *     empty one with {@code Content-Length: 0})
+   * @throws PatroniException NOT_SENT if the request certainly did not leave, POSSIBLY_SENT if it
+   *     may have (timeout, reset), ANSWERED if the answer was too large
+   */
+  public HttpResult execute(String method, HttpUrl url, @Nullable String jsonBody, Duration timeout) {
+    String target = target(method, url);
+    boolean unsafe = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS"));
+    SendTracker tracker = new SendTracker();
+    Request.Builder rb = new Request.Builder().url(url).tag(SendTracker.class, tracker);
+    extraHeaders.forEach(rb::header);
+    if (unsafe && authorization != null) {
+      rb.header("Authorization", authorization.reveal());
+    }
+    RequestBody body = null;
+    if (jsonBody != null) {
+      body = RequestBody.create(jsonBody.getBytes(StandardCharsets.UTF_8), JSON);
+    } else if (unsafe) {
+      body = RequestBody.create(new byte[0], null);
+    }
+    rb.method(method, body);
+    Semaphore permits = inFlight.computeIfAbsent(url.host() + ":" + url.port(), k -> new Semaphore(maxInFlightPerMember));
+    long started = System.nanoTime();
+    try {
+      if (!permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        throw new PatroniException(
+            target + ": not sent, " + maxInFlightPerMember + " calls to this member already in flight for " + timeout.toMillis() + " ms",
+            null, Delivery.NOT_SENT, target, -1, null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PatroniException(target + ": not sent, interrupted", e, Delivery.NOT_SENT, target, -1, null);
+    }
+    try {
+      Call call = http.newCall(rb.build());
+      call.timeout().timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+      HttpResult result = run(call, target, tracker, timeout);
+      LOG.log(System.Logger.Level.DEBUG, () -> target + " -> " + result.code() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+      return result;
+    } finally {
+      permits.release();
+    }
+  }
+
+  private HttpResult run(Call call, String target, SendTracker tracker, Duration timeout) {
+    Response response;
+    try {
+      response = call.execute();
+    } catch (IOException e) {
+      throw failure(e, target, tracker, timeout);
+    }
+    try (response) {
+      int code = response.code();
+      ResponseBody rbody = response.body();
+      if (rbody == null) {
+        return new HttpResult(target, code, "", false, false);
+      }
+      Buffer buffer = new Buffer();
+      boolean incomplete = false;
+      boolean tooLarge = false;
+      try {
+        BufferedSource source = rbody.source();
+        while (buffer.size() <= maxResponseBytes) {
+          if (source.read(buffer, 8192) == -1) {
+            break;
+          }
+        }
+        tooLarge = buffer.size() > maxResponseBytes;
+      } catch (IOException e) {
+        if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+          Thread.currentThread().interrupt();
+        }
+        incomplete = true;
+      }
+      if (tooLarge) {
+        throw new PatroniException(
+            target + ": answered " + code + " with a body larger than the " + maxResponseBytes + "-byte limit",
+            null, Delivery.ANSWERED, target, code, null);
+      }
+      return new HttpResult(target, code, buffer.readString(StandardCharsets.UTF_8), incomplete, false);
+    }
+  }
+
+  private static PatroniException failure(IOException e, String target, SendTracker tracker, Duration timeout) {
+    boolean interrupted = Thread.currentThread().isInterrupted();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    boolean certainlyNotSent =
+        !tracker.requestStarted()
+            || e instanceof ConnectException
+            || e instanceof UnknownHostException
+            || e instanceof NoRouteToHostException
+            || e instanceof SSLHandshakeException
+            || e instanceof SSLPeerUnverifiedException;
+    String what;
+    if (e instanceof InterruptedIOException && "timeout".equals(e.getMessage())) {
+      what = "no answer within " + timeout.toMillis() + " ms";
+    } else if (e instanceof SSLException) {
+      what = "TLS failure: " + e.getMessage();
+    } else {
+      what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+    if (certainlyNotSent) {
+      return new PatroniException(target + ": not sent (" + what + ")", e, Delivery.NOT_SENT, target, -1, null);
+    }
+    return new PatroniException(
+        target + ": may have been sent, no complete answer (" + what + ")", e, Delivery.POSSIBLY_SENT, target, -1, null);
+  }
+}
