@@ -95,6 +95,9 @@ public final class HttpTransport {
     SendTracker tracker = new SendTracker();
     Request.Builder rb = new Request.Builder().url(url).tag(SendTracker.class, tracker);
     extraHeaders.forEach(rb::header);
+    // Patroni answers HTTP/1.0 and closes every connection, but status-only answers carry no
+    // header saying so: without this OkHttp would pool the dead connection and fail the next call.
+    rb.header("Connection", "close");
     if (unsafe && authorization != null) {
       rb.header("Authorization", authorization.reveal());
     }
