@@ -186,6 +186,9 @@ public final class ConsulHttpApi implements HttpHandler {
     if (path.startsWith("/v1/kv/")) {
       return kv(req, path.substring("/v1/kv/".length()));
     }
+    if (path.equals("/v1/txn")) {
+      return only(req, "PUT", () -> txn(req));
+    }
     if (path.equals("/v1/session/create")) {
       return only(req, "PUT", () -> sessionCreate(req));
     }
@@ -455,6 +458,80 @@ public final class ConsulHttpApi implements HttpHandler {
       throw new RpcError("strconv.ParseUint: parsing \"" + s + "\": "
           + (digits ? "value out of range" : "invalid syntax"));
     }
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  /** Consul's transaction size limit (operations per request). */
+  static final int MAX_TXN_OPS = 64;
+
+  /** {@code PUT /v1/txn} with KV operations: 200 with the results, or 409 with the errors and nothing applied. */
+  private Reply txn(ConsulRequest req) throws IOException {
+    JsonNode body;
+    try {
+      body = json.readTree(req.body());
+    } catch (IOException e) {
+      throw new ConsulHttpError(400, "Failed to parse body: " + e.getMessage());
+    }
+    if (body == null || !body.isArray()) {
+      throw new ConsulHttpError(400, "Failed to parse body: json: cannot unmarshal "
+          + (body == null || body.isMissingNode() ? "EOF" : goType(body)) + " into Go value of type api.TxnOps");
+    }
+    if (body.size() > MAX_TXN_OPS) {
+      throw new ConsulHttpError(413, "Transaction contains too many operations (" + body.size() + " > "
+          + MAX_TXN_OPS + ")");
+    }
+    Authorizer authz = acl.resolve(req.token());
+    List<ConsulState.TxnOp> ops = new ArrayList<>();
+    List<ConsulState.TxnError> denied = new ArrayList<>();
+    for (JsonNode element : body) {
+      Map<String, JsonNode> op = element.isObject() ? caseInsensitiveObject(json.writeValueAsBytes(element),
+          "api.TxnOp") : Map.of();
+      JsonNode kvNode = op.get("kv");
+      if (kvNode == null || !kvNode.isObject()) {
+        throw new ConsulHttpError(400, "Failed to parse body: only KV operations are supported by this server");
+      }
+      Map<String, JsonNode> kv = caseInsensitiveObject(json.writeValueAsBytes(kvNode), "api.KVTxnOp");
+      String verb = stringField(kv, "verb", "KVTxnOp.Verb");
+      String key = stringField(kv, "key", "KVTxnOp.Key");
+      byte[] value = null;
+      String encoded = stringField(kv, "value", "KVTxnOp.Value");
+      if (!encoded.isEmpty()) {
+        try {
+          value = Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+          throw new ConsulHttpError(400, "Failed to parse body: illegal base64 data: " + e.getMessage());
+        }
+      }
+      long flags = kv.containsKey("flags") ? kv.get("flags").asLong() : 0;
+      long index = kv.containsKey("index") ? kv.get("index").asLong() : 0;
+      boolean read = verb.startsWith("get") || verb.startsWith("check");
+      if (!authz.allowed()) {
+        denied.add(new ConsulState.TxnError(ops.size(), "Permission denied: anonymous token lacks permission 'key:"
+            + (read ? "read" : "write") + "' on " + "\"" + key + "\""));
+      }
+      ops.add(new ConsulState.TxnOp(verb, key, value, flags, index));
+    }
+    ConsulState.TxnOutcome outcome = denied.isEmpty() ? state.txn(ops) : new ConsulState.TxnOutcome(List.of(), denied);
+    ObjectNode reply = json.createObjectNode();
+    if (outcome.errors().isEmpty()) {
+      if (outcome.results().isEmpty()) {
+        reply.putNull("Results");
+      } else {
+        ArrayNode results = reply.putArray("Results");
+        outcome.results().forEach(e -> results.addObject().set("KV", kvJson(e)));
+      }
+      reply.putNull("Errors");
+      return Reply.json(200, reply);
+    }
+    reply.putNull("Results");
+    ArrayNode errors = reply.putArray("Errors");
+    outcome.errors().forEach(e -> {
+      ObjectNode error = errors.addObject();
+      error.put("OpIndex", e.opIndex());
+      error.put("What", e.what());
+    });
+    return Reply.json(409, reply);
   }
 
   // ---------------------------------------------------------------- sessions

@@ -4,11 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -146,7 +148,10 @@ public final class ConsulState {
 
   /** Plain set: keeps an existing lock holder, resets LockIndex as Consul's set does, skips no-op writes. */
   public synchronized boolean set(String key, byte @Nullable [] value, long flags) {
-    long idx = nextIndex();
+    return setAt(nextIndex(), key, value, flags);
+  }
+
+  private boolean setAt(long idx, String key, byte @Nullable [] value, long flags) {
     KvEntry existing = kvs.get(key);
     store(idx, key, value, flags, 0, existing == null ? null : existing.session(), existing);
     return true;
@@ -154,7 +159,10 @@ public final class ConsulState {
 
   /** Check-and-set: {@code cas == 0} creates only; otherwise the ModifyIndex must match. */
   public synchronized boolean cas(String key, byte @Nullable [] value, long flags, long cas) {
-    long idx = nextIndex();
+    return casAt(nextIndex(), key, value, flags, cas);
+  }
+
+  private boolean casAt(long idx, String key, byte @Nullable [] value, long flags, long cas) {
     KvEntry existing = kvs.get(key);
     if (cas == 0 ? existing != null : existing == null || existing.modifyIndex() != cas) {
       return false;
@@ -209,8 +217,7 @@ public final class ConsulState {
       @Nullable String session, @Nullable KvEntry existing) {
     byte[] stored = value == null || value.length == 0 ? null : value.clone();
     if (existing != null && existing.flags() == flags && existing.lockIndex() == lockIndex
-        && java.util.Objects.equals(existing.session(), session)
-        && java.util.Arrays.equals(existing.value(), stored)) {
+        && Objects.equals(existing.session(), session) && Arrays.equals(existing.value(), stored)) {
       return;
     }
     long createIndex = existing == null ? idx : existing.createIndex();
@@ -222,23 +229,28 @@ public final class ConsulState {
 
   /** Plain delete: true even when the key is missing. */
   public synchronized boolean delete(String key) {
-    long idx = nextIndex();
-    deleteKey(idx, key);
+    deleteKey(nextIndex(), key);
     return true;
   }
 
   /** Delete everything under a prefix (the whole store for an empty prefix). */
   public synchronized boolean deleteTree(String prefix) {
-    long idx = nextIndex();
+    deleteTreeAt(nextIndex(), prefix);
+    return true;
+  }
+
+  private void deleteTreeAt(long idx, String prefix) {
     for (String key : new ArrayList<>(underPrefix(kvs, prefix).keySet())) {
       deleteKey(idx, key);
     }
-    return true;
   }
 
   /** CAS delete: true when deleted or when the key is already missing; false on an index mismatch. */
   public synchronized boolean deleteCas(String key, long cas) {
-    long idx = nextIndex();
+    return deleteCasAt(nextIndex(), key, cas);
+  }
+
+  private boolean deleteCasAt(long idx, String key, long cas) {
     KvEntry existing = kvs.get(key);
     if (existing == null) {
       return true;
@@ -256,6 +268,101 @@ public final class ConsulState {
       kvsIndex = idx;
       changed();
     }
+  }
+
+  /** One KV operation of a transaction ({@code PUT /v1/txn}); {@code index} is the CAS/check index. */
+  public record TxnOp(String verb, String key, byte @Nullable [] value, long flags, long index) {}
+
+  /** The outcome of a transaction: the entries its operations returned, or the errors that rolled it back. */
+  public record TxnOutcome(List<KvEntry> results, List<TxnError> errors) {}
+
+  /** Why one operation failed: its position and Consul's message. */
+  public record TxnError(int opIndex, String what) {}
+
+  /**
+   * Runs KV operations atomically under one Raft index, as Consul's transaction endpoint does: all apply, or the
+   * first failure rolls every one back. Writes return their entry without its value, reads with it.
+   */
+  public synchronized TxnOutcome txn(List<TxnOp> ops) {
+    NavigableMap<String, KvEntry> kvsBefore = new TreeMap<>(kvs);
+    NavigableMap<String, Long> tombstonesBefore = new TreeMap<>(tombstones);
+    long kvsIndexBefore = kvsIndex;
+    long idx = nextIndex();
+    List<KvEntry> results = new ArrayList<>();
+    for (int i = 0; i < ops.size(); i++) {
+      TxnOp op = ops.get(i);
+      String failure = applyTxnOp(idx, op, results);
+      if (failure != null) {
+        kvs.clear();
+        kvs.putAll(kvsBefore);
+        tombstones.clear();
+        tombstones.putAll(tombstonesBefore);
+        kvsIndex = kvsIndexBefore;
+        return new TxnOutcome(List.of(), List.of(new TxnError(i, failure)));
+      }
+    }
+    return new TxnOutcome(results, List.of());
+  }
+
+  private @Nullable String applyTxnOp(long idx, TxnOp op, List<KvEntry> results) {
+    String key = op.key();
+    KvEntry existing = kvs.get(key);
+    switch (op.verb()) {
+      case "set" -> setAt(idx, key, op.value(), op.flags());
+      case "cas" -> {
+        if (!casAt(idx, key, op.value(), op.flags(), op.index())) {
+          return "failed to set key " + quote(key) + ", index is stale";
+        }
+      }
+      case "get" -> {
+        if (existing == null) {
+          return "key " + quote(key) + " doesn't exist";
+        }
+        results.add(existing);
+        return null;
+      }
+      case "get-tree" -> {
+        results.addAll(underPrefix(kvs, key).values());
+        return null;
+      }
+      case "check-index" -> {
+        if (existing == null) {
+          return "failed to check index, key " + quote(key) + " doesn't exist";
+        }
+        if (existing.modifyIndex() != op.index()) {
+          return "failed index check for key " + quote(key) + ", current modify index " + existing.modifyIndex()
+              + " != " + op.index();
+        }
+      }
+      case "check-not-exists" -> {
+        return existing != null ? "key " + quote(key) + " exists" : null;
+      }
+      case "delete" -> {
+        deleteKey(idx, key);
+        return null;
+      }
+      case "delete-tree" -> {
+        deleteTreeAt(idx, key);
+        return null;
+      }
+      case "delete-cas" -> {
+        return deleteCasAt(idx, key, op.index()) ? null : "failed to delete key " + quote(key) + ", index is stale";
+      }
+      default -> {
+        return "unknown KV verb " + quote(op.verb());
+      }
+    }
+    KvEntry now = kvs.get(key);
+    if (now != null) {
+      results.add(new KvEntry(now.key(), null, now.flags(), now.lockIndex(), now.session(), now.createIndex(),
+          now.modifyIndex()));
+    }
+    return null;
+  }
+
+  /** Go's {@code %q}. */
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   // ---------------------------------------------------------------- sessions
