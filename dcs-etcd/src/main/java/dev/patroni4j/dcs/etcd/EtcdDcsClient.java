@@ -1,0 +1,371 @@
+package dev.patroni4j.dcs.etcd;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patroni4j.client.PatroniException.Delivery;
+import dev.patroni4j.client.dcs.CasResult;
+import dev.patroni4j.client.dcs.ClusterRef;
+import dev.patroni4j.client.dcs.ClusterSnapshot;
+import dev.patroni4j.client.dcs.DcsClient;
+import dev.patroni4j.client.dcs.DcsException;
+import dev.patroni4j.client.dcs.DcsKey;
+import dev.patroni4j.client.dcs.DcsListener;
+import dev.patroni4j.client.dcs.DcsRemovalRefusedException;
+import dev.patroni4j.client.dcs.DcsWatch;
+import dev.patroni4j.client.dcs.FailoverRequest;
+import dev.patroni4j.client.dcs.RemovalConfirmation;
+import dev.patroni4j.client.dcs.internal.SnapshotParser;
+import dev.patroni4j.dcs.etcd.internal.Calls;
+import dev.patroni4j.dcs.etcd.internal.EtcdClusterWatch;
+import dev.patroni4j.dcs.etcd.internal.EtcdStore;
+import dev.patroni4j.dcs.etcd.internal.UnaryDeadlineInterceptor;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Patroni's DCS on etcd v3, through jetcd: the {@link DcsClient} for clusters whose {@code patroni.yml} has an
+ * {@code etcd3:} section.
+ *
+ * <pre>{@code
+ * try (EtcdDcsClient dcs = EtcdDcsClient.builder()
+ *     .endpoint(URI.create("https://10.0.0.5:2379"))
+ *     .credentials("patroni", password)                  // etcd user/password auth, optional
+ *     .trustedCertificates(Path.of("/etc/etcd/ca.pem"))  // TLS, optional
+ *     .requestTimeout(Duration.ofSeconds(5))
+ *     .build()) {
+ *   ClusterSnapshot s = dcs.snapshot(ClusterRef.of("demo"));
+ * }
+ * }</pre>
+ *
+ * <p>Every call runs under {@link Builder#requestTimeout}: each request carries a gRPC deadline and the caller
+ * waits no longer than that, so a frozen etcd yields a {@link dev.patroni4j.client.dcs.DcsTimeoutException}
+ * instead of a hang. Reads are linearizable (as {@code patronictl}'s) and retried with exponential backoff while
+ * etcd is unavailable; writes are sent once, and a compare-and-set whose answer was lost is settled by reading the
+ * key back. Thread-safe; share one instance and close it when done.
+ */
+public final class EtcdDcsClient implements DcsClient {
+
+  private final Client client;
+  private final EtcdStore store;
+  private final Calls calls;
+  private final Duration maxBackoff;
+  private final Set<EtcdClusterWatch> watches = ConcurrentHashMap.newKeySet();
+
+  private EtcdDcsClient(Builder builder) {
+    ClientBuilder jetcd = Client.builder()
+        .endpoints(builder.endpoints.toArray(URI[]::new))
+        .interceptor(new UnaryDeadlineInterceptor(builder.requestTimeout))
+        .connectTimeout(builder.requestTimeout)
+        .keepaliveTime(Duration.ofSeconds(10))
+        .keepaliveTimeout(builder.requestTimeout)
+        // jetcd's own retries would stack on ours; it still retries an expired auth token, which is always safe.
+        .retryMaxAttempts(1)
+        .retryDelay(50)
+        .retryMaxDelay(100);
+    if (builder.user != null) {
+      jetcd.user(bytes(builder.user)).password(bytes(Objects.requireNonNull(builder.password)));
+    }
+    if (builder.trustedCertificates != null || builder.clientCertificate != null) {
+      try {
+        jetcd.sslContext(ssl -> {
+          if (builder.trustedCertificates != null) {
+            ssl.trustManager(builder.trustedCertificates.toFile());
+          }
+          if (builder.clientCertificate != null) {
+            ssl.keyManager(builder.clientCertificate.toFile(), Objects.requireNonNull(builder.clientKey).toFile());
+          }
+        });
+      } catch (SSLException | IllegalArgumentException e) {
+        throw new IllegalArgumentException("cannot read the TLS certificates or key: " + e.getMessage(), e);
+      }
+    }
+    this.client = jetcd.build();
+    this.calls = new Calls(builder.requestTimeout, builder.initialBackoff, builder.maxBackoff, d -> Thread.sleep(d.toMillis()));
+    this.store = new EtcdStore(client.getKVClient(), calls);
+    this.maxBackoff = builder.maxBackoff;
+  }
+
+  /** A builder; {@link Builder#endpoint} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public ClusterSnapshot snapshot(ClusterRef cluster) {
+    EtcdStore.Range range = store.range(cluster, 0);
+    return ClusterSnapshot.fromEntries(cluster, range.revision(), range.entries());
+  }
+
+  @Override
+  public List<String> clusters(String namespace) {
+    String prefix = ClusterRef.normaliseNamespace(namespace) + "/";
+    GetOption keysOnly = GetOption.builder().isPrefix(true).withKeysOnly(true).build();
+    GetResponse response = calls.read("clusters", prefix, () -> store.kv().get(bytes(prefix), keysOnly));
+    Set<String> scopes = new TreeSet<>();
+    for (KeyValue kv : response.getKvs()) {
+      String rest = kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix.length());
+      int slash = rest.indexOf('/');
+      if (slash > 0) {
+        scopes.add(rest.substring(0, slash));
+      }
+    }
+    return List.copyOf(scopes);
+  }
+
+  @Override
+  public DcsWatch watch(ClusterSnapshot since, DcsListener listener) {
+    Objects.requireNonNull(since, "since == null");
+    Objects.requireNonNull(listener, "listener == null");
+    EtcdClusterWatch watch = new EtcdClusterWatch(store, client.getWatchClient(), since, listener, maxBackoff,
+        watches::remove);
+    watches.add(watch);
+    return watch;
+  }
+
+  @Override
+  public CasResult setConfig(ClusterRef cluster, ObjectNode config, long expectedVersion) {
+    return compareAndSet("setConfig", cluster.key(DcsKey.CONFIG), SnapshotParser.toJson(config), expectedVersion);
+  }
+
+  @Override
+  public CasResult setFailover(ClusterRef cluster, FailoverRequest request, long expectedVersion) {
+    ObjectNode value = JsonNodeFactory.instance.objectNode();
+    if (request.leader() != null) {
+      value.put("leader", request.leader());
+    }
+    if (request.candidate() != null) {
+      value.put("member", request.candidate());
+    }
+    if (request.scheduledAt() != null) {
+      value.put("scheduled_at", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(request.scheduledAt()));
+    }
+    return compareAndSet("setFailover", cluster.key(DcsKey.FAILOVER), SnapshotParser.toJson(value),
+        expectedVersion);
+  }
+
+  private CasResult compareAndSet(String operation, String key, String value, long expectedVersion) {
+    if (expectedVersion < 0) {
+      throw new IllegalArgumentException("expectedVersion < 0: " + expectedVersion);
+    }
+    ByteSequence k = bytes(key);
+    Cmp guard = expectedVersion == ABSENT
+        ? new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0))
+        : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedVersion));
+    TxnResponse response;
+    try {
+      response = calls.write(operation, key, () -> store.kv().txn()
+          .If(guard)
+          .Then(Op.put(k, bytes(value), PutOption.DEFAULT))
+          .Else(Op.get(k, GetOption.DEFAULT))
+          .commit());
+    } catch (DcsException e) {
+      if (e.delivery() != Delivery.POSSIBLY_SENT) {
+        throw e;
+      }
+      return settle(operation, key, value, expectedVersion, e);
+    }
+    if (response.isSucceeded()) {
+      return new CasResult.Written(response.getHeader().getRevision());
+    }
+    List<KeyValue> current = response.getGetResponses().isEmpty()
+        ? List.of()
+        : response.getGetResponses().get(0).getKvs();
+    return new CasResult.Conflict(expectedVersion, current.isEmpty() ? ABSENT : current.get(0).getModRevision());
+  }
+
+  /**
+   * A compare-and-set whose answer was lost: if the key now holds our value at a newer version, it was written.
+   * Anything else stays unknown (the request might still be applied), so the original failure is rethrown.
+   */
+  private CasResult settle(String operation, String key, String value, long expectedVersion, DcsException lost) {
+    try {
+      GetResponse now = calls.read(operation, key, () -> store.kv().get(bytes(key)));
+      if (!now.getKvs().isEmpty()) {
+        KeyValue kv = now.getKvs().get(0);
+        if (kv.getModRevision() != expectedVersion && kv.getValue().toString(StandardCharsets.UTF_8).equals(value)) {
+          return new CasResult.Written(kv.getModRevision());
+        }
+      }
+    } catch (DcsException observation) {
+      lost.addSuppressed(observation);
+    }
+    throw lost;
+  }
+
+  @Override
+  public long removeCluster(ClusterRef cluster, RemovalConfirmation confirmation) {
+    TxnResponse response = guardedDelete("removeCluster", cluster, confirmation, cluster.keyPrefix(), true);
+    return response.getDeleteResponses().isEmpty() ? 0 : response.getDeleteResponses().get(0).getDeleted();
+  }
+
+  @Override
+  public boolean removeInitialize(ClusterRef cluster, RemovalConfirmation confirmation) {
+    TxnResponse response =
+        guardedDelete("removeInitialize", cluster, confirmation, cluster.key(DcsKey.INITIALIZE), false);
+    return !response.getDeleteResponses().isEmpty() && response.getDeleteResponses().get(0).getDeleted() > 0;
+  }
+
+  /**
+   * Deletes {@code target} in one transaction with the check that the initialize key still holds the confirmed
+   * system identifier, so nothing can slip in between check and delete. A confirmation of {@code ""} accepts an
+   * absent or an empty initialize key: two transactions, each guarded, because etcd cannot compare the value of an
+   * absent key.
+   */
+  private TxnResponse guardedDelete(String operation, ClusterRef cluster, RemovalConfirmation confirmation,
+      String target, boolean prefix) {
+    if (!confirmation.scope().equals(cluster.scope())) {
+      throw new DcsRemovalRefusedException(operation + " refused: the confirmation names cluster \""
+          + confirmation.scope() + "\", not \"" + cluster.scope() + "\"; nothing was removed", operation, cluster,
+          confirmation);
+    }
+    ByteSequence initialize = bytes(cluster.key(DcsKey.INITIALIZE));
+    Op delete = Op.delete(bytes(target), DeleteOption.builder().isPrefix(prefix).build());
+    List<Cmp> guards = new ArrayList<>();
+    if (confirmation.systemIdentifier().isEmpty()) {
+      guards.add(new Cmp(initialize, Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
+    }
+    guards.add(new Cmp(initialize, Cmp.Op.EQUAL, CmpTarget.value(bytes(confirmation.systemIdentifier()))));
+    for (Cmp guard : guards) {
+      TxnResponse response = calls.write(operation, target, () -> store.kv().txn().If(guard).Then(delete).commit());
+      if (response.isSucceeded()) {
+        return response;
+      }
+    }
+    throw new DcsRemovalRefusedException(operation + " refused: " + cluster.key(DcsKey.INITIALIZE)
+        + (confirmation.systemIdentifier().isEmpty()
+            ? " holds a system identifier, but the confirmation names none"
+            : " does not hold the confirmed system identifier " + confirmation.systemIdentifier())
+        + "; nothing was removed", operation, cluster, confirmation);
+  }
+
+  @Override
+  public void close() {
+    List.copyOf(watches).forEach(EtcdClusterWatch::close);
+    client.close();
+  }
+
+  @Override
+  public String toString() {
+    return "EtcdDcsClient[timeout=" + calls.timeout() + "]";
+  }
+
+  private static ByteSequence bytes(String text) {
+    return EtcdStore.bytes(text);
+  }
+
+  /** Configures an {@link EtcdDcsClient}. Not thread-safe; build once and share the client. */
+  public static final class Builder {
+    private final List<URI> endpoints = new ArrayList<>();
+    private @Nullable String user;
+    private @Nullable String password;
+    private @Nullable Path trustedCertificates;
+    private @Nullable Path clientCertificate;
+    private @Nullable Path clientKey;
+    private Duration requestTimeout = Duration.ofSeconds(5);
+    private Duration initialBackoff = Duration.ofMillis(50);
+    private Duration maxBackoff = Duration.ofSeconds(1);
+
+    private Builder() {}
+
+    /** Adds an etcd endpoint, e.g. {@code http://10.0.0.5:2379} or {@code https://...} with TLS. */
+    public Builder endpoint(URI endpoint) {
+      Objects.requireNonNull(endpoint, "endpoint == null");
+      if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme())) {
+        throw new IllegalArgumentException("endpoint must be http:// or https://, got " + endpoint);
+      }
+      endpoints.add(endpoint);
+      return this;
+    }
+
+    /** Adds etcd endpoints. */
+    public Builder endpoints(List<URI> endpoints) {
+      endpoints.forEach(this::endpoint);
+      return this;
+    }
+
+    /** etcd user/password authentication. The password is never logged nor shown by {@code toString()}. */
+    public Builder credentials(String user, String password) {
+      this.user = Objects.requireNonNull(user, "user == null");
+      this.password = Objects.requireNonNull(password, "password == null");
+      return this;
+    }
+
+    /** TLS: the CA certificate(s), PEM, that etcd's server certificate must chain to. */
+    public Builder trustedCertificates(Path caPem) {
+      this.trustedCertificates = Objects.requireNonNull(caPem, "caPem == null");
+      return this;
+    }
+
+    /** TLS client authentication: a PEM certificate chain and its PKCS#8 PEM private key. */
+    public Builder clientCertificate(Path certificatePem, Path pkcs8KeyPem) {
+      this.clientCertificate = Objects.requireNonNull(certificatePem, "certificatePem == null");
+      this.clientKey = Objects.requireNonNull(pkcs8KeyPem, "pkcs8KeyPem == null");
+      return this;
+    }
+
+    /** The longest any call may take, retries included (default 5 s). */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = positive(timeout, "requestTimeout");
+      return this;
+    }
+
+    /** Backoff between read retries while etcd is unavailable: from {@code initial}, doubling up to {@code max}. */
+    public Builder readBackoff(Duration initial, Duration max) {
+      this.initialBackoff = positive(initial, "initial");
+      this.maxBackoff = positive(max, "max");
+      if (max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException("max < initial");
+      }
+      return this;
+    }
+
+    /**
+     * Builds the client. Connects lazily: a wrong endpoint or password shows on the first call.
+     *
+     * @throws IllegalStateException if no endpoint was given
+     */
+    public EtcdDcsClient build() {
+      if (endpoints.isEmpty()) {
+        throw new IllegalStateException("no etcd endpoint");
+      }
+      return new EtcdDcsClient(this);
+    }
+
+    private static Duration positive(Duration value, String name) {
+      Objects.requireNonNull(value, name + " == null");
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " <= 0");
+      }
+      return value;
+    }
+
+    @Override
+    public String toString() {
+      return "EtcdDcsClient.Builder[endpoints=" + endpoints + ", user=" + user + ", password="
+          + (password == null ? "none" : "***") + "]";
+    }
+  }
+}

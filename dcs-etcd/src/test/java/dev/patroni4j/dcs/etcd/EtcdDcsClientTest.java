@@ -1,0 +1,382 @@
+package dev.patroni4j.dcs.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patroni4j.client.PatroniException.Delivery;
+import dev.patroni4j.client.dcs.CasResult;
+import dev.patroni4j.client.dcs.ClusterRef;
+import dev.patroni4j.client.dcs.ClusterSnapshot;
+import dev.patroni4j.client.dcs.DcsAuthenticationException;
+import dev.patroni4j.client.dcs.DcsClient;
+import dev.patroni4j.client.dcs.DcsEvent;
+import dev.patroni4j.client.dcs.DcsMember;
+import dev.patroni4j.client.dcs.DcsProblem;
+import dev.patroni4j.client.dcs.DcsRemovalRefusedException;
+import dev.patroni4j.client.dcs.DcsTimeoutException;
+import dev.patroni4j.client.dcs.DcsWatch;
+import dev.patroni4j.client.dcs.FailoverRequest;
+import dev.patroni4j.client.dcs.RemovalConfirmation;
+import dev.patroni4j.client.model.Lsn;
+import dev.patroni4j.client.model.Timeline;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** EtcdDcsClient against a bare etcd 3.4, with the values Patroni writes put there by hand. */
+class EtcdDcsClientTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static EtcdServer etcd;
+  private static Client raw;
+  private static EtcdDcsClient dcs;
+
+  @BeforeAll
+  static void startEtcd() throws Exception {
+    etcd = EtcdServer.start();
+    raw = Client.builder().endpoints(etcd.endpoint()).build();
+    dcs = EtcdDcsClient.builder().endpoint(etcd.endpoint()).requestTimeout(Duration.ofSeconds(2)).build();
+  }
+
+  @AfterAll
+  static void stopEtcd() throws Exception {
+    dcs.close();
+    raw.close();
+    etcd.close();
+  }
+
+  /** What Patroni 3.0.2 wrote for a healthy two-member cluster, verbatim, plus sync, failsafe and slots. */
+  private static void putPatroniCluster(ClusterRef c) throws Exception {
+    put(c.key(dev.patroni4j.client.dcs.DcsKey.CONFIG), "{\"ttl\":10,\"loop_wait\":2,\"retry_timeout\":5,"
+        + "\"postgresql\":{\"use_pg_rewind\":true,\"parameters\":{\"wal_level\":\"replica\"}}}");
+    put(c.keyPrefix() + "failover", "{}");
+    put(c.keyPrefix() + "history",
+        "[[1,67109256,\"no recovery target specified\",\"2026-11-22T03:27:51.934059+00:00\",\"n2\"]]");
+    put(c.keyPrefix() + "initialize", "7710832286115904311");
+    put(c.keyPrefix() + "leader", "n2");
+    put(c.keyPrefix() + "members/n1", "{\"conn_url\":\"postgres://127.0.0.1:5431/postgres\",\"api_url\":"
+        + "\"http://127.0.0.1:8001/patroni\",\"state\":\"running\",\"role\":\"replica\",\"version\":\"3.0.2\","
+        + "\"xlog_location\":67109536,\"timeline\":2,\"tags\":{\"nofailover\":true}}");
+    put(c.keyPrefix() + "members/n2", "{\"conn_url\":\"postgres://127.0.0.1:5432/postgres\",\"api_url\":"
+        + "\"http://127.0.0.1:8002/patroni\",\"state\":\"running\",\"role\":\"master\",\"version\":\"3.0.2\","
+        + "\"xlog_location\":67109536,\"timeline\":2}");
+    put(c.keyPrefix() + "status", "{\"optime\":67109536,\"slots\":{\"n1\":67109000}}");
+    put(c.keyPrefix() + "sync", "{\"leader\":\"n2\",\"sync_standby\":\"n1\"}");
+    put(c.keyPrefix() + "failsafe", "{\"n1\":\"http://127.0.0.1:8001/patroni\"}");
+  }
+
+  private static void put(String key, String value) throws Exception {
+    raw.getKVClient().put(bytes(key), bytes(value)).get(5, TimeUnit.SECONDS);
+  }
+
+  private static void delete(String key) throws Exception {
+    raw.getKVClient().delete(bytes(key)).get(5, TimeUnit.SECONDS);
+  }
+
+  private static Map<String, Long> keysAndVersions(String prefix) throws Exception {
+    List<KeyValue> kvs = raw.getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true).build())
+        .get(5, TimeUnit.SECONDS).getKvs();
+    return kvs.stream().collect(Collectors.toMap(
+        kv -> kv.getKey().toString(StandardCharsets.UTF_8), KeyValue::getModRevision));
+  }
+
+  private static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void snapshotReadsEveryKeyPatroniWrites() throws Exception {
+    ClusterRef c = ClusterRef.of("full");
+    putPatroniCluster(c);
+
+    ClusterSnapshot s = dcs.snapshot(c);
+
+    assertThat(s.problems()).isEmpty();
+    assertThat(s.leaderName()).contains("n2");
+    assertThat(s.members()).extracting(DcsMember::name).containsExactly("n1", "n2");
+    DcsMember n2 = s.leaderMember().orElseThrow();
+    assertThat(n2.role().isLeader()).isTrue();
+    assertThat(n2.timeline()).isEqualTo(Timeline.of(2));
+    assertThat(n2.xlogLocation()).isEqualTo(Lsn.of(67109536));
+    assertThat(n2.port()).isEqualTo(5432);
+    assertThat(s.findMember("n1").orElseThrow().tags().noFailover()).isTrue();
+    assertThat(s.config().values().get("loop_wait").asInt()).isEqualTo(2);
+    assertThat(s.systemIdentifier()).contains("7710832286115904311");
+    assertThat(s.failover().isEmpty()).isTrue();
+    assertThat(s.history().entries()).singleElement()
+        .satisfies(h -> assertThat(h.newLeader()).isEqualTo("n2"));
+    assertThat(s.status().optime()).isEqualTo(Lsn.of(67109536));
+    assertThat(s.status().slots()).containsEntry("n1", Lsn.of(67109000));
+    assertThat(s.sync().syncStandbys()).containsExactly("n1");
+    assertThat(s.failsafe().members()).containsKey("n1");
+    assertThat(s.revision()).isGreaterThanOrEqualTo(s.leader().version());
+  }
+
+  @Test
+  void garbageValuesAreReportedWithTheirKeyAndTheRestIsRead() throws Exception {
+    ClusterRef c = ClusterRef.of("garbage");
+    putPatroniCluster(c);
+    put(c.keyPrefix() + "members/broken", "this is not json");
+    put(c.keyPrefix() + "history", "{\"not\":\"a list\"}");
+    put(c.keyPrefix() + "something-new", "{}");
+
+    ClusterSnapshot s = dcs.snapshot(c);
+
+    assertThat(s.problems()).extracting(DcsProblem::key, DcsProblem::kind).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple(c.keyPrefix() + "members/broken", DcsProblem.Kind.UNPARSABLE),
+        org.assertj.core.groups.Tuple.tuple(c.keyPrefix() + "history", DcsProblem.Kind.UNPARSABLE),
+        org.assertj.core.groups.Tuple.tuple(c.keyPrefix() + "something-new", DcsProblem.Kind.UNKNOWN_KEY));
+    assertThat(s.members()).extracting(DcsMember::name).containsExactly("n1", "n2");
+    assertThat(s.leaderName()).contains("n2");
+    assertThat(s.config()).isNotNull();
+    assertThat(s.history()).isNull();
+  }
+
+  @Test
+  void legacyMemberUrlsAndPlainLeaderOptimeAreRead() throws Exception {
+    ClusterRef c = ClusterRef.of("legacy");
+    put(c.keyPrefix() + "members/old",
+        "postgres://replicator:secret@10.0.0.7:5433/postgres?application_name=http://10.0.0.7:8008/patroni");
+    put(c.keyPrefix() + "optime/leader", "4496294792");
+    put(c.keyPrefix() + "failover", "old:new");
+
+    ClusterSnapshot s = dcs.snapshot(c);
+
+    assertThat(s.problems()).isEmpty();
+    DcsMember old = s.findMember("old").orElseThrow();
+    assertThat(old.connUrl()).isEqualTo(URI.create("postgres://10.0.0.7:5433/postgres"));
+    assertThat(old.apiUrl()).isEqualTo(URI.create("http://10.0.0.7:8008/patroni"));
+    assertThat(old.toString()).doesNotContain("secret");
+    assertThat(s.status().optime()).isEqualTo(Lsn.of(4496294792L));
+    assertThat(s.status().legacy()).isTrue();
+    assertThat(s.failover().leader()).isEqualTo("old");
+    assertThat(s.failover().candidate()).isEqualTo("new");
+  }
+
+  @Test
+  void configCompareAndSetWritesOnlyOverTheExpectedVersion() throws Exception {
+    ClusterRef c = ClusterRef.of("cas");
+    putPatroniCluster(c);
+    ClusterSnapshot before = dcs.snapshot(c);
+    ObjectNode changed = before.config().values().put("loop_wait", 3);
+
+    CasResult written = dcs.setConfig(c, changed, before.config().version());
+    CasResult stale = dcs.setConfig(c, before.config().values().put("loop_wait", 7), before.config().version());
+    CasResult notAbsent = dcs.setConfig(c, changed, DcsClient.ABSENT);
+
+    ClusterSnapshot after = dcs.snapshot(c);
+    assertThat(written).isInstanceOf(CasResult.Written.class);
+    assertThat(after.config().version()).isEqualTo(((CasResult.Written) written).version());
+    assertThat(after.config().values().get("loop_wait").asInt()).isEqualTo(3);
+    assertThat(stale).isEqualTo(new CasResult.Conflict(before.config().version(), after.config().version()));
+    assertThat(notAbsent).isEqualTo(new CasResult.Conflict(DcsClient.ABSENT, after.config().version()));
+    String stored = raw.getKVClient().get(bytes(c.keyPrefix() + "config")).get().getKvs().get(0).getValue()
+        .toString(StandardCharsets.UTF_8);
+    assertThat(stored).doesNotContain(" ").contains("\"loop_wait\":3");
+  }
+
+  @Test
+  void removeClusterRemovesExactlyItsPrefixAndOnlyWithTheRightConfirmation() throws Exception {
+    ClusterRef victim = ClusterRef.of("/ns-rm", "victim");
+    ClusterRef lookalike = ClusterRef.of("/ns-rm", "victim2");
+    ClusterRef sameScopeElsewhere = ClusterRef.of("/ns-other", "victim");
+    putPatroniCluster(victim);
+    putPatroniCluster(lookalike);
+    putPatroniCluster(sameScopeElsewhere);
+    put("/ns-rm/victim", "a key that is not under the prefix");
+    Map<String, Long> everything = keysAndVersions("/");
+
+    assertThatThrownBy(() -> dcs.removeCluster(victim, RemovalConfirmation.of("victim2", "7710832286115904311")))
+        .isInstanceOf(DcsRemovalRefusedException.class).hasMessageContaining("victim2");
+    assertThatThrownBy(() -> dcs.removeCluster(victim, RemovalConfirmation.of("victim", "1234")))
+        .isInstanceOf(DcsRemovalRefusedException.class).hasMessageContaining("nothing was removed");
+    assertThatThrownBy(() -> dcs.removeCluster(victim, RemovalConfirmation.of("victim", "")))
+        .isInstanceOf(DcsRemovalRefusedException.class);
+    assertThat(keysAndVersions("/")).isEqualTo(everything);
+
+    long removed = dcs.removeCluster(victim, RemovalConfirmation.of("victim", "7710832286115904311"));
+
+    Map<String, Long> expected = new java.util.HashMap<>(everything);
+    expected.keySet().removeIf(k -> k.startsWith(victim.keyPrefix()));
+    assertThat(removed).isEqualTo(everything.size() - expected.size()).isEqualTo(10);
+    assertThat(keysAndVersions("/")).isEqualTo(expected);
+    assertThat(dcs.snapshot(victim).isEmpty()).isTrue();
+  }
+
+  @Test
+  void removeInitializeRemovesOnlyThatKeyWithTheRightConfirmation() throws Exception {
+    ClusterRef c = ClusterRef.of("reinit");
+    putPatroniCluster(c);
+    Map<String, Long> before = keysAndVersions(c.keyPrefix());
+
+    assertThatThrownBy(() -> dcs.removeInitialize(c, RemovalConfirmation.of("reinit", "42")))
+        .isInstanceOf(DcsRemovalRefusedException.class);
+    assertThat(keysAndVersions(c.keyPrefix())).isEqualTo(before);
+
+    assertThat(dcs.removeInitialize(c, RemovalConfirmation.of("reinit", "7710832286115904311"))).isTrue();
+
+    before.remove(c.keyPrefix() + "initialize");
+    assertThat(keysAndVersions(c.keyPrefix())).isEqualTo(before);
+    assertThat(dcs.removeInitialize(c, RemovalConfirmation.of("reinit", ""))).isFalse();
+  }
+
+  @Test
+  void clustersListsTheScopesOfANamespace() throws Exception {
+    put("/ns-list/alpha/leader", "a");
+    put("/ns-list/beta/members/b1", "{}");
+    put("/ns-list/loose-key", "not a cluster");
+    put("/ns-list2/gamma/leader", "g");
+
+    assertThat(dcs.clusters("/ns-list")).containsExactly("alpha", "beta");
+    assertThat(dcs.clusters("ns-list/")).containsExactly("alpha", "beta");
+  }
+
+  @Test
+  void watchReportsLeaderMemberConfigAndFailoverChangesInOrder() throws Exception {
+    ClusterRef c = ClusterRef.of("watched");
+    putPatroniCluster(c);
+    BlockingQueue<DcsEvent> events = new LinkedBlockingQueue<>();
+    try (DcsWatch watch = dcs.watch(c, events::add)) {
+      delete(c.keyPrefix() + "leader");
+      put(c.keyPrefix() + "leader", "n1");
+      put(c.keyPrefix() + "members/n3", "{\"state\":\"running\",\"role\":\"replica\"}");
+      delete(c.keyPrefix() + "members/n2");
+      ClusterSnapshot now = dcs.snapshot(c);
+      dcs.setFailover(c, FailoverRequest.switchover("n1", "n3"), now.failover().version());
+      dcs.setFailover(c, FailoverRequest.none(), dcs.snapshot(c).failover().version());
+
+      assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.LeaderLost.class,
+          e -> assertThat(e.previous()).isEqualTo("n2"));
+      assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.LeaderChanged.class,
+          e -> assertThat(e.current()).isEqualTo("n1"));
+      assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.MemberAdded.class,
+          e -> assertThat(e.member().name()).isEqualTo("n3"));
+      assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.MemberRemoved.class,
+          e -> assertThat(e.previous().name()).isEqualTo("n2"));
+      assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.FailoverSet.class,
+          e -> assertThat(e.failover().candidate()).isEqualTo("n3"));
+      assertThat(next(events)).isInstanceOf(DcsEvent.FailoverCleared.class);
+      assertThat(watch.current().leaderName()).contains("n1");
+    }
+  }
+
+  @Test
+  void watchFromACompactedRevisionResynchronizesAndDeliversEveryChange() throws Exception {
+    ClusterRef c = ClusterRef.of("compacted");
+    putPatroniCluster(c);
+    ClusterSnapshot since = dcs.snapshot(c);
+    delete(c.keyPrefix() + "leader");
+    put(c.keyPrefix() + "members/n3", "{\"state\":\"running\",\"role\":\"replica\"}");
+    ObjectNode config = since.config().values().put("loop_wait", 4);
+    dcs.setConfig(c, config, since.config().version());
+    long now = dcs.snapshot(c).revision();
+    raw.getKVClient().compact(now).get(5, TimeUnit.SECONDS);
+
+    BlockingQueue<DcsEvent> events = new LinkedBlockingQueue<>();
+    try (DcsWatch watch = dcs.watch(since, events::add)) {
+      assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.Resynchronized.class,
+          e -> assertThat(e.reason()).isEqualTo("compacted"));
+      assertThat(next(events)).isInstanceOf(DcsEvent.LeaderLost.class);
+      assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.MemberAdded.class,
+          e -> assertThat(e.member().name()).isEqualTo("n3"));
+      assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.ConfigChanged.class,
+          e -> assertThat(e.current().values().get("loop_wait").asInt()).isEqualTo(4));
+
+      put(c.keyPrefix() + "leader", "n3");
+      assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.LeaderChanged.class,
+          e -> assertThat(e.current()).isEqualTo("n3"));
+      assertThat(events.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    }
+  }
+
+  @Test
+  void watchKeepsDeliveringAcrossAnEtcdRestart() throws Exception {
+    ClusterRef c = ClusterRef.of("restarted");
+    putPatroniCluster(c);
+    BlockingQueue<DcsEvent> events = new LinkedBlockingQueue<>();
+    try (DcsWatch watch = dcs.watch(c, events::add)) {
+      etcd.restart();
+      put(c.keyPrefix() + "leader", "n1");
+      DcsEvent event = next(events);
+      while (event instanceof DcsEvent.Resynchronized) {
+        event = next(events);
+      }
+      assertThat(event).isInstanceOfSatisfying(DcsEvent.LeaderChanged.class,
+          e -> assertThat(e.current()).isEqualTo("n1"));
+    }
+  }
+
+  @Test
+  void frozenEtcdFailsReadsWithATypedTimeoutWithinTheDeadlineAndTheClientRecovers() throws Exception {
+    ClusterRef c = ClusterRef.of("frozen");
+    putPatroniCluster(c);
+    try (EtcdDcsClient quick = EtcdDcsClient.builder().endpoint(etcd.endpoint())
+        .requestTimeout(Duration.ofMillis(700)).build()) {
+      assertThat(quick.snapshot(c).leaderName()).contains("n2");
+      etcd.freeze();
+      try {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> quick.snapshot(c)).isInstanceOfSatisfying(DcsTimeoutException.class,
+            e -> assertThat(e.timeout()).isEqualTo(Duration.ofMillis(700)));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+        assertThatThrownBy(() -> quick.setConfig(c, JSON.createObjectNode(), 1))
+            .isInstanceOfSatisfying(DcsTimeoutException.class,
+                e -> assertThat(e.delivery()).isEqualTo(Delivery.POSSIBLY_SENT));
+      } finally {
+        etcd.thaw();
+      }
+      assertThat(quick.snapshot(c).leaderName()).contains("n2");
+    }
+  }
+
+  @Test
+  void wrongCredentialsFailWithATypedErrorAndRightOnesWork() throws Exception {
+    try (EtcdServer secured = EtcdServer.start();
+        Client admin = Client.builder().endpoints(secured.endpoint()).build()) {
+      admin.getAuthClient().userAdd(bytes("root"), bytes("root-pw")).get(5, TimeUnit.SECONDS);
+      admin.getAuthClient().userGrantRole(bytes("root"), bytes("root")).get(5, TimeUnit.SECONDS);
+      admin.getAuthClient().authEnable().get(5, TimeUnit.SECONDS);
+
+      try (EtcdDcsClient wrong = EtcdDcsClient.builder().endpoint(secured.endpoint())
+          .credentials("root", "not-the-password").requestTimeout(Duration.ofSeconds(3)).build()) {
+        assertThatThrownBy(() -> wrong.snapshot(ClusterRef.of("demo")))
+            .isInstanceOf(DcsAuthenticationException.class)
+            .hasMessageNotContaining("not-the-password");
+      }
+      try (EtcdDcsClient none = EtcdDcsClient.builder().endpoint(secured.endpoint())
+          .requestTimeout(Duration.ofSeconds(3)).build()) {
+        assertThatThrownBy(() -> none.snapshot(ClusterRef.of("demo")))
+            .isInstanceOf(DcsAuthenticationException.class);
+      }
+      try (EtcdDcsClient right = EtcdDcsClient.builder().endpoint(secured.endpoint())
+          .credentials("root", "root-pw").requestTimeout(Duration.ofSeconds(3)).build()) {
+        assertThat(right.setConfig(ClusterRef.of("demo"), JSON.createObjectNode().put("ttl", 30), DcsClient.ABSENT))
+            .isInstanceOf(CasResult.Written.class);
+        assertThat(right.snapshot(ClusterRef.of("demo")).config().values().get("ttl").asInt()).isEqualTo(30);
+        assertThat(right.toString()).doesNotContain("root-pw");
+      }
+    }
+  }
+
+  private static DcsEvent next(BlockingQueue<DcsEvent> events) throws InterruptedException {
+    DcsEvent event = events.poll(10, TimeUnit.SECONDS);
+    assertThat(event).as("an event within 10 s").isNotNull();
+    return event;
+  }
+
+}

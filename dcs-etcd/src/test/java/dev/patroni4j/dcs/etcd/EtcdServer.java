@@ -1,0 +1,124 @@
+package dev.patroni4j.dcs.etcd;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A bare etcd process (Debian's etcd-server 3.4) on free loopback ports, for tests that need etcd without Patroni:
+ * restart it, freeze it, turn on authentication.
+ */
+final class EtcdServer implements AutoCloseable {
+
+  private final Path dataDir;
+  private final int clientPort;
+  private final int peerPort;
+  private final List<String> extraArgs;
+  private Process process;
+
+  private EtcdServer(Path dataDir, List<String> extraArgs) throws IOException {
+    this.dataDir = dataDir;
+    this.clientPort = freePort();
+    this.peerPort = freePort();
+    this.extraArgs = extraArgs;
+    this.process = launch();
+  }
+
+  static EtcdServer start(String... extraArgs) throws IOException {
+    return new EtcdServer(Files.createTempDirectory("p4j-etcd"), List.of(extraArgs));
+  }
+
+  URI endpoint() {
+    return URI.create("http://127.0.0.1:" + clientPort);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** SIGSTOP: the process keeps its sockets but answers nothing. */
+  void freeze() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  void thaw() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  /** Stops etcd (SIGTERM) and starts it again on the same ports and data. */
+  void restart() throws IOException, InterruptedException {
+    process.destroy();
+    process.waitFor();
+    process = launch();
+  }
+
+  private Process launch() throws IOException {
+    String client = "http://127.0.0.1:" + clientPort;
+    String peer = "http://127.0.0.1:" + peerPort;
+    List<String> command = new ArrayList<>(List.of("etcd", "--name", "t1", "--data-dir", dataDir.toString(),
+        "--listen-client-urls", client, "--advertise-client-urls", client,
+        "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+        "--initial-cluster", "t1=" + peer, "--log-level", "error"));
+    command.addAll(extraArgs);
+    Process started = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile())
+        .start();
+    awaitHealthy(started);
+    return started;
+  }
+
+  private void awaitHealthy(Process started) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!started.isAlive()) {
+        throw new IOException("etcd exited with " + started.exitValue());
+      }
+      try {
+        HttpURLConnection c = (HttpURLConnection) endpoint().resolve("/health").toURL().openConnection();
+        c.setConnectTimeout(200);
+        c.setReadTimeout(500);
+        if (c.getResponseCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
+    throw new IOException("etcd did not become healthy on " + endpoint());
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    signal("CONT");
+    process.destroyForcibly();
+    process.waitFor();
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.patroni4j.client.dcs;
+
+import dev.patroni4j.client.dcs.internal.SnapshotDiff;
+import dev.patroni4j.client.dcs.internal.SnapshotParser;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything Patroni keeps in the DCS for one cluster, read at one revision.
+ *
+ * <pre>{@code
+ * ClusterSnapshot s = dcs.snapshot(ClusterRef.of("demo"));
+ * String leader = s.leaderName().orElse("<none>");
+ * for (DcsMember m : s.members()) { ... m.role() ... m.timeline() ... }
+ * s.problems().forEach(p -> log.warning(p.toString()));    // values that did not parse, unknown keys
+ * }</pre>
+ *
+ * <p>A key that is absent is null here. A value that does not parse is left out (null, or missing from
+ * {@link #members()}) and listed in {@link #problems()} with its key; everything else is still read. Immutable and
+ * thread-safe.
+ *
+ * @param cluster the cluster read
+ * @param revision the store revision the snapshot was read at (etcd header revision, Consul {@code X-Consul-Index})
+ * @param leader the {@code leader} key
+ * @param members the {@code members/*} keys, sorted by name
+ * @param config the {@code config} key
+ * @param initialize the {@code initialize} key
+ * @param failover the {@code failover} key
+ * @param sync the {@code sync} key
+ * @param history the {@code history} key
+ * @param status the {@code status} key, or the legacy {@code optime/leader} key when {@code status} is absent
+ * @param failsafe the {@code failsafe} key
+ * @param problems keys that could not be (fully) read
+ */
+public record ClusterSnapshot(
+    ClusterRef cluster,
+    long revision,
+    @Nullable DcsLeader leader,
+    List<DcsMember> members,
+    @Nullable DcsConfig config,
+    @Nullable DcsInitialize initialize,
+    @Nullable DcsFailover failover,
+    @Nullable DcsSync sync,
+    @Nullable DcsHistory history,
+    @Nullable DcsStatus status,
+    @Nullable DcsFailsafe failsafe,
+    List<DcsProblem> problems) {
+
+  public ClusterSnapshot {
+    Objects.requireNonNull(cluster, "cluster == null");
+    members = List.copyOf(members);
+    problems = List.copyOf(problems);
+  }
+
+  /**
+   * Reads Patroni's meaning into the raw entries under a cluster's prefix. For DCS implementations: every
+   * implementation builds its snapshots here so that all of them read values alike.
+   *
+   * @param entries every key under {@link ClusterRef#keyPrefix()} (with or without the leading {@code /})
+   */
+  public static ClusterSnapshot fromEntries(ClusterRef cluster, long revision, Collection<DcsEntry> entries) {
+    return SnapshotParser.parse(cluster, revision, entries);
+  }
+
+  /** True if the DCS holds no key at all for this cluster. */
+  public boolean isEmpty() {
+    return leader == null && members.isEmpty() && config == null && initialize == null && failover == null
+        && sync == null && history == null && status == null && failsafe == null && problems.isEmpty();
+  }
+
+  /** The leader's name, if the leader lock is held. */
+  public Optional<String> leaderName() {
+    return leader == null ? Optional.empty() : Optional.of(leader.name());
+  }
+
+  /** The member that holds the leader lock, if any and if its member key exists. */
+  public Optional<DcsMember> leaderMember() {
+    return leader == null ? Optional.empty() : findMember(leader.name());
+  }
+
+  /** The member called {@code name}. */
+  public Optional<DcsMember> findMember(String name) {
+    return members.stream().filter(m -> m.name().equals(name)).findFirst();
+  }
+
+  /** The PostgreSQL system identifier from the {@code initialize} key, if set and not empty. */
+  public Optional<String> systemIdentifier() {
+    return initialize == null || initialize.systemIdentifier().isEmpty()
+        ? Optional.empty()
+        : Optional.of(initialize.systemIdentifier());
+  }
+
+  /**
+   * What changed from {@code before} to this snapshot, as the events a watch emits: leader, members, config,
+   * failover and initialize changes, in that order. Both snapshots must be of the same cluster.
+   *
+   * @throws IllegalArgumentException if {@code before} is of another cluster
+   */
+  public List<DcsEvent> changesSince(ClusterSnapshot before) {
+    if (!before.cluster.equals(cluster)) {
+      throw new IllegalArgumentException("snapshots of different clusters: " + before.cluster + " and " + cluster);
+    }
+    return SnapshotDiff.between(before, this);
+  }
+}

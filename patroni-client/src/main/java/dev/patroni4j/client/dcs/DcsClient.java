@@ -1,0 +1,93 @@
+package dev.patroni4j.client.dcs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * Reads and changes what Patroni keeps in its DCS, without Patroni's REST API: the service-provider interface that
+ * {@code dcs-etcd} ({@code EtcdDcsClient}) and {@code dcs-consul} implement.
+ *
+ * <pre>{@code
+ * try (DcsClient dcs = EtcdDcsClient.builder().endpoint(URI.create("http://10.0.0.5:2379")).build()) {
+ *   ClusterRef demo = ClusterRef.of("demo");
+ *   ClusterSnapshot s = dcs.snapshot(demo);
+ *   ObjectNode config = s.config().values();
+ *   config.put("loop_wait", 5);
+ *   if (dcs.setConfig(demo, config, s.config().version()) instanceof CasResult.Conflict) { ... re-read ... }
+ * }
+ * }</pre>
+ *
+ * <p>Contract shared by all implementations (checked by {@code DcsContractTest} in patroni-client's test jar):
+ * <ul>
+ *   <li>Every call finishes within the client's request timeout, or throws {@link DcsTimeoutException}.
+ *   <li>Reads are linearizable (they see every write acknowledged before them) and may be retried internally.
+ *   <li>Writes are never retried after they may have reached the store. If a write's outcome is unknown the
+ *       client observes the store to settle it, or throws {@link DcsException} with
+ *       {@code Delivery.POSSIBLY_SENT}.
+ *   <li>Errors are {@link DcsException}s: {@link DcsAuthenticationException}, {@link DcsTimeoutException},
+ *       {@link DcsUnavailableException}, {@link DcsRemovalRefusedException}.
+ * </ul>
+ *
+ * <p>Implementations are thread-safe; share one instance and {@link #close()} it when done.
+ */
+public interface DcsClient extends AutoCloseable {
+
+  /** The version that means "the key must be absent" in compare-and-set writes; also the version of no key. */
+  long ABSENT = 0;
+
+  /** Everything Patroni keeps for {@code cluster}, read at one revision; an empty snapshot if there is nothing. */
+  ClusterSnapshot snapshot(ClusterRef cluster);
+
+  /** The scopes (cluster names) that have at least one key under {@code namespace}, sorted. */
+  List<String> clusters(String namespace);
+
+  /**
+   * Watches a cluster from the state in {@code since}: the listener first gets every change between
+   * {@code since} and now, then each change as it happens, until the watch is closed. If the store's history
+   * no longer reaches back to {@code since.revision()} (compaction) or the connection drops, the watch re-reads
+   * the cluster and emits {@link DcsEvent.Resynchronized} followed by the net changes, so none is lost.
+   */
+  DcsWatch watch(ClusterSnapshot since, DcsListener listener);
+
+  /** Watches a cluster from now: {@code watch(snapshot(cluster), listener)}. */
+  default DcsWatch watch(ClusterRef cluster, DcsListener listener) {
+    return watch(snapshot(cluster), listener);
+  }
+
+  /**
+   * Writes the dynamic configuration if the {@code config} key's version is still {@code expectedVersion}
+   * ({@link #ABSENT}: only if there is no config). Patroni applies it within one {@code loop_wait}. The document
+   * is written as Patroni writes it (compact JSON); it replaces the whole configuration.
+   */
+  CasResult setConfig(ClusterRef cluster, ObjectNode config, long expectedVersion);
+
+  /**
+   * Writes the {@code failover} key if its version is still {@code expectedVersion} ({@link #ABSENT}: only if
+   * there is none). {@link FailoverRequest#none()} clears a pending request as Patroni does ({@code {}}).
+   */
+  CasResult setFailover(ClusterRef cluster, FailoverRequest request, long expectedVersion);
+
+  /**
+   * Removes every key of {@code cluster}: exactly the keys under {@link ClusterRef#keyPrefix()}, nothing else (what
+   * {@code patronictl remove} does). Running Patroni nodes will write their member keys again; stop them first to
+   * start the cluster afresh.
+   *
+   * @return the number of keys removed
+   * @throws DcsRemovalRefusedException if the confirmation names another scope or another system identifier than
+   *     the {@code initialize} key holds when the removal runs; nothing is removed then
+   */
+  long removeCluster(ClusterRef cluster, RemovalConfirmation confirmation);
+
+  /**
+   * Removes only the {@code initialize} key (so that the next member to start bootstraps a new cluster), with the
+   * same guard as {@link #removeCluster}.
+   *
+   * @return true if the key existed and was removed
+   * @throws DcsRemovalRefusedException if the confirmation does not match; nothing is removed then
+   */
+  boolean removeInitialize(ClusterRef cluster, RemovalConfirmation confirmation);
+
+  /** Releases connections and stops all watches of this client. */
+  @Override
+  void close();
+}

@@ -1,0 +1,5 @@
+/** Parsing of the values Patroni writes into its DCS; shared by every DCS implementation, not public API. */
+@NullMarked
+package dev.patroni4j.client.dcs.internal;
+
+import org.jspecify.annotations.NullMarked;
