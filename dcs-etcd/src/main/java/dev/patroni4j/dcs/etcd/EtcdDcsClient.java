@@ -1,7 +1,5 @@
 package dev.patroni4j.dcs.etcd;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patroni4j.client.PatroniException.Delivery;
 import dev.patroni4j.client.dcs.CasResult;
 import dev.patroni4j.client.dcs.ClusterRef;
@@ -15,6 +13,7 @@ import dev.patroni4j.client.dcs.DcsWatch;
 import dev.patroni4j.client.dcs.FailoverRequest;
 import dev.patroni4j.client.dcs.RemovalConfirmation;
 import dev.patroni4j.client.dcs.internal.SnapshotParser;
+import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.dcs.etcd.internal.Calls;
 import dev.patroni4j.dcs.etcd.internal.EtcdClusterWatch;
 import dev.patroni4j.dcs.etcd.internal.EtcdStore;
@@ -35,7 +34,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -146,23 +144,14 @@ public final class EtcdDcsClient implements DcsClient {
   }
 
   @Override
-  public CasResult setConfig(ClusterRef cluster, ObjectNode config, long expectedVersion) {
-    return compareAndSet("setConfig", cluster.key(DcsKey.CONFIG), SnapshotParser.toJson(config), expectedVersion);
+  public CasResult setConfig(ClusterRef cluster, DynamicConfig config, long expectedVersion) {
+    return compareAndSet("setConfig", cluster.key(DcsKey.CONFIG), SnapshotParser.toJson(config.values()),
+        expectedVersion);
   }
 
   @Override
   public CasResult setFailover(ClusterRef cluster, FailoverRequest request, long expectedVersion) {
-    ObjectNode value = JsonNodeFactory.instance.objectNode();
-    if (request.leader() != null) {
-      value.put("leader", request.leader());
-    }
-    if (request.candidate() != null) {
-      value.put("member", request.candidate());
-    }
-    if (request.scheduledAt() != null) {
-      value.put("scheduled_at", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(request.scheduledAt()));
-    }
-    return compareAndSet("setFailover", cluster.key(DcsKey.FAILOVER), SnapshotParser.toJson(value),
+    return compareAndSet("setFailover", cluster.key(DcsKey.FAILOVER), SnapshotParser.toJson(request.toPatroniJson()),
         expectedVersion);
   }
 

@@ -3,8 +3,6 @@ package dev.patroni4j.dcs.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patroni4j.client.PatroniException.Delivery;
 import dev.patroni4j.client.dcs.CasResult;
 import dev.patroni4j.client.dcs.ClusterRef;
@@ -19,15 +17,20 @@ import dev.patroni4j.client.dcs.DcsTimeoutException;
 import dev.patroni4j.client.dcs.DcsWatch;
 import dev.patroni4j.client.dcs.FailoverRequest;
 import dev.patroni4j.client.dcs.RemovalConfirmation;
+import dev.patroni4j.client.model.ClusterView;
+import dev.patroni4j.client.model.DynamicConfig;
+import dev.patroni4j.client.model.Lag;
 import dev.patroni4j.client.model.Lsn;
+import dev.patroni4j.client.model.Member;
+import dev.patroni4j.client.model.Role;
 import dev.patroni4j.client.model.Timeline;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -41,7 +44,6 @@ import org.junit.jupiter.api.Test;
 /** EtcdDcsClient against a bare etcd 3.4, with the values Patroni writes put there by hand. */
 class EtcdDcsClientTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static EtcdServer etcd;
   private static Client raw;
   private static EtcdDcsClient dcs;
@@ -109,13 +111,17 @@ class EtcdDcsClientTest {
     assertThat(s.problems()).isEmpty();
     assertThat(s.leaderName()).contains("n2");
     assertThat(s.members()).extracting(DcsMember::name).containsExactly("n1", "n2");
-    DcsMember n2 = s.leaderMember().orElseThrow();
+    Member n2 = s.leaderMember().orElseThrow().member();
     assertThat(n2.role().isLeader()).isTrue();
     assertThat(n2.timeline()).isEqualTo(Timeline.of(2));
     assertThat(n2.xlogLocation()).isEqualTo(Lsn.of(67109536));
     assertThat(n2.port()).isEqualTo(5432);
-    assertThat(s.findMember("n1").orElseThrow().tags().noFailover()).isTrue();
-    assertThat(s.config().values().get("loop_wait").asInt()).isEqualTo(2);
+    assertThat(s.findMember("n1").orElseThrow().member().tags().noFailover()).isTrue();
+    assertThat(s.config().config().loopWait()).hasValue(2);
+    ClusterView view = s.toClusterView();
+    assertThat(view.leader().name()).isEqualTo("n2");
+    assertThat(view.member("n1").role().is(Role.Kind.SYNC_STANDBY)).isTrue();
+    assertThat(view.member("n1").lag()).isEqualTo(Lag.ofBytes(0));
     assertThat(s.systemIdentifier()).contains("7710832286115904311");
     assertThat(s.failover().isEmpty()).isTrue();
     assertThat(s.history().entries()).singleElement()
@@ -158,9 +164,10 @@ class EtcdDcsClientTest {
     ClusterSnapshot s = dcs.snapshot(c);
 
     assertThat(s.problems()).isEmpty();
-    DcsMember old = s.findMember("old").orElseThrow();
-    assertThat(old.connUrl()).isEqualTo(URI.create("postgres://10.0.0.7:5433/postgres"));
-    assertThat(old.apiUrl()).isEqualTo(URI.create("http://10.0.0.7:8008/patroni"));
+    Member old = s.findMember("old").orElseThrow().member();
+    assertThat(old.connUrl()).isEqualTo("postgres://10.0.0.7:5433/postgres");
+    assertThat(old.apiUrl()).isEqualTo("http://10.0.0.7:8008/patroni");
+    assertThat(old.port()).isEqualTo(5433);
     assertThat(old.toString()).doesNotContain("secret");
     assertThat(s.status().optime()).isEqualTo(Lsn.of(4496294792L));
     assertThat(s.status().legacy()).isTrue();
@@ -173,16 +180,16 @@ class EtcdDcsClientTest {
     ClusterRef c = ClusterRef.of("cas");
     putPatroniCluster(c);
     ClusterSnapshot before = dcs.snapshot(c);
-    ObjectNode changed = before.config().values().put("loop_wait", 3);
+    DynamicConfig changed = with(before.config().config(), "loop_wait", 3);
 
     CasResult written = dcs.setConfig(c, changed, before.config().version());
-    CasResult stale = dcs.setConfig(c, before.config().values().put("loop_wait", 7), before.config().version());
+    CasResult stale = dcs.setConfig(c, with(before.config().config(), "loop_wait", 7), before.config().version());
     CasResult notAbsent = dcs.setConfig(c, changed, DcsClient.ABSENT);
 
     ClusterSnapshot after = dcs.snapshot(c);
     assertThat(written).isInstanceOf(CasResult.Written.class);
     assertThat(after.config().version()).isEqualTo(((CasResult.Written) written).version());
-    assertThat(after.config().values().get("loop_wait").asInt()).isEqualTo(3);
+    assertThat(after.config().config().loopWait()).hasValue(3);
     assertThat(stale).isEqualTo(new CasResult.Conflict(before.config().version(), after.config().version()));
     assertThat(notAbsent).isEqualTo(new CasResult.Conflict(DcsClient.ABSENT, after.config().version()));
     String stored = raw.getKVClient().get(bytes(c.keyPrefix() + "config")).get().getKvs().get(0).getValue()
@@ -282,7 +289,7 @@ class EtcdDcsClientTest {
     ClusterSnapshot since = dcs.snapshot(c);
     delete(c.keyPrefix() + "leader");
     put(c.keyPrefix() + "members/n3", "{\"state\":\"running\",\"role\":\"replica\"}");
-    ObjectNode config = since.config().values().put("loop_wait", 4);
+    DynamicConfig config = with(since.config().config(), "loop_wait", 4);
     dcs.setConfig(c, config, since.config().version());
     long now = dcs.snapshot(c).revision();
     raw.getKVClient().compact(now).get(5, TimeUnit.SECONDS);
@@ -295,7 +302,7 @@ class EtcdDcsClientTest {
       assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.MemberAdded.class,
           e -> assertThat(e.member().name()).isEqualTo("n3"));
       assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.ConfigChanged.class,
-          e -> assertThat(e.current().values().get("loop_wait").asInt()).isEqualTo(4));
+          e -> assertThat(e.current().config().loopWait()).hasValue(4));
 
       put(c.keyPrefix() + "leader", "n3");
       assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.LeaderChanged.class,
@@ -334,7 +341,7 @@ class EtcdDcsClientTest {
         assertThatThrownBy(() -> quick.snapshot(c)).isInstanceOfSatisfying(DcsTimeoutException.class,
             e -> assertThat(e.timeout()).isEqualTo(Duration.ofMillis(700)));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
-        assertThatThrownBy(() -> quick.setConfig(c, JSON.createObjectNode(), 1))
+        assertThatThrownBy(() -> quick.setConfig(c, DynamicConfig.of(Map.of()), 1))
             .isInstanceOfSatisfying(DcsTimeoutException.class,
                 e -> assertThat(e.delivery()).isEqualTo(Delivery.POSSIBLY_SENT));
       } finally {
@@ -365,12 +372,18 @@ class EtcdDcsClientTest {
       }
       try (EtcdDcsClient right = EtcdDcsClient.builder().endpoint(secured.endpoint())
           .credentials("root", "root-pw").requestTimeout(Duration.ofSeconds(3)).build()) {
-        assertThat(right.setConfig(ClusterRef.of("demo"), JSON.createObjectNode().put("ttl", 30), DcsClient.ABSENT))
+        assertThat(right.setConfig(ClusterRef.of("demo"), DynamicConfig.of(Map.of("ttl", 30)), DcsClient.ABSENT))
             .isInstanceOf(CasResult.Written.class);
-        assertThat(right.snapshot(ClusterRef.of("demo")).config().values().get("ttl").asInt()).isEqualTo(30);
+        assertThat(right.snapshot(ClusterRef.of("demo")).config().config().ttl()).hasValue(30);
         assertThat(right.toString()).doesNotContain("root-pw");
       }
     }
+  }
+
+  private static DynamicConfig with(DynamicConfig config, String key, Object value) {
+    Map<String, Object> values = new LinkedHashMap<>(config.values());
+    values.put(key, value);
+    return DynamicConfig.of(values);
   }
 
   private static DcsEvent next(BlockingQueue<DcsEvent> events) throws InterruptedException {

@@ -1,7 +1,9 @@
 package dev.patroni4j.client.dcs;
 
+import dev.patroni4j.client.dcs.internal.ClusterViews;
 import dev.patroni4j.client.dcs.internal.SnapshotDiff;
 import dev.patroni4j.client.dcs.internal.SnapshotParser;
+import dev.patroni4j.client.model.ClusterView;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -91,6 +93,16 @@ public record ClusterSnapshot(
     return initialize == null || initialize.systemIdentifier().isEmpty()
         ? Optional.empty()
         : Optional.of(initialize.systemIdentifier());
+  }
+
+  /**
+   * This snapshot as {@code GET /cluster} would show it: the same {@link ClusterView} type the REST client returns,
+   * with cluster roles ({@code leader}, {@code standby_leader}, {@code sync_standby}, {@code replica}) worked out from
+   * the leader and sync keys and each replica's lag from the leader's published position, as Patroni does. Lets a
+   * tool read a cluster from the DCS when no REST API answers.
+   */
+  public ClusterView toClusterView() {
+    return ClusterViews.of(this);
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.patroni4j.client.dcs;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patroni4j.client.model.DynamicConfig;
 import java.util.List;
 
 /**
@@ -11,9 +11,10 @@ import java.util.List;
  * try (DcsClient dcs = EtcdDcsClient.builder().endpoint(URI.create("http://10.0.0.5:2379")).build()) {
  *   ClusterRef demo = ClusterRef.of("demo");
  *   ClusterSnapshot s = dcs.snapshot(demo);
- *   ObjectNode config = s.config().values();
- *   config.put("loop_wait", 5);
- *   if (dcs.setConfig(demo, config, s.config().version()) instanceof CasResult.Conflict) { ... re-read ... }
+ *   Map<String, Object> values = new LinkedHashMap<>(s.config().config().values());
+ *   values.put("loop_wait", 5);
+ *   CasResult r = dcs.setConfig(demo, DynamicConfig.of(values), s.config().version());
+ *   if (r instanceof CasResult.Conflict) { ... someone else changed it: re-read and decide again ... }
  * }
  * }</pre>
  *
@@ -57,9 +58,10 @@ public interface DcsClient extends AutoCloseable {
   /**
    * Writes the dynamic configuration if the {@code config} key's version is still {@code expectedVersion}
    * ({@link #ABSENT}: only if there is no config). Patroni applies it within one {@code loop_wait}. The document
-   * is written as Patroni writes it (compact JSON); it replaces the whole configuration.
+   * ({@link DynamicConfig#values()}) is written as Patroni writes it, compact JSON, and replaces the whole
+   * configuration.
    */
-  CasResult setConfig(ClusterRef cluster, ObjectNode config, long expectedVersion);
+  CasResult setConfig(ClusterRef cluster, DynamicConfig config, long expectedVersion);
 
   /**
    * Writes the {@code failover} key if its version is still {@code expectedVersion} ({@link #ABSENT}: only if

@@ -1,23 +1,18 @@
 package dev.patroni4j.client.dcs;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patroni4j.client.model.DynamicConfig;
 import java.util.Objects;
 
 /**
- * The {@code config} key: Patroni's dynamic configuration and the version to compare-and-set against.
+ * The {@code config} key: Patroni's dynamic configuration (the same type {@code GET /config} returns) and the
+ * version to compare-and-set against.
  *
- * @param values the configuration document as Patroni stored it (unknown fields kept); a copy, safe to change
+ * @param config the configuration as Patroni stored it
  * @param version the key's version, for {@link DcsClient#setConfig}
  */
-public record DcsConfig(ObjectNode values, long version) {
+public record DcsConfig(DynamicConfig config, long version) {
 
   public DcsConfig {
-    Objects.requireNonNull(values, "values == null");
-    values = values.deepCopy();
-  }
-
-  @Override
-  public ObjectNode values() {
-    return values.deepCopy();
+    Objects.requireNonNull(config, "config == null");
   }
 }

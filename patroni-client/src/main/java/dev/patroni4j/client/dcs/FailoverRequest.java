@@ -1,6 +1,9 @@
 package dev.patroni4j.client.dcs;
 
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +24,24 @@ public record FailoverRequest(
   /** No pending switchover: Patroni's {@code {}}. */
   public static FailoverRequest none() {
     return new FailoverRequest(null, null, null);
+  }
+
+  /**
+   * The document Patroni expects in the {@code failover} key: {@code leader}, {@code member} (the candidate) and
+   * {@code scheduled_at} (ISO-8601), each only if set; {@code {}} for {@link #none()}.
+   */
+  public Map<String, String> toPatroniJson() {
+    Map<String, String> json = new LinkedHashMap<>();
+    if (leader != null) {
+      json.put("leader", leader);
+    }
+    if (candidate != null) {
+      json.put("member", candidate);
+    }
+    if (scheduledAt != null) {
+      json.put("scheduled_at", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(scheduledAt));
+    }
+    return json;
   }
 
   /** A switchover from {@code leader} to {@code candidate} (either may be null) as soon as Patroni sees it. */

@@ -36,8 +36,7 @@ public final class SnapshotDiff {
       DcsMember previous = previousMembers.get(current.name());
       if (previous == null) {
         events.add(new DcsEvent.MemberAdded(revision, current));
-      } else if (!previous.raw().equals(current.raw()) || !Objects.equals(previous.owner(), current.owner())
-          || !Objects.equals(previous.connUrl(), current.connUrl())) {
+      } else if (!previous.member().equals(current.member()) || !Objects.equals(previous.owner(), current.owner())) {
         events.add(new DcsEvent.MemberChanged(revision, previous, current));
       }
     }

@@ -1,10 +1,8 @@
 package dev.patroni4j.client.dcs.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
@@ -20,19 +18,16 @@ import dev.patroni4j.client.dcs.DcsMember;
 import dev.patroni4j.client.dcs.DcsProblem;
 import dev.patroni4j.client.dcs.DcsStatus;
 import dev.patroni4j.client.dcs.DcsSync;
-import dev.patroni4j.client.model.HistoryEntry;
+import dev.patroni4j.client.PatroniJson;
+import dev.patroni4j.client.PatroniParseException;
 import dev.patroni4j.client.model.Lsn;
+import dev.patroni4j.client.model.Member;
 import dev.patroni4j.client.model.MemberState;
-import dev.patroni4j.client.model.PatroniVersion;
 import dev.patroni4j.client.model.Role;
-import dev.patroni4j.client.model.ScheduledRestart;
-import dev.patroni4j.client.model.Tags;
-import dev.patroni4j.client.model.Timeline;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -108,8 +103,8 @@ public final class SnapshotParser {
     return key.startsWith(bare) ? key.substring(bare.length()) : null;
   }
 
-  /** Writes a configuration document as Patroni does: compact JSON. */
-  public static String toJson(JsonNode value) {
+  /** Writes a document as Patroni does: compact JSON. */
+  public static String toJson(Object value) {
     try {
       return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
@@ -159,8 +154,12 @@ public final class SnapshotParser {
     }
 
     @Nullable DcsConfig config() {
-      ObjectNode node = jsonObject();
-      return node == null ? null : new DcsConfig(node, entry.version());
+      try {
+        return new DcsConfig(PatroniJson.dynamicConfig(entry.value()), entry.version());
+      } catch (PatroniParseException e) {
+        problem(e.getMessage());
+        return null;
+      }
     }
 
     @Nullable DcsMember member(String name) {
@@ -168,34 +167,12 @@ public final class SnapshotParser {
       if (value.startsWith("postgres")) {
         return legacyMember(name, value);
       }
-      ObjectNode node = jsonObject();
-      if (node == null) {
+      try {
+        return new DcsMember(PatroniJson.dcsMember(name, value), entry.version(), entry.owner());
+      } catch (PatroniParseException e) {
+        problem(e.getMessage());
         return null;
       }
-      String role = text(node, "role");
-      String state = text(node, "state");
-      String version = text(node, "version");
-      return new DcsMember(
-          name,
-          entry.version(),
-          entry.owner(),
-          uri(node, "conn_url"),
-          uri(node, "api_url"),
-          uri(node, "proxy_url"),
-          role == null ? null : Role.of(role),
-          state == null ? null : MemberState.of(state),
-          version == null ? null : PatroniVersion.tryParse(version).orElse(null),
-          lsn(node, "xlog_location"),
-          lsn(node, "receive_lsn"),
-          lsn(node, "replay_lsn"),
-          text(node, "replication_state"),
-          timeline(node, "timeline"),
-          tags(node),
-          bool(node, "pending_restart"),
-          scheduledRestart(node),
-          bool(node, "pause"),
-          node.get("checkpoint_after_promote") == null ? null : bool(node, "checkpoint_after_promote"),
-          node);
     }
 
     /** Patroni before 1.0 wrote {@code postgres://user:pw@host:port/db?application_name=<api_url>}. */
@@ -203,15 +180,20 @@ public final class SnapshotParser {
       try {
         URI url = new URI(value);
         URI connUrl = new URI(url.getScheme(), null, url.getHost(), url.getPort(), url.getPath(), null, null);
-        URI apiUrl = null;
+        String apiUrl = null;
         String query = url.getRawQuery() == null ? "" : url.getRawQuery();
         for (String pair : query.split("&")) {
           if (pair.startsWith("application_name=")) {
-            apiUrl = new URI(URLDecoder.decode(pair.substring("application_name=".length()), StandardCharsets.UTF_8));
+            apiUrl = URLDecoder.decode(pair.substring("application_name=".length()), StandardCharsets.UTF_8);
           }
         }
-        return new DcsMember(name, entry.version(), entry.owner(), connUrl, apiUrl, null, null, null, null, null,
-            null, null, null, null, Tags.empty(), false, null, false, null, JsonNodeFactory.instance.objectNode());
+        Member member = Member.builder(name, Role.of("unknown"), MemberState.of("unknown"))
+            .connUrl(connUrl.toString())
+            .host(connUrl.getHost())
+            .port(connUrl.getPort() < 0 ? null : connUrl.getPort())
+            .apiUrl(apiUrl)
+            .build();
+        return new DcsMember(member, entry.version(), entry.owner());
       } catch (URISyntaxException | IllegalArgumentException e) {
         problem("not a member URL (legacy format): " + e.getMessage());
         return null;
@@ -271,40 +253,10 @@ public final class SnapshotParser {
     }
 
     @Nullable DcsHistory history() {
-      JsonNode node = json();
-      if (node == null) {
-        return null;
-      }
-      if (!node.isArray()) {
-        problem("not a JSON array but " + node.getNodeType());
-        return null;
-      }
-      List<HistoryEntry> lines = new ArrayList<>();
-      int index = 0;
-      for (JsonNode line : node) {
-        HistoryEntry parsed = historyLine(line);
-        if (parsed == null) {
-          problem("line " + index + ": not [timeline, lsn, reason, timestamp?, new_leader?]");
-        } else {
-          lines.add(parsed);
-        }
-        index++;
-      }
-      return new DcsHistory(lines, entry.version());
-    }
-
-    @Nullable HistoryEntry historyLine(JsonNode line) {
-      if (!line.isArray() || line.size() < 2 || !line.get(0).canConvertToLong() || !line.get(1).canConvertToLong()
-          || !line.get(0).isIntegralNumber() || !line.get(1).isIntegralNumber()) {
-        return null;
-      }
       try {
-        String reason = line.size() > 2 && line.get(2).isTextual() ? line.get(2).asText() : "";
-        OffsetDateTime at = line.size() > 3 && line.get(3).isTextual() ? parseTime(line.get(3).asText()) : null;
-        String newLeader = line.size() > 4 && line.get(4).isTextual() ? line.get(4).asText() : null;
-        return new HistoryEntry(Timeline.of(line.get(0).longValue()), Lsn.of(line.get(1).longValue()), reason, at,
-            newLeader);
-      } catch (IllegalArgumentException e) {
+        return new DcsHistory(PatroniJson.history(entry.value()), entry.version());
+      } catch (PatroniParseException e) {
+        problem(e.getMessage());
         return null;
       }
     }
@@ -352,13 +304,12 @@ public final class SnapshotParser {
     }
 
     @Nullable DcsFailsafe failsafe() {
-      ObjectNode node = jsonObject();
-      if (node == null) {
+      try {
+        return new DcsFailsafe(PatroniJson.failsafe(entry.value()), entry.version());
+      } catch (PatroniParseException e) {
+        problem(e.getMessage());
         return null;
       }
-      Map<String, String> members = new LinkedHashMap<>();
-      node.fields().forEachRemaining(f -> members.put(f.getKey(), f.getValue().asText()));
-      return new DcsFailsafe(members, entry.version());
     }
 
     @Nullable String text(JsonNode node, String field) {
@@ -373,31 +324,6 @@ public final class SnapshotParser {
       return value.asText();
     }
 
-    boolean bool(JsonNode node, String field) {
-      JsonNode value = node.get(field);
-      if (value == null || value.isNull()) {
-        return false;
-      }
-      if (!value.isBoolean()) {
-        problem("field " + field + ": not a boolean but " + value.getNodeType());
-        return false;
-      }
-      return value.booleanValue();
-    }
-
-    @Nullable URI uri(JsonNode node, String field) {
-      String text = text(node, field);
-      if (text == null) {
-        return null;
-      }
-      try {
-        return new URI(text);
-      } catch (URISyntaxException e) {
-        problem("field " + field + ": not a URL: " + e.getMessage());
-        return null;
-      }
-    }
-
     @Nullable Lsn lsn(JsonNode node, String field) {
       JsonNode value = node.get(field);
       if (value == null || value.isNull()) {
@@ -408,55 +334,6 @@ public final class SnapshotParser {
       }
       problem("field " + field + ": not an LSN (non-negative integer): " + value);
       return null;
-    }
-
-    @Nullable Timeline timeline(JsonNode node, String field) {
-      JsonNode value = node.get(field);
-      if (value == null || value.isNull()) {
-        return null;
-      }
-      try {
-        if (value.isIntegralNumber() && value.canConvertToLong()) {
-          return Timeline.of(value.longValue());
-        }
-      } catch (IllegalArgumentException e) {
-        // reported below
-      }
-      problem("field " + field + ": not a timeline: " + value);
-      return null;
-    }
-
-    Tags tags(JsonNode node) {
-      JsonNode value = node.get("tags");
-      if (value == null || value.isNull()) {
-        return Tags.empty();
-      }
-      if (!value.isObject()) {
-        problem("field tags: not a JSON object but " + value.getNodeType());
-        return Tags.empty();
-      }
-      return Tags.of(JSON.convertValue(value, new TypeReference<Map<String, Object>>() {}));
-    }
-
-    @Nullable ScheduledRestart scheduledRestart(JsonNode node) {
-      JsonNode value = node.get("scheduled_restart");
-      if (value == null || value.isNull()) {
-        return null;
-      }
-      OffsetDateTime schedule = value.isObject() ? time(value, "schedule") : null;
-      if (schedule == null) {
-        problem("field scheduled_restart: no valid schedule");
-        return null;
-      }
-      JsonNode postmaster = value.get("postmaster_start_time");
-      JsonNode timeout = value.get("timeout");
-      return new ScheduledRestart(
-          schedule,
-          postmaster != null && postmaster.isTextual() ? parseTime(postmaster.asText()) : null,
-          value.path("restart_pending").asBoolean(false),
-          value.hasNonNull("role") ? value.get("role").asText() : null,
-          value.hasNonNull("postgres_version") ? value.get("postgres_version").asText() : null,
-          timeout != null && timeout.isNumber() ? Duration.ofMillis((long) (timeout.doubleValue() * 1000)) : null);
     }
 
     @Nullable OffsetDateTime time(JsonNode node, String field) {
