@@ -59,6 +59,14 @@ public abstract class DcsContractTest {
   /** Deletes the raw key {@code key} (etcd form, as in {@link #putRaw}). */
   protected abstract void deleteRaw(String key);
 
+  /**
+   * A key (etcd form) as the store spells it in {@link DcsEntry#key()}: unchanged for etcd; Consul drops the
+   * leading {@code /}.
+   */
+  protected String storeKey(String key) {
+    return key;
+  }
+
   /** How long Patroni may take to act on a DCS change (default: 3 × loop_wait + 20 s, for a switchover). */
   protected Duration patroniReactionTime() {
     long loopWait = dcs().snapshot(cluster()).config().config().loopWait().orElse(10);
@@ -224,11 +232,11 @@ public abstract class DcsContractTest {
       ClusterSnapshot s = dcs().snapshot(cluster());
 
       assertThat(s.problems()).anySatisfy(p -> {
-        assertThat(p.key()).isEqualTo(garbageMember);
+        assertThat(p.key()).isEqualTo(storeKey(garbageMember));
         assertThat(p.kind()).isEqualTo(DcsProblem.Kind.UNPARSABLE);
       });
       assertThat(s.problems()).anySatisfy(p -> {
-        assertThat(p.key()).isEqualTo(unknown);
+        assertThat(p.key()).isEqualTo(storeKey(unknown));
         assertThat(p.kind()).isEqualTo(DcsProblem.Kind.UNKNOWN_KEY);
       });
       assertThat(s.members()).extracting(DcsMember::name).containsAll(realMembers).doesNotContain("zz-garbage");

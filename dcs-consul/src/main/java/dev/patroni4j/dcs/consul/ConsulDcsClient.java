@@ -1,0 +1,491 @@
+package dev.patroni4j.dcs.consul;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patroni4j.client.PatroniException.Delivery;
+import dev.patroni4j.client.dcs.CasResult;
+import dev.patroni4j.client.dcs.ClusterRef;
+import dev.patroni4j.client.dcs.ClusterSnapshot;
+import dev.patroni4j.client.dcs.DcsAuthenticationException;
+import dev.patroni4j.client.dcs.DcsClient;
+import dev.patroni4j.client.dcs.DcsEntry;
+import dev.patroni4j.client.dcs.DcsException;
+import dev.patroni4j.client.dcs.DcsKey;
+import dev.patroni4j.client.dcs.DcsListener;
+import dev.patroni4j.client.dcs.DcsRemovalRefusedException;
+import dev.patroni4j.client.dcs.DcsWatch;
+import dev.patroni4j.client.dcs.FailoverRequest;
+import dev.patroni4j.client.dcs.RemovalConfirmation;
+import dev.patroni4j.client.dcs.internal.SnapshotParser;
+import dev.patroni4j.client.internal.http.PemTls;
+import dev.patroni4j.client.model.DynamicConfig;
+import dev.patroni4j.dcs.consul.internal.ConsulClusterWatch;
+import dev.patroni4j.dcs.consul.internal.ConsulKv;
+import dev.patroni4j.dcs.consul.internal.ConsulTransport;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Patroni's DCS on Consul, over Consul's HTTP API: the {@link DcsClient} for clusters whose {@code patroni.yml}
+ * has a {@code consul:} section, plus the services Patroni registers ({@code register_service: true}).
+ *
+ * <pre>{@code
+ * try (ConsulDcsClient dcs = ConsulDcsClient.builder()
+ *     .endpoint(URI.create("https://consul.example:8501"))
+ *     .token(System.getenv("CONSUL_HTTP_TOKEN"))              // ACL token, optional
+ *     .trustedCertificates(Path.of("/etc/consul/ca.pem"))     // TLS, optional
+ *     .requestTimeout(Duration.ofSeconds(5))
+ *     .build()) {
+ *   ClusterRef demo = ClusterRef.of("demo");
+ *   ClusterSnapshot s = dcs.snapshot(demo);
+ *   Optional<ConsulServiceInstance> primary = dcs.primaryInstance(demo);   // what primary.demo.service.consul resolves to
+ * }
+ * }</pre>
+ *
+ * <p>Patroni keeps its keys in Consul's KV store without the leading {@code /} ({@code service/demo/leader}); the
+ * {@link DcsEntry#key() keys} this client reports are Consul's. Versions are Consul's {@code ModifyIndex};
+ * {@link DcsEntry#owner() owners} are the sessions Patroni holds its leader and member keys with.
+ *
+ * <p>Every call finishes within {@link Builder#requestTimeout} (watches: their blocking wait plus that) or throws
+ * {@link dev.patroni4j.client.dcs.DcsTimeoutException}. Reads are consistent ({@code ?consistent}, as
+ * {@code patronictl}'s) and retried while Consul is unreachable or has no leader; writes are sent once, as
+ * transactions ({@code PUT /v1/txn}) so that a compare-and-set reports the version it wrote and a removal checks
+ * its confirmation in the same atomic step as the delete. A missing or wrong ACL token yields
+ * {@link DcsAuthenticationException}. The token travels in the {@code X-Consul-Token} header only and appears in
+ * no message, log or {@code toString()}.
+ *
+ * <p>Thread-safe; share one instance and close it when done. Built on OkHttp and Jackson rather than the {@code
+ * consul-api} library (see this module's README).
+ */
+public final class ConsulDcsClient implements DcsClient {
+  private final ConsulTransport transport;
+  private final ConsulKv kv;
+  private final OkHttpClient http;
+  private final boolean ownsHttp;
+  private final Duration watchWait;
+  private final Duration maxBackoff;
+  private final Set<ConsulClusterWatch> watches = ConcurrentHashMap.newKeySet();
+
+  private ConsulDcsClient(Builder b) {
+    OkHttpClient.Builder http = (b.okHttpClient != null ? b.okHttpClient.newBuilder() : new OkHttpClient.Builder())
+        .connectTimeout(b.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        // Every call carries its own deadline; blocking queries must be able to wait longer than a plain read.
+        .readTimeout(0, TimeUnit.MILLISECONDS)
+        .writeTimeout(b.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .retryOnConnectionFailure(false);
+    if (b.trustedCertificates != null || b.clientCertificate != null) {
+      PemTls.Material tls = PemTls.load(b.trustedCertificates, b.clientCertificate, b.clientKey, null);
+      http.sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager());
+    }
+    this.http = http.build();
+    this.ownsHttp = b.okHttpClient == null;
+    HttpUrl base = Objects.requireNonNull(HttpUrl.get(b.endpoint), "endpoint");
+    this.transport = new ConsulTransport(this.http, base, b.token, b.datacenter, b.requestTimeout, b.initialBackoff,
+        b.maxBackoff, d -> Thread.sleep(d.toMillis()));
+    this.kv = new ConsulKv(transport);
+    this.watchWait = b.watchWait;
+    this.maxBackoff = b.maxBackoff;
+  }
+
+  /** A builder; the endpoint defaults to Consul's {@code http://127.0.0.1:8500}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public ClusterSnapshot snapshot(ClusterRef cluster) {
+    return kv.snapshot(Objects.requireNonNull(cluster, "cluster == null"));
+  }
+
+  @Override
+  public List<String> clusters(String namespace) {
+    String prefix = ConsulKv.consulKey(ClusterRef.normaliseNamespace(namespace) + "/");
+    HttpUrl url = transport.kvUrl(prefix).addQueryParameter("keys", null).addQueryParameter("separator", "/")
+        .addQueryParameter("consistent", null).build();
+    ConsulTransport.Reply reply = transport.read("clusters", prefix, url);
+    if (reply.status() == 404) {
+      return List.of();
+    }
+    JsonNode keys = transport.json("clusters", prefix, reply);
+    Set<String> scopes = new TreeSet<>();
+    for (JsonNode key : keys) {
+      String text = key.asText();
+      if (text.startsWith(prefix) && text.endsWith("/") && text.length() > prefix.length() + 1) {
+        scopes.add(text.substring(prefix.length(), text.length() - 1));
+      }
+    }
+    return List.copyOf(scopes);
+  }
+
+  @Override
+  public DcsWatch watch(ClusterSnapshot since, DcsListener listener) {
+    Objects.requireNonNull(since, "since == null");
+    Objects.requireNonNull(listener, "listener == null");
+    ConsulClusterWatch watch = new ConsulClusterWatch(kv, since, listener, watchWait, maxBackoff, watches::remove);
+    watches.add(watch);
+    return watch;
+  }
+
+  @Override
+  public CasResult setConfig(ClusterRef cluster, DynamicConfig config, long expectedVersion) {
+    return compareAndSet("setConfig", ConsulKv.consulKey(cluster.key(DcsKey.CONFIG)),
+        SnapshotParser.toJson(config.values()), expectedVersion);
+  }
+
+  @Override
+  public CasResult setFailover(ClusterRef cluster, FailoverRequest request, long expectedVersion) {
+    return compareAndSet("setFailover", ConsulKv.consulKey(cluster.key(DcsKey.FAILOVER)),
+        SnapshotParser.toJson(request.toPatroniJson()), expectedVersion);
+  }
+
+  /**
+   * A check-and-set as a one-operation transaction, whose answer carries the new {@code ModifyIndex} (a plain
+   * {@code PUT ?cas=} answers only {@code true}). Consul's index 0 means "only if absent", as {@link #ABSENT}.
+   */
+  private CasResult compareAndSet(String operation, String key, String value, long expectedVersion) {
+    if (expectedVersion < 0) {
+      throw new IllegalArgumentException("expectedVersion < 0: " + expectedVersion);
+    }
+    ArrayNode ops = transport.json().createArrayNode();
+    ObjectNode cas = kvOp(ops, "cas", key);
+    cas.put("Value", Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+    cas.put("Index", expectedVersion);
+    ConsulTransport.Reply reply;
+    try {
+      reply = txn(operation, key, ops);
+    } catch (DcsException e) {
+      if (e.delivery() != Delivery.POSSIBLY_SENT) {
+        throw e;
+      }
+      return settle(operation, key, value, expectedVersion, e);
+    }
+    if (reply.status() == 200) {
+      JsonNode written = transport.json(operation, key, reply).at("/Results/0/KV/ModifyIndex");
+      if (!written.canConvertToLong()) {
+        throw new DcsException(operation + " " + key + ": Consul's transaction answer has no ModifyIndex",
+            operation, key, Delivery.ANSWERED, null);
+      }
+      return new CasResult.Written(written.asLong());
+    }
+    long current = kv.get(operation, key).map(DcsEntry::version).orElse(ABSENT);
+    return new CasResult.Conflict(expectedVersion, current);
+  }
+
+  /**
+   * A compare-and-set whose answer was lost: if the key now holds our value at another version, it was written.
+   * Anything else stays unknown (the request might still be applied), so the original failure is rethrown.
+   */
+  private CasResult settle(String operation, String key, String value, long expectedVersion, DcsException lost) {
+    try {
+      Optional<DcsEntry> now = kv.get(operation, key);
+      if (now.isPresent() && now.get().version() != expectedVersion && now.get().value().equals(value)) {
+        return new CasResult.Written(now.get().version());
+      }
+    } catch (DcsException observation) {
+      lost.addSuppressed(observation);
+    }
+    throw lost;
+  }
+
+  @Override
+  public long removeCluster(ClusterRef cluster, RemovalConfirmation confirmation) {
+    String prefix = ConsulKv.prefix(cluster);
+    ArrayNode ops = guard("removeCluster", cluster, confirmation);
+    // A check-index guard answers with the initialize entry; every other result is a key that get-tree saw.
+    long guardResults = ops.get(0).path("KV").path("Verb").asText().equals("check-index") ? 1 : 0;
+    kvOp(ops, "get-tree", prefix);
+    kvOp(ops, "delete-tree", prefix);
+    JsonNode results = guardedTxn("removeCluster", cluster, confirmation, prefix, ops).path("Results");
+    return results.isArray() ? Math.max(0, results.size() - guardResults) : 0;
+  }
+
+  @Override
+  public boolean removeInitialize(ClusterRef cluster, RemovalConfirmation confirmation) {
+    String key = ConsulKv.consulKey(cluster.key(DcsKey.INITIALIZE));
+    ArrayNode ops = guard("removeInitialize", cluster, confirmation);
+    if (ops.get(0).path("KV").path("Verb").asText().equals("check-not-exists")) {
+      return false;
+    }
+    kvOp(ops, "delete", key);
+    guardedTxn("removeInitialize", cluster, confirmation, key, ops);
+    return true;
+  }
+
+  /**
+   * The transaction operation that makes a removal conditional on what the confirmation names: the initialize key
+   * still at the version whose value was checked, or (for an empty confirmation of an absent key) still absent.
+   */
+  private ArrayNode guard(String operation, ClusterRef cluster, RemovalConfirmation confirmation) {
+    if (!confirmation.scope().equals(cluster.scope())) {
+      throw new DcsRemovalRefusedException(operation + " refused: the confirmation names cluster \""
+          + confirmation.scope() + "\", not \"" + cluster.scope() + "\"; nothing was removed", operation, cluster,
+          confirmation);
+    }
+    String key = ConsulKv.consulKey(cluster.key(DcsKey.INITIALIZE));
+    Optional<DcsEntry> initialize = kv.get(operation, key);
+    String held = initialize.map(DcsEntry::value).orElse("");
+    if (!held.equals(confirmation.systemIdentifier())) {
+      throw refused(operation, cluster, confirmation);
+    }
+    ArrayNode ops = transport.json().createArrayNode();
+    if (initialize.isPresent()) {
+      kvOp(ops, "check-index", key).put("Index", initialize.get().version());
+    } else {
+      kvOp(ops, "check-not-exists", key);
+    }
+    return ops;
+  }
+
+  private JsonNode guardedTxn(String operation, ClusterRef cluster, RemovalConfirmation confirmation, String target,
+      ArrayNode ops) {
+    ConsulTransport.Reply reply = txn(operation, target, ops);
+    if (reply.status() != 200) {
+      // The initialize key changed between the check and the transaction: the guard held, nothing was removed.
+      throw refused(operation, cluster, confirmation);
+    }
+    return transport.json(operation, target, reply);
+  }
+
+  private static DcsRemovalRefusedException refused(String operation, ClusterRef cluster,
+      RemovalConfirmation confirmation) {
+    return new DcsRemovalRefusedException(operation + " refused: " + cluster.key(DcsKey.INITIALIZE)
+        + (confirmation.systemIdentifier().isEmpty()
+            ? " holds a system identifier, but the confirmation names none"
+            : " does not hold the confirmed system identifier " + confirmation.systemIdentifier())
+        + "; nothing was removed", operation, cluster, confirmation);
+  }
+
+  private static ObjectNode kvOp(ArrayNode ops, String verb, String key) {
+    ObjectNode kv = ops.addObject().putObject("KV");
+    kv.put("Verb", verb);
+    kv.put("Key", key);
+    return kv;
+  }
+
+  /**
+   * Sends a transaction: 200 (applied) and 409 (rolled back: a check failed) are answers; a 409 whose error is an
+   * ACL denial is a {@link DcsAuthenticationException}.
+   */
+  private ConsulTransport.Reply txn(String operation, String key, ArrayNode ops) {
+    byte[] body;
+    try {
+      body = transport.json().writeValueAsBytes(ops);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    ConsulTransport.Reply reply = transport.write(operation, key, "PUT", transport.url("txn").build(), body, true);
+    if (reply.status() == 200) {
+      return reply;
+    }
+    if (reply.status() == 409) {
+      JsonNode errors = transport.json(operation, key, reply).path("Errors");
+      for (JsonNode error : errors) {
+        String what = error.path("What").asText();
+        if (what.startsWith("Permission denied") || what.contains("ACL not found")) {
+          throw new DcsAuthenticationException(operation + " " + key + " refused by Consul: " + what, operation,
+              key, null);
+        }
+      }
+      return reply;
+    }
+    throw new DcsException(operation + " " + key + " failed: Consul answered " + reply.status() + ": "
+        + reply.text().trim(), operation, key, Delivery.ANSWERED, null);
+  }
+
+  // ---------------------------------------------------------------- services
+
+  /**
+   * The Consul service name Patroni registers a scope under: lower case, {@code .}, {@code _} and space as
+   * {@code -}, any other character outside {@code [a-z0-9-]} as {@code u} and its code point in 4 digits, at most
+   * 230 characters (so that {@code replica.<name>.service.consul} is a valid DNS name).
+   */
+  public static String serviceName(String scope) {
+    StringBuilder name = new StringBuilder();
+    scope.toLowerCase(Locale.ROOT).codePoints().forEach(c -> {
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') {
+        name.appendCodePoint(c);
+      } else if (c == '.' || c == '_' || c == ' ') {
+        name.append('-');
+      } else {
+        name.append('u').append(String.format(Locale.ROOT, "%04d", c));
+      }
+    });
+    return name.length() > 230 ? name.substring(0, 230) : name.toString();
+  }
+
+  /**
+   * Every member of a cluster registered in Consul's catalog, sorted by member name: the instances Consul DNS
+   * serves for {@code <role>.<service>.service.consul}.
+   */
+  public List<ConsulServiceInstance> serviceInstances(ClusterRef cluster) {
+    String service = serviceName(cluster.scope());
+    HttpUrl url = transport.url("catalog/service/" + service).addQueryParameter("consistent", null).build();
+    ConsulTransport.Reply reply = transport.read("serviceInstances", service, url);
+    if (reply.status() != 200) {
+      throw new DcsException("serviceInstances " + service + " failed: Consul answered " + reply.status() + ": "
+          + reply.text().trim(), "serviceInstances", service, Delivery.ANSWERED, null);
+    }
+    List<ConsulServiceInstance> instances = new ArrayList<>();
+    String idPrefix = cluster.scope() + "/";
+    for (JsonNode node : transport.json("serviceInstances", service, reply)) {
+      String id = node.path("ServiceID").asText("");
+      List<String> tags = new ArrayList<>();
+      node.path("ServiceTags").forEach(t -> tags.add(t.asText()));
+      String address = node.path("ServiceAddress").asText("");
+      instances.add(new ConsulServiceInstance(id, id.startsWith(idPrefix) ? id.substring(idPrefix.length()) : id,
+          address.isEmpty() ? node.path("Address").asText("") : address, node.path("ServicePort").asInt(0), tags,
+          ConsulServiceInstance.roleOf(tags)));
+    }
+    instances.sort(java.util.Comparator.comparing(ConsulServiceInstance::member));
+    return List.copyOf(instances);
+  }
+
+  /** The registered leader of a cluster, if one is registered: where {@code primary.<service>.service.consul} points. */
+  public Optional<ConsulServiceInstance> primaryInstance(ClusterRef cluster) {
+    return serviceInstances(cluster).stream().filter(ConsulServiceInstance::isLeader).findFirst();
+  }
+
+  @Override
+  public void close() {
+    List.copyOf(watches).forEach(ConsulClusterWatch::close);
+    if (ownsHttp) {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ConsulDcsClient[" + transport + "]";
+  }
+
+  /** Configures a {@link ConsulDcsClient}. Not thread-safe; build once and share the client. */
+  public static final class Builder {
+    private URI endpoint = URI.create("http://127.0.0.1:8500");
+    private @Nullable String token;
+    private @Nullable String datacenter;
+    private @Nullable Path trustedCertificates;
+    private @Nullable Path clientCertificate;
+    private @Nullable Path clientKey;
+    private @Nullable OkHttpClient okHttpClient;
+    private Duration requestTimeout = Duration.ofSeconds(5);
+    private Duration watchWait = Duration.ofMinutes(1);
+    private Duration initialBackoff = Duration.ofMillis(50);
+    private Duration maxBackoff = Duration.ofSeconds(1);
+
+    private Builder() {}
+
+    /** The Consul agent, e.g. {@code http://127.0.0.1:8500} or {@code https://consul.example:8501}. */
+    public Builder endpoint(URI endpoint) {
+      Objects.requireNonNull(endpoint, "endpoint == null");
+      if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme())) {
+        throw new IllegalArgumentException("endpoint must be http:// or https://, got " + endpoint);
+      }
+      if (HttpUrl.parse(endpoint.toString()) == null) {
+        throw new IllegalArgumentException("endpoint is not a valid URL: " + endpoint);
+      }
+      this.endpoint = endpoint;
+      return this;
+    }
+
+    /** The ACL token (Patroni's {@code consul.token}). Never logged nor shown by {@code toString()}. */
+    public Builder token(String token) {
+      Objects.requireNonNull(token, "token == null");
+      if (token.isBlank()) {
+        throw new IllegalArgumentException("token is blank");
+      }
+      this.token = token;
+      return this;
+    }
+
+    /** The datacenter to query (Patroni's {@code consul.dc}); default: the agent's own. */
+    public Builder datacenter(String datacenter) {
+      this.datacenter = Objects.requireNonNull(datacenter, "datacenter == null");
+      return this;
+    }
+
+    /** TLS: the CA certificate(s), PEM, that Consul's certificate must chain to (Patroni's {@code cacert}). */
+    public Builder trustedCertificates(Path caPem) {
+      this.trustedCertificates = Objects.requireNonNull(caPem, "caPem == null");
+      return this;
+    }
+
+    /** TLS client authentication: a PEM certificate and its PEM private key (Patroni's {@code cert}, {@code key}). */
+    public Builder clientCertificate(Path certificatePem, Path keyPem) {
+      this.clientCertificate = Objects.requireNonNull(certificatePem, "certificatePem == null");
+      this.clientKey = Objects.requireNonNull(keyPem, "keyPem == null");
+      return this;
+    }
+
+    /** Shares the caller's OkHttp connection pool and dispatcher; the client derives its own settings from it. */
+    public Builder okHttpClient(OkHttpClient client) {
+      this.okHttpClient = Objects.requireNonNull(client, "client == null");
+      return this;
+    }
+
+    /** The longest any call may take, read retries included (default 5 s). */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = positive(timeout, "requestTimeout");
+      return this;
+    }
+
+    /** How long one blocking query of a watch waits for a change (default 1 min; Consul caps it at 10 min). */
+    public Builder watchWait(Duration wait) {
+      positive(wait, "watchWait");
+      if (wait.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException("watchWait > 10 min: Consul caps blocking queries at 10 min");
+      }
+      this.watchWait = wait;
+      return this;
+    }
+
+    /** Backoff between read retries while Consul is unavailable: from {@code initial}, doubling up to {@code max}. */
+    public Builder readBackoff(Duration initial, Duration max) {
+      this.initialBackoff = positive(initial, "initial");
+      this.maxBackoff = positive(max, "max");
+      if (max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException("max < initial");
+      }
+      return this;
+    }
+
+    /**
+     * Builds the client. Connects lazily: a wrong endpoint or token shows on the first call.
+     *
+     * @throws IllegalArgumentException if the TLS files cannot be read
+     */
+    public ConsulDcsClient build() {
+      return new ConsulDcsClient(this);
+    }
+
+    private static Duration positive(Duration value, String name) {
+      Objects.requireNonNull(value, name + " == null");
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " <= 0");
+      }
+      return value;
+    }
+
+    @Override
+    public String toString() {
+      return "ConsulDcsClient.Builder[endpoint=" + endpoint + ", token=" + (token == null ? "none" : "***")
+          + ", requestTimeout=" + requestTimeout + "]";
+    }
+  }
+}
