@@ -151,7 +151,15 @@ public final class RunbookRunner {
       if (options.approvalRequired()) {
         return finish(refused("not-started", "an approved plan is required", null, List.of()));
       }
-      plan = plan(runbook, UUID.randomUUID().toString(), now);
+      String planId = UUID.randomUUID().toString();
+      try {
+        plan = plan(runbook, planId, now);
+      } catch (StepRefusedException e) {
+        return finish(refused(planId, "cannot plan: " + e.getMessage(), null, e.evidence(), List.of()));
+      } catch (RunbookException e) {
+        return finish(new RunbookResult.Failed(planId, "cannot plan: " + e.getMessage(), null, Map.of(), e,
+            List.of()));
+      }
     }
     List<Runbook.Resolved> steps = runbook.resolve(plan.bindings(), defaultPolicy);
     List<String> ids = steps.stream().map(Runbook.Resolved::id).toList();

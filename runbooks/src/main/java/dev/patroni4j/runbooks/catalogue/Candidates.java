@@ -1,0 +1,112 @@
+package dev.patroni4j.runbooks.catalogue;
+
+import dev.patroni4j.client.model.ClusterView;
+import dev.patroni4j.client.model.DynamicConfig;
+import dev.patroni4j.client.model.Member;
+import dev.patroni4j.client.model.Role;
+import dev.patroni4j.client.model.Timeline;
+import dev.patroni4j.runbooks.internal.Observed;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The switchover candidate rules: streaming on the leader's timeline, not {@code nofailover}, failover priority not
+ * 0, lag known and within {@code maximum_lag_on_failover}, the sync standby when synchronous mode is on; least lag
+ * wins, then name. Every rejected member gets a reason, so a refusal says exactly why.
+ */
+final class Candidates {
+  private Candidates() {}
+
+  record Selection(@Nullable String candidate, String reason, Map<String, String> rejected) {
+    Optional<String> find() {
+      return Optional.ofNullable(candidate);
+    }
+  }
+
+  static Selection choose(ClusterView view, DynamicConfig config, String from, @Nullable String wanted,
+      @Nullable Set<String> streaming) {
+    long tl = Observed.timeline(view);
+    long maxLag = config.maximumLagOnFailover().orElse(1_048_576);
+    boolean sync = config.synchronousMode().map(m -> !m.equals("false") && !m.equals("off")).orElse(false);
+    Map<String, String> rejected = new LinkedHashMap<>();
+    List<Member> ok = new ArrayList<>();
+    for (Member m : view.members()) {
+      if (m.name().equals(from) || m.isLeader()) {
+        continue;
+      }
+      String why = rejection(m, tl, maxLag, sync, streaming);
+      if (why == null) {
+        ok.add(m);
+      } else {
+        rejected.put(m.name(), why);
+      }
+    }
+    if (wanted != null) {
+      if (ok.stream().anyMatch(m -> m.name().equals(wanted))) {
+        return new Selection(wanted, wanted + " qualifies (" + lagText(find(view, wanted)) + ")", rejected);
+      }
+      String why = rejected.getOrDefault(wanted, wanted.equals(from) ? "it is the current leader"
+          : "it is not a member of the cluster");
+      return new Selection(null, "candidate " + wanted + " does not qualify: " + why, rejected);
+    }
+    Optional<Member> best = ok.stream()
+        .min(Comparator.comparingLong((Member m) -> m.lag().knownBytes().orElse(Long.MAX_VALUE))
+            .thenComparing(Member::name));
+    if (best.isEmpty()) {
+      return new Selection(null, rejected.isEmpty() ? "no candidate: the cluster has no members except the leader"
+          : "no candidate qualifies: " + describe(rejected), rejected);
+    }
+    return new Selection(best.get().name(), best.get().name() + " has the least lag ("
+        + lagText(best) + ") of " + ok.size() + " qualifying", rejected);
+  }
+
+  private static Optional<Member> find(ClusterView view, String name) {
+    return view.members().stream().filter(m -> m.name().equals(name)).findFirst();
+  }
+
+  private static String lagText(Optional<Member> m) {
+    return m.map(x -> "lag " + x.lag()).orElse("?");
+  }
+
+  static String describe(Map<String, String> rejected) {
+    List<String> parts = new ArrayList<>();
+    rejected.forEach((k, v) -> parts.add(k + " " + v));
+    return String.join("; ", parts);
+  }
+
+  private static @Nullable String rejection(Member m, long tl, long maxLag, boolean sync,
+      @Nullable Set<String> streaming) {
+    if (m.tags().noFailover()) {
+      return "is tagged nofailover";
+    }
+    if (m.tags().failoverPriority().isPresent() && m.tags().failoverPriority().getAsLong() <= 0) {
+      return "has failover_priority 0";
+    }
+    if (!Observed.isUp(m.state())) {
+      return "is " + m.state().raw();
+    }
+    long mtl = m.findTimeline().map(Timeline::id).orElse(-1L);
+    if (mtl != tl) {
+      return "is on timeline " + (mtl < 0 ? "?" : mtl) + ", the leader on " + tl;
+    }
+    if (streaming != null && !streaming.contains(m.name())) {
+      return "does not stream from the leader";
+    }
+    if (m.lag().knownBytes().isEmpty()) {
+      return "has unknown lag";
+    }
+    if (!m.lag().isAtMost(maxLag)) {
+      return "lags " + m.lag().knownBytes().getAsLong() + " bytes, more than maximum_lag_on_failover " + maxLag;
+    }
+    if (sync && !(m.role().is(Role.Kind.SYNC_STANDBY) || m.role().is(Role.Kind.QUORUM_STANDBY))) {
+      return "is not the synchronous standby (synchronous mode is on)";
+    }
+    return null;
+  }
+}

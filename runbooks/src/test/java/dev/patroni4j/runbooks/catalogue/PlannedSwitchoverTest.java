@@ -1,0 +1,191 @@
+package dev.patroni4j.runbooks.catalogue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patroni4j.runbooks.Journal;
+import dev.patroni4j.runbooks.RunbookEvent;
+import dev.patroni4j.runbooks.RunbookListener;
+import dev.patroni4j.runbooks.RunbookResult;
+import dev.patroni4j.runbooks.RunbookRunner;
+import dev.patroni4j.runbooks.StepReport;
+import dev.patroni4j.runbooks.Verification;
+import dev.patroni4j.testkit.LocalPatroniCluster;
+import dev.patroni4j.testkit.LocalPatroniClusterExtension;
+import dev.patroni4j.testkit.PatroniNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlannedSwitchoverTest {
+  @RegisterExtension
+  static final LocalPatroniClusterExtension CLUSTER = LocalPatroniClusterExtension.of(LocalPatroniCluster.builder());
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private LocalPatroniCluster cluster() {
+    return CLUSTER.cluster();
+  }
+
+  @Test
+  void switchoverEndsWithEveryMemberStreamingOnTheNewTimelineAndASecondRunActsOnNothing() {
+    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
+    long before = RealCluster.timeline(cluster());
+    List<RunbookEvent> events = new CopyOnWriteArrayList<>();
+    RunbookRunner runner = catalogue.runner().listener(recording(events)).build();
+    Journal journal = RealCluster.journal(dir);
+
+    RunbookResult first = runner.execute(catalogue.plannedSwitchover(SwitchoverOptions.defaults().from("pg1")), journal);
+
+    assertThat(first).as(first.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+    assertThat(first.actedSteps()).containsExactly("checkpoint", "switchover", "all-streaming");
+    assertThat(cluster().leader().name()).isNotEqualTo("pg1");
+    assertThat(RealCluster.timeline(cluster())).isEqualTo(before + 1);
+    assertThat(RealCluster.writablePrimaries(cluster())).containsExactly(cluster().leader().name());
+    assertThat(events).filteredOn(RunbookEvent.SwitchoverInitiated.class::isInstance).hasSize(1);
+    assertThat(events).filteredOn(RunbookEvent.SwitchoverFinalized.class::isInstance).singleElement()
+        .satisfies(e -> assertThat(((RunbookEvent.SwitchoverFinalized) e).timeline()).isEqualTo(before + 1));
+
+    RunbookResult sameJournal =
+        runner.execute(catalogue.plannedSwitchover(SwitchoverOptions.defaults().from("pg1")), journal);
+    RunbookResult freshJournal =
+        runner.execute(catalogue.plannedSwitchover(SwitchoverOptions.defaults().from("pg1")), RealCluster.journal(dir));
+
+    assertThat(sameJournal.actedSteps()).isEmpty();
+    assertThat(sameJournal.steps()).extracting(StepReport::outcome).containsOnly(StepReport.Outcome.ALREADY_DONE);
+    assertThat(freshJournal.actedSteps()).isEmpty();
+    assertThat(freshJournal.succeeded()).isTrue();
+    assertThat(RealCluster.timeline(cluster())).isEqualTo(before + 1);
+  }
+
+  @Test
+  void candidateTaggedNofailoverIsRefusedWithTheReasonAndTheBestOtherOneIsChosen() throws Exception {
+    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
+    PatroniNode pg3 = cluster().node("pg3");
+    // The testkit writes patroni.yml as JSON (valid YAML): add the tag structurally.
+    ObjectNode config = (ObjectNode) JSON.readTree(pg3.configFile().toFile());
+    config.putObject("tags").put("nofailover", true);
+    JSON.writeValue(pg3.configFile().toFile(), config);
+    RunbookResult reload = catalogue.runner().build().execute(catalogue.reload("pg3", ctx -> tagged(catalogue, "pg3")),
+        RealCluster.journal(dir));
+    assertThat(reload.actedSteps()).containsExactly("reload[pg3]");
+
+    RunbookResult toPg3 = catalogue.runner().build()
+        .execute(catalogue.plannedSwitchover(SwitchoverOptions.defaults().to("pg3")), RealCluster.journal(dir));
+
+    assertThat(toPg3).isInstanceOfSatisfying(RunbookResult.Refused.class, r -> {
+      assertThat(r.reason()).isEqualTo("candidate pg3 does not qualify: is tagged nofailover");
+      assertThat(r.stepId()).isEqualTo("candidate");
+    });
+    assertThat(cluster().leader().name()).isEqualTo("pg1");
+    assertThat(catalogue.runner().build().plan(catalogue.plannedSwitchover(SwitchoverOptions.defaults()))
+        .bindings().get("to")).containsExactly("pg2");
+  }
+
+  private static Verification tagged(PatroniRunbooks catalogue, String member) {
+    boolean tagged = catalogue.env().ops.cluster().members().stream()
+        .anyMatch(m -> m.name().equals(member) && m.tags().noFailover());
+    return tagged ? Verification.done(member + " is tagged nofailover") : Verification.pending("not tagged yet");
+  }
+
+  @Test
+  void scheduledSwitchoverIsVisibleAndItsCancellationRemovesIt() {
+    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
+    RunbookRunner runner = catalogue.runner().build();
+    OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).plusHours(1).withNano(0);
+
+    RunbookResult schedule = runner.execute(catalogue.scheduledSwitchover(at, SwitchoverOptions.defaults().to("pg2")),
+        RealCluster.journal(dir));
+    RunbookResult again = runner.execute(catalogue.scheduledSwitchover(at, SwitchoverOptions.defaults().to("pg2")),
+        RealCluster.journal(dir));
+
+    assertThat(schedule.actedSteps()).containsExactly("schedule-switchover");
+    assertThat(again.actedSteps()).isEmpty();
+    assertThat(catalogue.env().ops.cluster().scheduledSwitchover()).isNotNull()
+        .satisfies(s -> assertThat(s.at().toInstant()).isEqualTo(at.toInstant()));
+
+    RunbookResult cancel = runner.execute(catalogue.cancelScheduledSwitchover(), RealCluster.journal(dir));
+    RunbookResult cancelAgain = runner.execute(catalogue.cancelScheduledSwitchover(), RealCluster.journal(dir));
+
+    assertThat(cancel.actedSteps()).containsExactly("cancel-switchover");
+    assertThat(cancelAgain.actedSteps()).isEmpty();
+    assertThat(catalogue.env().ops.cluster().scheduledSwitchover()).isNull();
+    assertThat(cluster().leader().name()).isEqualTo("pg1");
+  }
+
+  @Test
+  void underAContinuousWriterNoAcknowledgedRowIsLost() throws Exception {
+    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
+    try (Writer writer = Writer.start(cluster(), "switchover_writer")) {
+      writer.awaitRows(50);
+      RunbookResult r = catalogue.runner().build()
+          .execute(catalogue.plannedSwitchover(SwitchoverOptions.defaults()), RealCluster.journal(dir));
+      writer.awaitRows(writer.acknowledged() + 50);
+      Writer.Report report = writer.stop();
+
+      assertThat(r.succeeded()).as(r.toString()).isTrue();
+      assertThat(report.missing()).as("acknowledged rows missing after the switchover").isEmpty();
+      assertThat(report.acknowledged()).isGreaterThan(100);
+      System.out.printf("planned switchover under a writer: %d rows acknowledged, %d failed attempts,"
+          + " longest write unavailability %d ms%n", report.acknowledged(), report.failures(),
+          report.longestGap().toMillis());
+    }
+  }
+
+  @Test
+  void killingTheLeadersPatroniMidSwitchoverEndsTypedWithOneWritablePrimary() throws Exception {
+    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
+    PatroniNode pg1 = cluster().node("pg1");
+    CompletableFuture<Void> killed = new CompletableFuture<>();
+    RunbookRunner runner = catalogue.runner().listener(new RunbookListener() {
+      @Override
+      public void switchoverInitiated(RunbookEvent.SwitchoverInitiated e) {
+        cluster().killPatroni(pg1);
+        killed.complete(null);
+      }
+    }).build();
+
+    RunbookResult r = runner.execute(catalogue.plannedSwitchover(SwitchoverOptions.defaults().from("pg1")),
+        RealCluster.journal(dir));
+
+    assertThat(killed).isDone();
+    assertThat(r).as("a typed result: %s", r).isInstanceOfAny(RunbookResult.Succeeded.class,
+        RunbookResult.Refused.class, RunbookResult.Failed.class);
+    System.out.println("kill-leader mid-switchover ended: " + r);
+    // The operator's recovery: Patroni comes back on pg1 and rejoins under whichever leader holds the lock.
+    cluster().startPatroni(pg1);
+    cluster().awaitHealthy(Duration.ofSeconds(90));
+    assertThat(RealCluster.writablePrimaries(cluster())).hasSize(1).containsExactly(cluster().leader().name());
+  }
+
+  private static RunbookListener recording(List<RunbookEvent> events) {
+    return new RunbookListener() {
+      @Override
+      public void switchoverInitiated(RunbookEvent.SwitchoverInitiated e) {
+        events.add(e);
+      }
+
+      @Override
+      public void switchoverFinalized(RunbookEvent.SwitchoverFinalized e) {
+        events.add(e);
+      }
+    };
+  }
+
+  static List<String> names(List<PatroniNode> nodes) {
+    List<String> out = new ArrayList<>();
+    nodes.forEach(n -> out.add(n.name()));
+    return out;
+  }
+}
