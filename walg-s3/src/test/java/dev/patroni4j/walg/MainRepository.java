@@ -17,9 +17,9 @@ import java.util.Base64;
  * History files are LZ4 frames produced by the real {@code lz4} CLI (1.9.4) from PostgreSQL's
  * history format; the TLI 3 one contains real LZ4 match sequences.
  */
-final class MainRepository {
-  static final String BUCKET = "walg-main";
-  static final String ROOT = "cluster-a/pg";
+public final class MainRepository {
+  public static final String BUCKET = "walg-main";
+  public static final String ROOT = "cluster-a/pg";
   static final long SEG = WalgLayout.SEG;
   /** lz4 of "1\t0/80000A0\tno recovery target specified\n" (a stored block). */
   static final byte[] HISTORY_2 = Base64.getDecoder().decode(
@@ -28,26 +28,26 @@ final class MainRepository {
   static final byte[] HISTORY_3 = Base64.getDecoder().decode(
       "BCJNGGRApz8AAADwITEJMC84MDAwMEEwCW5vIHJlY292ZXJ5IHRhcmdldCBzcGVjaWZpZWQKCjIJMC8yMSsAHzArAAdQZmllZAoAAAAApHObbA==");
 
-  static final Instant T0 = Instant.parse("2026-01-01T00:00:00.123456Z");
-  static final WalgLayout.Spec B1 = WalgLayout.Spec.full(1, 0x2000028L, 0x2000100L, T0).asPermanent();
-  static final WalgLayout.Spec D1 = WalgLayout.Spec.full(1, 0x5000028L, 0x5000100L, T0.plusSeconds(3600)).deltaOf(B1, 1, B1.name());
-  static final WalgLayout.Spec B2 = WalgLayout.Spec.full(2, 0xA000028L, 0xA000100L, T0.plusSeconds(7200));
-  static final WalgLayout.Spec D2 = WalgLayout.Spec.full(2, 0x10000028L, 0x15000100L, T0.plusSeconds(10800)).deltaOf(B2, 1, B2.name());
-  static final String INCOMPLETE = "base_000000020000000000000012";
-  static final WalgLayout.Spec D3 = WalgLayout.Spec.full(2, 0x18000028L, 0x18000100L, T0.plusSeconds(14400)).deltaOf(D2, 2, B2.name());
-  static final WalgLayout.Spec B3 = WalgLayout.Spec.full(2, 0x1C000028L, 0x1C000100L, T0.plusSeconds(18000));
-  static final WalgLayout.Spec B4 = WalgLayout.Spec.full(3, 0x22000028L, 0x22000100L, T0.plusSeconds(21600));
+  public static final Instant T0 = Instant.parse("2026-01-01T00:00:00.123456Z");
+  public static final WalgLayout.Spec B1 = WalgLayout.Spec.full(1, 0x2000028L, 0x2000100L, T0).asPermanent();
+  public static final WalgLayout.Spec D1 = WalgLayout.Spec.full(1, 0x5000028L, 0x5000100L, T0.plusSeconds(3600)).deltaOf(B1, 1, B1.name());
+  public static final WalgLayout.Spec B2 = WalgLayout.Spec.full(2, 0xA000028L, 0xA000100L, T0.plusSeconds(7200));
+  public static final WalgLayout.Spec D2 = WalgLayout.Spec.full(2, 0x10000028L, 0x15000100L, T0.plusSeconds(10800)).deltaOf(B2, 1, B2.name());
+  public static final String INCOMPLETE = "base_000000020000000000000012";
+  public static final WalgLayout.Spec D3 = WalgLayout.Spec.full(2, 0x18000028L, 0x18000100L, T0.plusSeconds(14400)).deltaOf(D2, 2, B2.name());
+  public static final WalgLayout.Spec B3 = WalgLayout.Spec.full(2, 0x1C000028L, 0x1C000100L, T0.plusSeconds(18000));
+  public static final WalgLayout.Spec B4 = WalgLayout.Spec.full(3, 0x22000028L, 0x22000100L, T0.plusSeconds(21600));
 
   private static MainRepository instance;
   final WalgLayout layout;
-  final WalgRepository repository;
+  public final WalgRepository repository;
 
   private MainRepository(WalgLayout layout, WalgRepository repository) {
     this.layout = layout;
     this.repository = repository;
   }
 
-  static synchronized MainRepository get() {
+  public static synchronized MainRepository get() {
     if (instance == null) {
       S3ProxyServer server = S3ProxyServer.shared();
       WalgLayout layout = write(new WalgLayout(server.client(), BUCKET, ROOT));

@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code basename + "." + ext}. Remembers every key it wrote, per backup and per segment, so tests
  * can state expected key sets by rule.
  */
-final class WalgLayout {
+public final class WalgLayout {
   static final long SEG = WalSegment.DEFAULT_SIZE;
   private final S3Client s3;
   private final String bucket;
@@ -75,7 +75,7 @@ final class WalgLayout {
   }
 
   /** One backup as WAL-G's backup-push writes it. */
-  record Spec(String name, long startLsn, long finishLsn, String deltaFrom, String deltaFullName, int deltaCount,
+  public record Spec(String name, long startLsn, long finishLsn, String deltaFrom, String deltaFullName, int deltaCount,
       long deltaLsn, boolean permanent, long systemId, Instant startTime) {
 
     static Spec full(long tli, long startLsn, long finishLsn, Instant startTime) {
