@@ -385,9 +385,9 @@ public final class LocalPatroniCluster implements AutoCloseable {
       }
       Processes.signal(p.pid(), "CONT");
       Processes.signal(p.pid(), "TERM");
-      if (!Processes.awaitExit(p.pid(), Duration.ofSeconds(60))) {
+      if (!awaitExit(p, Duration.ofSeconds(60))) {
         Processes.signal(p.pid(), "KILL");
-        Processes.awaitExit(p.pid(), Duration.ofSeconds(10));
+        awaitExit(p, Duration.ofSeconds(10));
       }
     }
   }
@@ -401,7 +401,17 @@ public final class LocalPatroniCluster implements AutoCloseable {
       }
       node.stoppedOnPurpose();
       Processes.signal(p.pid(), "KILL");
-      Processes.awaitExit(p.pid(), Duration.ofSeconds(10));
+      awaitExit(p, Duration.ofSeconds(10));
+    }
+  }
+
+  /** Waits for our own child through Process, so that isAlive() agrees the moment we return. */
+  private static boolean awaitExit(Process p, Duration timeout) {
+    try {
+      return p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestkitException("interrupted while waiting for PID " + p.pid() + " to exit", e);
     }
   }
 
@@ -508,7 +518,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
       if (!n.isPatroniRunning()) {
         continue;
       }
-      RestCalls.Reply r = rest().get(n.restUrl().resolve("/cluster"));
+      RestCalls.Reply r = rest().get(n.restUrl().resolve("/cluster"), Duration.ofSeconds(3));
       if (r.status() == 200) {
         cluster = r.json();
         break;
@@ -599,7 +609,10 @@ public final class LocalPatroniCluster implements AutoCloseable {
    * logArchiveDir/label} and returns that directory. The JUnit extension calls it when a test fails.
    */
   public Path archiveLogs(String label) {
-    Path target = settings.logArchiveDir().resolve(label.replaceAll("[^A-Za-z0-9._-]", "_"));
+    Path target = settings.logArchiveDir();
+    for (String segment : label.split("/")) {
+      target = target.resolve(segment.replaceAll("[^A-Za-z0-9._-]", "_"));
+    }
     try (Stream<Path> files = Files.walk(directory)) {
       for (Path log : files.filter(p -> p.toString().endsWith(".log") && Files.isRegularFile(p)).toList()) {
         Path dest = target.resolve(directory.relativize(log).toString().replace(File.separatorChar, '-'));

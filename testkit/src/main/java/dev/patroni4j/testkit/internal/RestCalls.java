@@ -67,24 +67,28 @@ public final class RestCalls {
   }
 
   public Reply get(URI url) {
-    return send("GET", url, null);
+    return send("GET", url, null, READ_TIMEOUT);
+  }
+
+  /** A GET that gives up after {@code timeout}: a frozen node must not stall an observation. */
+  public Reply get(URI url, Duration timeout) {
+    return send("GET", url, null, timeout);
   }
 
   public Reply post(URI url, Object body) {
-    return send("POST", url, body);
+    return send("POST", url, body, READ_TIMEOUT);
   }
 
   public Reply patch(URI url, Object body) {
-    return send("PATCH", url, body);
+    return send("PATCH", url, body, READ_TIMEOUT);
   }
 
   public Reply delete(URI url) {
-    return send("DELETE", url, null);
+    return send("DELETE", url, null, READ_TIMEOUT);
   }
 
-  private Reply send(String method, URI url, @Nullable Object body) {
-    try (Socket socket = open(url)) {
-      socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+  private Reply send(String method, URI url, @Nullable Object body, Duration readTimeout) {
+    try (Socket socket = open(url, readTimeout)) {
       byte[] payload = body == null ? new byte[0] : JSON.writeValueAsBytes(body);
       StringBuilder head = new StringBuilder()
           .append(method).append(' ').append(url.getRawPath().isEmpty() ? "/" : url.getRawPath())
@@ -109,9 +113,10 @@ public final class RestCalls {
     }
   }
 
-  private Socket open(URI url) throws IOException {
+  private Socket open(URI url, Duration readTimeout) throws IOException {
     Socket plain = new Socket();
     plain.connect(new InetSocketAddress(url.getHost(), url.getPort()), (int) CONNECT_TIMEOUT.toMillis());
+    plain.setSoTimeout((int) readTimeout.toMillis());
     if (ssl == null) {
       return plain;
     }
@@ -119,7 +124,7 @@ public final class RestCalls {
     SSLParameters params = tls.getSSLParameters();
     params.setEndpointIdentificationAlgorithm("HTTPS");
     tls.setSSLParameters(params);
-    tls.setSoTimeout((int) READ_TIMEOUT.toMillis());
+    tls.setSoTimeout((int) readTimeout.toMillis());
     tls.startHandshake();
     return tls;
   }
