@@ -1,0 +1,73 @@
+package dev.patroni4j.examples;
+
+import dev.patroni4j.client.model.ClusterView;
+import dev.patroni4j.client.model.Lag;
+import dev.patroni4j.client.model.Member;
+import dev.patroni4j.client.model.Timeline;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Renders a {@link ClusterView} as the table {@code patronictl list} prints: member, host, role,
+ * state, timeline and lag in MB.
+ *
+ * <pre>{@code
+ * System.out.print(ClusterTable.render(client.cluster()));
+ * }</pre>
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ClusterTable {
+  private static final String[] HEADER = {"Member", "Host", "Role", "State", "TL", "Lag in MB"};
+
+  private ClusterTable() {}
+
+  public static String render(ClusterView view) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(HEADER);
+    for (Member m : view.members()) {
+      rows.add(new String[] {
+          m.name(),
+          m.host() == null ? "" : m.host() + (m.port() == null ? "" : ":" + m.port()),
+          m.role().raw(),
+          m.state().raw(),
+          m.findTimeline().map(Timeline::id).map(String::valueOf).orElse(""),
+          lagInMegabytes(m.lag())});
+    }
+    int[] widths = new int[HEADER.length];
+    for (String[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    String rule = rule(widths);
+    out.append(rule);
+    for (int r = 0; r < rows.size(); r++) {
+      out.append('|');
+      for (int i = 0; i < widths.length; i++) {
+        out.append(' ').append(String.format("%-" + widths[i] + "s", rows.get(r)[i])).append(" |");
+      }
+      out.append('\n');
+      if (r == 0) {
+        out.append(rule);
+      }
+    }
+    return out.append(rule).toString();
+  }
+
+  private static String lagInMegabytes(Lag lag) {
+    if (lag instanceof Lag.Bytes bytes) {
+      return String.valueOf(bytes.bytes() / (1024 * 1024));
+    }
+    return lag instanceof Lag.Unknown ? "unknown" : "";
+  }
+
+  private static String rule(int[] widths) {
+    StringBuilder sb = new StringBuilder("+");
+    for (int w : widths) {
+      sb.append("-".repeat(w + 2)).append('+');
+    }
+    return sb.append('\n').toString();
+  }
+}
