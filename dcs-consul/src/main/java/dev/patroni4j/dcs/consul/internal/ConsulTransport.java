@@ -197,7 +197,7 @@ public final class ConsulTransport {
       }
       return reply;
     } catch (IOException e) {
-      throw failure(operation, key, e, write, call.isCanceled(), limit);
+      throw failure(operation, key, e, write, limit);
     }
   }
 
@@ -232,7 +232,7 @@ public final class ConsulTransport {
 
   /** The typed exception for a request that got no answer. */
   private DcsException failure(String operation, @Nullable String key, IOException e, boolean write,
-      boolean canceled, Duration limit) {
+      Duration limit) {
     String where = where(operation, key);
     if (e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof UnknownHostException) {
       return new DcsUnavailableException(where + ": cannot connect to Consul at " + base + ": " + e.getMessage(),
@@ -243,11 +243,11 @@ public final class ConsulTransport {
           + e.getMessage(), operation, key, Delivery.NOT_SENT, e);
     }
     Delivery delivery = write ? Delivery.POSSIBLY_SENT : Delivery.NOT_SENT;
-    if (e instanceof InterruptedIOException && !canceled) {
+    if (e instanceof InterruptedIOException) {
+      // OkHttp's call deadline (or a cancelled call, which only a closing watch does and does not report).
       return new DcsTimeoutException(operation, key, limit, delivery, e);
     }
-    return new DcsUnavailableException(where + ": connection to Consul failed"
-        + (canceled ? " (call cancelled)" : "") + ": " + e, operation, key, delivery, e);
+    return new DcsUnavailableException(where + ": connection to Consul failed: " + e, operation, key, delivery, e);
   }
 
   private static String where(String operation, @Nullable String key) {
