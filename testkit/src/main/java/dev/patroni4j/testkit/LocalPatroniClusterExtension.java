@@ -122,9 +122,10 @@ public final class LocalPatroniClusterExtension
         + "\n" + c.logTails(20));
   }
 
+  /** Only the annotation form injects; a field-registered extension is read through {@link #cluster()}. */
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext extension) {
-    return parameter.getParameter().getType() == LocalPatroniCluster.class;
+    return builder == null && parameter.getParameter().getType() == LocalPatroniCluster.class;
   }
 
   @Override
