@@ -3,13 +3,26 @@ package dev.patroni4j.client.dcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patroni4j.client.PatroniJson;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.client.model.Member;
+import dev.patroni4j.client.model.Role;
+import dev.patroni4j.client.model.Timeline;
+import dev.patroni4j.testkit.CommandResult;
+import dev.patroni4j.testkit.LocalPatroniCluster;
+import dev.patroni4j.testkit.PatroniNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every {@link DcsClient} must have, checked against a real Patroni cluster. A DCS module extends
- * this class (from patroni-client's test jar) and supplies the client, a running cluster, the cluster's REST API and
+ * this class (from patroni-client's test jar) and supplies the client, the testkit cluster it runs against and
  * raw access to its store:
  *
  * <pre>{@code
@@ -28,7 +41,7 @@ import org.junit.jupiter.api.Test;
  *   @RegisterExtension static final LocalPatroniClusterExtension CLUSTER = ...;
  *   protected DcsClient dcs() { ... }
  *   protected ClusterRef cluster() { return ClusterRef.of(CLUSTER.cluster().namespace(), CLUSTER.cluster().scope()); }
- *   protected String restGet(String path) { ... }
+ *   protected LocalPatroniCluster patroniCluster() { return CLUSTER.cluster(); }
  *   protected void putRaw(String key, String value) { ... }
  *   protected void deleteRaw(String key) { ... }
  * }
@@ -41,14 +54,30 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class DcsContractTest {
 
+  private static final HttpClient REST = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
   /** The client under test, connected to the store that holds {@link #cluster()}. */
   protected abstract DcsClient dcs();
 
   /** A running Patroni cluster in the store. */
   protected abstract ClusterRef cluster();
 
-  /** The body of a {@code GET} of {@code path} (e.g. {@code /cluster}) on the REST API of a running member. */
-  protected abstract String restGet(String path);
+  /** The testkit cluster behind {@link #cluster()}: the kit runs {@code patronictl} and kills Patroni with it. */
+  protected abstract LocalPatroniCluster patroniCluster();
+
+  /** The body of a {@code GET} of {@code path} (e.g. {@code /cluster}) on the leader's REST API. */
+  protected String restGet(String path) {
+    URI url = patroniCluster().leader().restUrl().resolve(path);
+    try {
+      return REST.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new IllegalStateException("GET " + url + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
 
   /**
    * Writes a raw value at {@code key}, given in etcd form ({@code /service/demo/leader}); an implementation whose
@@ -306,6 +335,56 @@ public abstract class DcsContractTest {
       assertThat(after.leader()).isEqualTo(before.leader());
     } finally {
       dcs().removeCluster(c, RemovalConfirmation.of(c.scope(), ""));
+    }
+  }
+
+  @Test
+  @DisplayName("the snapshot agrees with patronictl list: members, roles, states, timelines")
+  void snapshotAgreesWithPatronictlList() {
+    eventually(Duration.ofSeconds(15), () -> {
+      CommandResult list = patroniCluster().patronictl("list", "-f", "json");
+      assertThat(list.succeeded()).as(list.stderr()).isTrue();
+      ClusterView view = dcs().snapshot(cluster()).toClusterView();
+      JsonNode rows = readJson(list.stdout());
+      assertThat(rows).hasSize(view.members().size());
+      for (JsonNode row : rows) {
+        Member member = view.member(row.get("Member").asText());
+        String role = row.get("Role").asText().toLowerCase(Locale.ROOT).replace(' ', '_');
+        assertThat(member.role().kind()).as("role of %s", member.name()).isEqualTo(Role.of(role).kind());
+        assertThat(member.state().raw()).isEqualTo(row.get("State").asText());
+        assertThat(member.timeline()).isEqualTo(Timeline.of(row.get("TL").asLong()));
+        assertThat(row.get("Cluster").asText()).isEqualTo(cluster().scope());
+      }
+    });
+  }
+
+  @Test
+  @DisplayName("a watch sees a SIGKILLed leader lose the lock (lease or session expiry) and names the new leader")
+  void watchSeesASigkilledLeaderLoseTheLockAndNamesTheNewLeader() throws InterruptedException {
+    LocalPatroniCluster cluster = patroniCluster();
+    PatroniNode old = cluster.leader();
+    BlockingQueue<DcsEvent> events = new LinkedBlockingQueue<>();
+    try (DcsWatch watch = dcs().watch(cluster(), events::add)) {
+      cluster.killPatroni(old);
+
+      awaitEvent(events, DcsEvent.LeaderLost.class, e -> e.previous().equals(old.name()), Duration.ofSeconds(25));
+      DcsEvent.LeaderChanged changed = awaitEvent(events, DcsEvent.LeaderChanged.class,
+          e -> !e.current().equals(old.name()), Duration.ofSeconds(25));
+
+      PatroniNode newLeader = cluster.awaitLeader(name -> !name.equals(old.name()), Duration.ofSeconds(10));
+      assertThat(changed.current()).isEqualTo(newLeader.name());
+      assertThat(watch.current().leaderName()).contains(newLeader.name());
+      assertThat(watch.current().findMember(old.name())).as("its member key went with the lock").isEmpty();
+    } finally {
+      cluster.startPatroni(old);
+    }
+  }
+
+  private static JsonNode readJson(String text) {
+    try {
+      return new ObjectMapper().readTree(text);
+    } catch (IOException e) {
+      throw new IllegalStateException("not JSON: " + text, e);
     }
   }
 
