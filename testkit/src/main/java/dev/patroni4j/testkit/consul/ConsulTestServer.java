@@ -1,6 +1,9 @@
 package dev.patroni4j.testkit.consul;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import dev.patroni4j.testkit.internal.consul.ConsulHttpApi;
 import dev.patroni4j.testkit.internal.consul.ConsulState;
 import java.io.IOException;
@@ -18,6 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,6 +67,7 @@ public final class ConsulTestServer implements AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService sweeper;
   private final String datacenter;
+  private final String scheme;
 
   private ConsulTestServer(Builder b) throws IOException {
     this.datacenter = b.datacenter;
@@ -70,7 +76,23 @@ public final class ConsulTestServer implements AutoCloseable {
     int instance = INSTANCES.incrementAndGet();
     this.workers = Executors.newCachedThreadPool(daemon("consul-test-" + instance + "-http"));
     this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("consul-test-" + instance + "-sessions"));
-    this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port);
+    if (b.tls != null) {
+      HttpsServer https = HttpsServer.create(address, 64);
+      boolean verifyIncoming = b.verifyIncoming;
+      https.setHttpsConfigurator(new HttpsConfigurator(b.tls) {
+        @Override
+        public void configure(HttpsParameters params) {
+          SSLParameters parameters = getSSLContext().getDefaultSSLParameters();
+          parameters.setNeedClientAuth(verifyIncoming);
+          params.setSSLParameters(parameters);
+        }
+      });
+      this.http = https;
+    } else {
+      this.http = HttpServer.create(address, 64);
+    }
+    this.scheme = b.tls != null ? "https" : "http";
     http.createContext("/", api);
     http.setExecutor(workers);
     http.start();
@@ -100,9 +122,9 @@ public final class ConsulTestServer implements AutoCloseable {
     return new Builder();
   }
 
-  /** {@code http://127.0.0.1:<port>}. */
+  /** {@code http://127.0.0.1:<port>}, or {@code https://} when built with {@link Builder#tls}. */
   public URI uri() {
-    return URI.create("http://" + hostAndPort());
+    return URI.create(scheme + "://" + hostAndPort());
   }
 
   /** {@code 127.0.0.1:<port>}, the form of Patroni's {@code consul.host}. */
@@ -204,6 +226,8 @@ public final class ConsulTestServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private String nodeName = "consul-test";
     private String datacenter = "dc1";
+    private @Nullable SSLContext tls;
+    private boolean verifyIncoming;
 
     private Builder() {}
 
@@ -254,6 +278,16 @@ public final class ConsulTestServer implements AutoCloseable {
     /** The datacenter (default {@code dc1}); requests naming another one fail as Consul's do. */
     public Builder datacenter(String datacenter) {
       this.datacenter = Objects.requireNonNull(datacenter, "datacenter == null");
+      return this;
+    }
+
+    /**
+     * Serves HTTPS with this context's key and certificate (Consul's HTTPS port); with {@code verifyIncoming}
+     * clients must present a certificate the context trusts (Consul's {@code verify_incoming}).
+     */
+    public Builder tls(SSLContext context, boolean verifyIncoming) {
+      this.tls = Objects.requireNonNull(context, "context == null");
+      this.verifyIncoming = verifyIncoming;
       return this;
     }
 
