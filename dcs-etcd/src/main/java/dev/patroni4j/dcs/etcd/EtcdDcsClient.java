@@ -79,6 +79,9 @@ public final class EtcdDcsClient implements DcsClient {
         .connectTimeout(builder.requestTimeout)
         .keepaliveTime(Duration.ofSeconds(10))
         .keepaliveTimeout(builder.requestTimeout)
+        // Fail fast with the cause (refused connection, TLS handshake) instead of waiting out the deadline for a
+        // channel that will not become ready; reads are retried by Calls while time remains.
+        .waitForReady(false)
         // jetcd's own retries would stack on ours; it still retries an expired auth token, which is always safe.
         .retryMaxAttempts(1)
         .retryDelay(50)

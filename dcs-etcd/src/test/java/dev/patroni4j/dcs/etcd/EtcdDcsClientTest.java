@@ -10,6 +10,7 @@ import dev.patroni4j.client.dcs.ClusterSnapshot;
 import dev.patroni4j.client.dcs.DcsAuthenticationException;
 import dev.patroni4j.client.dcs.DcsClient;
 import dev.patroni4j.client.dcs.DcsEvent;
+import dev.patroni4j.client.dcs.DcsUnavailableException;
 import dev.patroni4j.client.dcs.DcsMember;
 import dev.patroni4j.client.dcs.DcsProblem;
 import dev.patroni4j.client.dcs.DcsRemovalRefusedException;
@@ -24,11 +25,14 @@ import dev.patroni4j.client.model.Lsn;
 import dev.patroni4j.client.model.Member;
 import dev.patroni4j.client.model.Role;
 import dev.patroni4j.client.model.Timeline;
+import dev.patroni4j.testkit.TlsFiles;
+import dev.patroni4j.testkit.internal.Certificates;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +44,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** EtcdDcsClient against a bare etcd 3.4, with the values Patroni writes put there by hand. */
 class EtcdDcsClientTest {
@@ -376,6 +381,27 @@ class EtcdDcsClientTest {
             .isInstanceOf(CasResult.Written.class);
         assertThat(right.snapshot(ClusterRef.of("demo")).config().config().ttl()).hasValue(30);
         assertThat(right.toString()).doesNotContain("root-pw");
+      }
+    }
+  }
+
+  @Test
+  void tlsWithClientCertificatesWorksAndAnUntrustedServerIsATypedError(@TempDir Path dir) throws Exception {
+    TlsFiles tls = Certificates.generate(dir, "unused-store-pw");
+    try (EtcdServer secured = EtcdServer.startWithTls(tls);
+        EtcdDcsClient client = EtcdDcsClient.builder().endpoint(secured.endpoint())
+            .trustedCertificates(tls.caCert()).clientCertificate(tls.clientCert(), tls.clientKey())
+            .requestTimeout(Duration.ofSeconds(5)).build()) {
+      assertThat(client.setConfig(ClusterRef.of("tls"), DynamicConfig.of(Map.of("ttl", 20)), DcsClient.ABSENT))
+          .isInstanceOf(CasResult.Written.class);
+      assertThat(client.snapshot(ClusterRef.of("tls")).config().config().ttl()).hasValue(20);
+
+      try (EtcdDcsClient untrusting = EtcdDcsClient.builder().endpoint(secured.endpoint())
+          .trustedCertificates(tls.clientCert()).clientCertificate(tls.clientCert(), tls.clientKey())
+          .requestTimeout(Duration.ofSeconds(2)).build()) {
+        assertThatThrownBy(() -> untrusting.snapshot(ClusterRef.of("tls")))
+            .isInstanceOf(DcsUnavailableException.class)
+            .hasStackTraceContaining("SSLHandshakeException");
       }
     }
   }

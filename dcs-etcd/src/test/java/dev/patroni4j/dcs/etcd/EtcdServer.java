@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import dev.patroni4j.testkit.TlsFiles;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bare etcd process (Debian's etcd-server 3.4) on free loopback ports, for tests that need etcd without Patroni:
@@ -21,23 +23,28 @@ final class EtcdServer implements AutoCloseable {
   private final Path dataDir;
   private final int clientPort;
   private final int peerPort;
-  private final List<String> extraArgs;
+  private final @Nullable TlsFiles tls;
   private Process process;
 
-  private EtcdServer(Path dataDir, List<String> extraArgs) throws IOException {
+  private EtcdServer(Path dataDir, @Nullable TlsFiles tls) throws IOException {
     this.dataDir = dataDir;
     this.clientPort = freePort();
     this.peerPort = freePort();
-    this.extraArgs = extraArgs;
+    this.tls = tls;
     this.process = launch();
   }
 
-  static EtcdServer start(String... extraArgs) throws IOException {
-    return new EtcdServer(Files.createTempDirectory("p4j-etcd"), List.of(extraArgs));
+  static EtcdServer start() throws IOException {
+    return new EtcdServer(Files.createTempDirectory("p4j-etcd"), null);
+  }
+
+  /** etcd serving clients over TLS only, requiring a client certificate signed by {@code tls}'s CA. */
+  static EtcdServer startWithTls(TlsFiles tls) throws IOException {
+    return new EtcdServer(Files.createTempDirectory("p4j-etcd"), tls);
   }
 
   URI endpoint() {
-    return URI.create("http://127.0.0.1:" + clientPort);
+    return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort);
   }
 
   long pid() {
@@ -61,13 +68,16 @@ final class EtcdServer implements AutoCloseable {
   }
 
   private Process launch() throws IOException {
-    String client = "http://127.0.0.1:" + clientPort;
+    String client = endpoint().toString();
     String peer = "http://127.0.0.1:" + peerPort;
     List<String> command = new ArrayList<>(List.of("etcd", "--name", "t1", "--data-dir", dataDir.toString(),
         "--listen-client-urls", client, "--advertise-client-urls", client,
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
         "--initial-cluster", "t1=" + peer, "--log-level", "error"));
-    command.addAll(extraArgs);
+    if (tls != null) {
+      command.addAll(List.of("--cert-file", tls.serverCert().toString(), "--key-file", tls.serverKey().toString(),
+          "--trusted-ca-file", tls.caCert().toString(), "--client-cert-auth"));
+    }
     Process started = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile())
@@ -83,6 +93,11 @@ final class EtcdServer implements AutoCloseable {
         throw new IOException("etcd exited with " + started.exitValue());
       }
       try {
+        if (tls != null) {
+          // Without a client certificate the health endpoint cannot be asked; an open port is enough here.
+          new java.net.Socket("127.0.0.1", clientPort).close();
+          return;
+        }
         HttpURLConnection c = (HttpURLConnection) endpoint().resolve("/health").toURL().openConnection();
         c.setConnectTimeout(200);
         c.setReadTimeout(500);
