@@ -106,6 +106,7 @@ public final class EtcdDcsBenchmark {
     report("patronictl list -f json", patronictl, median(rawRange));
   }
 
+  @SuppressWarnings("try") // the raw watcher only needs to live as long as the block
   private static void leaderChanges(EtcdDcsClient dcs, Client raw, ClusterRef ref, int changes) throws Exception {
     ByteSequence leaderKey = bytes(ref.keyPrefix() + "leader");
     raw.getKVClient().put(leaderKey, bytes("m0")).get();

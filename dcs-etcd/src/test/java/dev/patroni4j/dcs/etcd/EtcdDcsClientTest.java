@@ -313,6 +313,7 @@ class EtcdDcsClientTest {
       assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.LeaderChanged.class,
           e -> assertThat(e.current()).isEqualTo("n3"));
       assertThat(events.poll(300, TimeUnit.MILLISECONDS)).isNull();
+      assertThat(watch.current().leaderName()).contains("n3");
     }
   }
 
@@ -330,6 +331,7 @@ class EtcdDcsClientTest {
       }
       assertThat(event).isInstanceOfSatisfying(DcsEvent.LeaderChanged.class,
           e -> assertThat(e.current()).isEqualTo("n1"));
+      assertThat(watch.current().leaderName()).contains("n1");
     }
   }
 

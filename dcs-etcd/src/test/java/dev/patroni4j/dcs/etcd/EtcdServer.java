@@ -122,10 +122,13 @@ final class EtcdServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
-    signal("CONT");
+  public void close() throws IOException {
     process.destroyForcibly();
-    process.waitFor();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

@@ -277,7 +277,7 @@ public final class SnapshotParser {
       Map<String, Lsn> slots = new LinkedHashMap<>();
       JsonNode slotNode = node.get("slots");
       if (slotNode != null && slotNode.isObject()) {
-        slotNode.fields().forEachRemaining(f -> {
+        slotNode.properties().forEach(f -> {
           if (f.getValue().isIntegralNumber() && f.getValue().canConvertToLong() && f.getValue().longValue() >= 0) {
             slots.put(f.getKey(), Lsn.of(f.getValue().longValue()));
           } else {
