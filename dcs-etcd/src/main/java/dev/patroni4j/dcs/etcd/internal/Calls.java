@@ -40,14 +40,26 @@ public final class Calls {
     return timeout;
   }
 
-  /** Runs a read, retrying it while etcd is unavailable, until the deadline. */
+  /**
+   * Runs a read, retrying it while etcd is unavailable, until the deadline. If the deadline passes after etcd was
+   * found unavailable, that failure (which says why, e.g. a TLS handshake error) is thrown, with the timeout
+   * suppressed in it.
+   */
   public <T> T read(String operation, @Nullable String key, Supplier<CompletableFuture<T>> call) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Duration backoff = initialBackoff;
+    DcsUnavailableException unavailable = null;
     while (true) {
       try {
         return await(operation, key, call.get(), deadline, false);
+      } catch (DcsTimeoutException e) {
+        if (unavailable == null) {
+          throw e;
+        }
+        unavailable.addSuppressed(e);
+        throw unavailable;
       } catch (DcsUnavailableException e) {
+        unavailable = e;
         long left = deadline - System.nanoTime();
         if (left <= backoff.toNanos()) {
           throw e;
