@@ -43,8 +43,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A throwaway Patroni cluster of real processes: one etcd (or, with {@link Builder#consul()}, the
- * in-process {@link ConsulTestServer}) and N Patroni nodes, each managing a PostgreSQL 15, all on free 127.0.0.1 ports under one directory in {@code java.io.tmpdir}. When
- * the JVM runs as root every process runs as the {@code postgres} OS user.
+ * in-process {@link ConsulTestServer}) and N Patroni nodes, each managing a PostgreSQL 15, all on
+ * free 127.0.0.1 ports under one directory in {@code java.io.tmpdir}. When the JVM runs as root
+ * every process runs as the {@code postgres} OS user.
  *
  * <pre>{@code
  * try (LocalPatroniCluster cluster = LocalPatroniCluster.builder()
