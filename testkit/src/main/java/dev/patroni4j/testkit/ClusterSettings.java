@@ -1,5 +1,6 @@
 package dev.patroni4j.testkit;
 
+import dev.patroni4j.testkit.internal.ConsulDcs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +21,7 @@ record ClusterSettings(
     boolean restTls,
     Optional<Credentials> restAuth,
     Optional<Credentials> etcdAuth,
-    boolean consul,
+    Optional<ConsulDcs.Options> consul,
     Duration startupTimeout,
     Path logArchiveDir,
     Path patroniBinary,

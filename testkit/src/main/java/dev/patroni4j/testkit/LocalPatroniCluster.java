@@ -108,7 +108,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
 
   static LocalPatroniCluster start(ClusterSettings settings) {
     requireExecutable(settings.patroniBinary(), "patroni", "patroni");
-    if (!settings.consul()) {
+    if (settings.consul().isEmpty()) {
       requireExecutable(settings.etcdBinary(), "etcd", "etcd-server");
     }
     requireExecutable(settings.postgresBinDir().resolve("postgres"), "postgres", "postgresql-15");
@@ -149,7 +149,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     osUser.takeOwnership(directory);
-    dcs = settings.consul() ? ConsulDcs.start()
+    dcs = settings.consul().isPresent() ? ConsulDcs.start(settings.consul().get())
         : EtcdServer.start(settings.etcdBinary(), directory.resolve("etcd"), osUser.commandPrefix(),
             settings.etcdAuth(), settings.startupTimeout());
     rest = new RestCalls(tls(), settings.restAuth());
@@ -729,7 +729,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
     private boolean restTls;
     private @Nullable Credentials restAuth;
     private @Nullable Credentials etcdAuth;
-    private boolean consul;
+    private ConsulDcs.@Nullable Options consul;
     private Duration startupTimeout = Duration.ofMinutes(3);
     private Path logArchiveDir = Path.of("target", "patroni4j-logs");
     private @Nullable Path patroniBinary;
@@ -825,7 +825,22 @@ public final class LocalPatroniCluster implements AutoCloseable {
      * section with {@code register_service: true} ({@link LocalPatroniCluster#consulServer()}).
      */
     public Builder consul() {
-      this.consul = true;
+      if (consul == null) {
+        consul = new ConsulDcs.Options(Optional.empty());
+      }
+      return this;
+    }
+
+    /**
+     * Runs the cluster on the Consul test server with ACLs on (default policy deny): {@code token} is the
+     * management token, and every Patroni node and {@code patronictl} use it as {@code consul.token}.
+     */
+    public Builder consulAclToken(String token) {
+      Objects.requireNonNull(token, "token");
+      if (token.isBlank()) {
+        throw new IllegalArgumentException("consulAclToken is blank");
+      }
+      this.consul = new ConsulDcs.Options(Optional.of(token));
       return this;
     }
 
@@ -863,7 +878,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
     }
 
     ClusterSettings settings() {
-      if (consul && etcdAuth != null) {
+      if (consul != null && etcdAuth != null) {
         throw new IllegalArgumentException("etcdAuth and consul() exclude each other: a Consul cluster has no etcd");
       }
       for (Integer number : tags.keySet()) {
@@ -874,7 +889,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
       }
       return new ClusterSettings(members, Optional.ofNullable(scope), namespace,
           Map.copyOf(dynamicConfig), Map.copyOf(postgresParameters), Map.copyOf(tags), restTls,
-          Optional.ofNullable(restAuth), Optional.ofNullable(etcdAuth), consul, startupTimeout, logArchiveDir,
+          Optional.ofNullable(restAuth), Optional.ofNullable(etcdAuth), Optional.ofNullable(consul), startupTimeout, logArchiveDir,
           patroniBinary != null ? patroniBinary : onPath("patroni"),
           etcdBinary != null ? etcdBinary : onPath("etcd"), postgresBinDir);
     }

@@ -1,10 +1,13 @@
 package dev.patroni4j.dcs.consul;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.patroni4j.client.dcs.ClusterRef;
+import dev.patroni4j.client.dcs.DcsAuthenticationException;
 import dev.patroni4j.client.dcs.DcsClient;
 import dev.patroni4j.client.dcs.DcsContractTest;
+import dev.patroni4j.client.dcs.FailoverRequest;
 import dev.patroni4j.client.model.Role;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
@@ -16,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The DCS contract on Consul, with a real Patroni 3.0.2 cluster on the testkit's Consul server, plus what only
- * Consul has: the services Patroni registers.
+ * The DCS contract on Consul, with a real Patroni 3.0.2 cluster on the testkit's Consul server with ACLs on, plus
+ * what only Consul has: the services Patroni registers, and tokens.
  */
 class ConsulDcsContractTest extends DcsContractTest {
 
@@ -64,7 +67,23 @@ class ConsulDcsContractTest extends DcsContractTest {
   }
 
   private static RawConsul raw() {
-    return new RawConsul(PatroniOnConsul.server(CLUSTER.cluster()).uri());
+    return new RawConsul(PatroniOnConsul.server(CLUSTER.cluster()).uri(), PatroniOnConsul.TOKEN);
+  }
+
+  @Test
+  void withAclsOnAMissingOrWrongTokenIsAPermissionError() {
+    ConsulDcsClient.Builder client = ConsulDcsClient.builder()
+        .endpoint(PatroniOnConsul.server(CLUSTER.cluster()).uri()).requestTimeout(Duration.ofSeconds(3));
+    try (ConsulDcsClient anonymous = client.build()) {
+      assertThatThrownBy(() -> anonymous.snapshot(cluster())).isInstanceOf(DcsAuthenticationException.class);
+      assertThatThrownBy(() -> anonymous.setFailover(cluster(), FailoverRequest.none(), DcsClient.ABSENT))
+          .isInstanceOf(DcsAuthenticationException.class);
+    }
+    try (ConsulDcsClient wrong = client.token("not-" + PatroniOnConsul.TOKEN).build()) {
+      assertThatThrownBy(() -> wrong.snapshot(cluster())).isInstanceOf(DcsAuthenticationException.class)
+          .hasMessageContaining("ACL not found");
+    }
+    assertThat(dcs().snapshot(cluster()).leaderName()).as("Patroni itself holds the right token").isPresent();
   }
 
   @Test

@@ -7,8 +7,14 @@ import dev.patroni4j.testkit.consul.ConsulTestServer;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
-/** The one Patroni cluster this module's tests share (two members on the Consul test server), and a client. */
+/**
+ * The one Patroni cluster this module's tests share: two members on the Consul test server with ACLs on, Patroni
+ * using the token, and a client with the same token.
+ */
 final class PatroniOnConsul {
+  /** The ACL management token of the cluster's Consul. */
+  static final String TOKEN = "4f0c2a9e-patroni4j-consul-token";
+
   private static @Nullable ConsulDcsClient dcs;
 
   private PatroniOnConsul() {}
@@ -16,7 +22,7 @@ final class PatroniOnConsul {
   static LocalPatroniClusterExtension extension() {
     return LocalPatroniClusterExtension.of(LocalPatroniCluster.builder()
         .members(2)
-        .consul()
+        .consulAclToken(TOKEN)
         .dynamicConfig("ttl", 10)
         .dynamicConfig("loop_wait", 2)
         .dynamicConfig("retry_timeout", 3));
@@ -32,7 +38,7 @@ final class PatroniOnConsul {
 
   static synchronized ConsulDcsClient dcs(LocalPatroniCluster cluster) {
     if (dcs == null) {
-      dcs = ConsulDcsClient.builder().endpoint(server(cluster).uri()).requestTimeout(Duration.ofSeconds(3))
+      dcs = ConsulDcsClient.builder().endpoint(server(cluster).uri()).token(TOKEN).requestTimeout(Duration.ofSeconds(3))
           .watchWait(Duration.ofSeconds(20)).build();
     }
     return dcs;

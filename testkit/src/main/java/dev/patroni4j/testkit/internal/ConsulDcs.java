@@ -5,10 +5,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The Consul test server as a local cluster's DCS. Patroni gets a {@code consul:} section with {@code
- * register_service: true}.
+ * register_service: true} (and the ACL token, when ACLs are on).
  *
  * <p>The server's {@code session_ttl_min} is 1 s: Patroni asks for a session TTL of {@code ttl/2} (5 s for the
  * kit's {@code ttl: 10}), and Patroni 3.0.2 cannot adapt to a larger minimum itself on Consul 1.x, whose {@code
@@ -16,13 +18,33 @@ import java.util.Map;
  */
 public final class ConsulDcs implements DcsServer {
   private final ConsulTestServer server;
+  private final Options options;
 
-  private ConsulDcs(ConsulTestServer server) {
-    this.server = server;
+  /**
+   * How the cluster's Consul is set up.
+   *
+   * @param aclToken with ACLs on: the management token, which every Patroni node uses as {@code consul.token}
+   */
+  public record Options(Optional<String> aclToken) {
+    public Options {
+      Objects.requireNonNull(aclToken, "aclToken");
+    }
+
+    @Override
+    public String toString() {
+      return "ConsulDcs.Options[acl=" + (aclToken.isPresent() ? "on, token=****" : "off") + "]";
+    }
   }
 
-  public static ConsulDcs start() {
-    return new ConsulDcs(ConsulTestServer.builder().sessionTtlMin(Duration.ofSeconds(1)).start());
+  private ConsulDcs(ConsulTestServer server, Options options) {
+    this.server = server;
+    this.options = options;
+  }
+
+  public static ConsulDcs start(Options options) {
+    ConsulTestServer.Builder server = ConsulTestServer.builder().sessionTtlMin(Duration.ofSeconds(1));
+    options.aclToken().ifPresent(server::aclMasterToken);
+    return new ConsulDcs(server.start(), options);
   }
 
   public ConsulTestServer server() {
@@ -39,6 +61,7 @@ public final class ConsulDcs implements DcsServer {
     Map<String, Object> section = new LinkedHashMap<>();
     section.put("host", server.hostAndPort());
     section.put("register_service", true);
+    options.aclToken().ifPresent(token -> section.put("token", token));
     return section;
   }
 
