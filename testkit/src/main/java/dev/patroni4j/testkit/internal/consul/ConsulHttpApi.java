@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -49,7 +50,7 @@ public final class ConsulHttpApi implements HttpHandler {
   private final ConsulAcl acl;
   private final String datacenter;
   private final String nodeId = UUID.randomUUID().toString();
-  private final ObjectMapper json = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final AtomicInteger failuresToInject = new AtomicInteger();
   private volatile Duration responseDelay = Duration.ZERO;
   private final Deque<String> requestLog = new ArrayDeque<>();
@@ -213,10 +214,10 @@ public final class ConsulHttpApi implements HttpHandler {
       return only(req, "GET", () -> agentSelf(req));
     }
     if (path.equals("/v1/status/leader")) {
-      return only(req, "GET", () -> Reply.json(200, json.getNodeFactory().textNode(serverAddress())));
+      return only(req, "GET", () -> Reply.json(200, JSON.getNodeFactory().textNode(serverAddress())));
     }
     if (path.equals("/v1/status/peers")) {
-      return only(req, "GET", () -> Reply.json(200, json.createArrayNode().add(serverAddress())));
+      return only(req, "GET", () -> Reply.json(200, JSON.createArrayNode().add(serverAddress())));
     }
     if (path.equals("/v1/agent/service/register")) {
       return only(req, "PUT", () -> serviceRegister(req));
@@ -311,7 +312,7 @@ public final class ConsulHttpApi implements HttpHandler {
         return new Result(index, entry.modifyIndex(), new Reply(200, Map.of("Content-Type", "text/plain",
             "X-Content-Type-Options", "nosniff", "Content-Security-Policy", "sandbox"), raw));
       }
-      return new Result(index, entry.modifyIndex(), Reply.json(200, json.createArrayNode().add(kvJson(entry))));
+      return new Result(index, entry.modifyIndex(), Reply.json(200, JSON.createArrayNode().add(kvJson(entry))));
     });
   }
 
@@ -325,7 +326,7 @@ public final class ConsulHttpApi implements HttpHandler {
       if (entries.isEmpty()) {
         return new Result(index, index, new Reply(404, filtered, null));
       }
-      ArrayNode array = json.createArrayNode();
+      ArrayNode array = JSON.createArrayNode();
       entries.forEach(e -> array.add(kvJson(e)));
       return new Result(index, index, Reply.json(200, array).withHeaders(filtered));
     });
@@ -352,7 +353,7 @@ public final class ConsulHttpApi implements HttpHandler {
       if (keys.isEmpty() && !prefix.isEmpty()) {
         return new Result(index, index, new Reply(404, filtered, null));
       }
-      ArrayNode array = json.createArrayNode();
+      ArrayNode array = JSON.createArrayNode();
       keys.forEach(array::add);
       return new Result(index, index, Reply.json(200, array).withHeaders(filtered));
     });
@@ -363,7 +364,7 @@ public final class ConsulHttpApi implements HttpHandler {
   }
 
   private ObjectNode kvJson(KvEntry e) {
-    ObjectNode node = json.createObjectNode();
+    ObjectNode node = JSON.createObjectNode();
     node.put("LockIndex", e.lockIndex());
     node.put("Key", e.key());
     node.put("Flags", new BigInteger(Long.toUnsignedString(e.flags())));
@@ -406,7 +407,7 @@ public final class ConsulHttpApi implements HttpHandler {
     } else {
       result = state.set(key, value, flags);
     }
-    return Reply.json(200, json.getNodeFactory().booleanNode(result));
+    return Reply.json(200, JSON.getNodeFactory().booleanNode(result));
   }
 
   private static ConsulHttpError tooLarge(long size) {
@@ -431,7 +432,7 @@ public final class ConsulHttpApi implements HttpHandler {
     } else {
       result = state.delete(key);
     }
-    return Reply.json(200, json.getNodeFactory().booleanNode(result));
+    return Reply.json(200, JSON.getNodeFactory().booleanNode(result));
   }
 
   private static void conflictingFlags(ConsulRequest req, String... flags) {
@@ -469,7 +470,7 @@ public final class ConsulHttpApi implements HttpHandler {
   private Reply txn(ConsulRequest req) throws IOException {
     JsonNode body;
     try {
-      body = json.readTree(req.body());
+      body = JSON.readTree(req.body());
     } catch (IOException e) {
       throw new ConsulHttpError(400, "Failed to parse body: " + e.getMessage());
     }
@@ -485,13 +486,13 @@ public final class ConsulHttpApi implements HttpHandler {
     List<ConsulState.TxnOp> ops = new ArrayList<>();
     List<ConsulState.TxnError> denied = new ArrayList<>();
     for (JsonNode element : body) {
-      Map<String, JsonNode> op = element.isObject() ? caseInsensitiveObject(json.writeValueAsBytes(element),
+      Map<String, JsonNode> op = element.isObject() ? caseInsensitiveObject(JSON.writeValueAsBytes(element),
           "api.TxnOp") : Map.of();
       JsonNode kvNode = op.get("kv");
       if (kvNode == null || !kvNode.isObject()) {
         throw new ConsulHttpError(400, "Failed to parse body: only KV operations are supported by this server");
       }
-      Map<String, JsonNode> kv = caseInsensitiveObject(json.writeValueAsBytes(kvNode), "api.KVTxnOp");
+      Map<String, JsonNode> kv = caseInsensitiveObject(JSON.writeValueAsBytes(kvNode), "api.KVTxnOp");
       String verb = stringField(kv, "verb", "KVTxnOp.Verb");
       String key = stringField(kv, "key", "KVTxnOp.Key");
       byte[] value = null;
@@ -513,7 +514,7 @@ public final class ConsulHttpApi implements HttpHandler {
       ops.add(new ConsulState.TxnOp(verb, key, value, flags, index));
     }
     ConsulState.TxnOutcome outcome = denied.isEmpty() ? state.txn(ops) : new ConsulState.TxnOutcome(List.of(), denied);
-    ObjectNode reply = json.createObjectNode();
+    ObjectNode reply = JSON.createObjectNode();
     if (outcome.errors().isEmpty()) {
       if (outcome.results().isEmpty()) {
         reply.putNull("Results");
@@ -570,7 +571,7 @@ public final class ConsulHttpApi implements HttpHandler {
     checks.stream().filter(c -> !effective.contains(c)).forEach(effective::add);
     acl.resolve(req.token()).require("session", "write", node);
     Session session = state.createSession(name, node, lockDelay, behavior, ttl, effective, serviceChecks);
-    ObjectNode reply = json.createObjectNode();
+    ObjectNode reply = JSON.createObjectNode();
     reply.put("ID", session.id());
     return Reply.json(200, reply);
   }
@@ -596,7 +597,7 @@ public final class ConsulHttpApi implements HttpHandler {
   private Map<String, JsonNode> caseInsensitiveObject(byte[] raw, String goType) {
     JsonNode parsed;
     try {
-      parsed = json.readTree(raw);
+      parsed = JSON.readTree(raw);
     } catch (IOException e) {
       throw new ConsulHttpError(400, "Request decode failed: " + (e instanceof JsonProcessingException j
           ? j.getOriginalMessage() : e.getMessage()));
@@ -672,7 +673,7 @@ public final class ConsulHttpApi implements HttpHandler {
       throw new ConsulHttpError(400, "Missing session");
     }
     acl.resolve(req.token()).require("session", "write", state.nodeName());
-    return Reply.json(200, json.getNodeFactory().booleanNode(state.destroy(id)));
+    return Reply.json(200, JSON.getNodeFactory().booleanNode(state.destroy(id)));
   }
 
   private Reply sessionRenew(ConsulRequest req, String id) {
@@ -682,15 +683,15 @@ public final class ConsulHttpApi implements HttpHandler {
     acl.resolve(req.token()).require("session", "write", state.nodeName());
     Session renewed = state.renew(id)
         .orElseThrow(() -> new ConsulHttpError(404, "Session id '" + id + "' not found"));
-    return Reply.json(200, json.createArrayNode().add(sessionJson(renewed)));
+    return Reply.json(200, JSON.createArrayNode().add(sessionJson(renewed)));
   }
 
-  private Reply sessionQuery(ConsulRequest req, java.util.function.Predicate<Session> filter) {
+  private Reply sessionQuery(ConsulRequest req, Predicate<Session> filter) {
     Blocking blocking = Blocking.parse(req);
     Authorizer authz = acl.resolve(req.token());
     return blocking.run(state, () -> {
       long index = ConsulState.atLeastOne(state.sessionsIndex());
-      ArrayNode array = json.createArrayNode();
+      ArrayNode array = JSON.createArrayNode();
       boolean hidden = false;
       for (Session s : state.sessions()) {
         if (filter.test(s)) {
@@ -706,7 +707,7 @@ public final class ConsulHttpApi implements HttpHandler {
   }
 
   private ObjectNode sessionJson(Session s) {
-    ObjectNode node = json.createObjectNode();
+    ObjectNode node = JSON.createObjectNode();
     node.put("ID", s.id());
     node.put("Name", s.name());
     node.put("Node", s.node());
@@ -725,7 +726,7 @@ public final class ConsulHttpApi implements HttpHandler {
 
   private Reply agentSelf(ConsulRequest req) {
     acl.resolve(req.token()).require("agent", "read", state.nodeName());
-    ObjectNode root = json.createObjectNode();
+    ObjectNode root = JSON.createObjectNode();
     ObjectNode config = root.putObject("Config");
     config.put("Datacenter", datacenter);
     config.put("PrimaryDatacenter", datacenter);
@@ -840,7 +841,7 @@ public final class ConsulHttpApi implements HttpHandler {
 
   private Reply agentServices(ConsulRequest req) {
     Authorizer authz = acl.resolve(req.token());
-    ObjectNode root = json.createObjectNode();
+    ObjectNode root = JSON.createObjectNode();
     if (authz.allowed()) {
       for (Service s : state.services()) {
         ObjectNode node = root.putObject(s.id());
@@ -867,7 +868,7 @@ public final class ConsulHttpApi implements HttpHandler {
     Authorizer authz = acl.resolve(req.token());
     return blocking.run(state, () -> {
       long index = state.servicesIndex();
-      ObjectNode root = json.createObjectNode();
+      ObjectNode root = JSON.createObjectNode();
       if (authz.allowed()) {
         root.putArray("consul");
         for (Service s : state.services()) {
@@ -893,7 +894,7 @@ public final class ConsulHttpApi implements HttpHandler {
     String tag = req.param("tag");
     return blocking.run(state, () -> {
       long index = state.servicesIndex();
-      ArrayNode array = json.createArrayNode();
+      ArrayNode array = JSON.createArrayNode();
       boolean hidden = false;
       for (Service s : state.services()) {
         if (!s.name().equals(name) || (!tag.isEmpty() && !s.tags().contains(tag))) {
@@ -1004,7 +1005,7 @@ public final class ConsulHttpApi implements HttpHandler {
 
     static Reply json(int status, JsonNode node) {
       try {
-        return new Reply(status, Map.of("Content-Type", "application/json"), JSON_WRITER.writeValueAsBytes(node));
+        return new Reply(status, Map.of("Content-Type", "application/json"), JSON.writeValueAsBytes(node));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
@@ -1019,6 +1020,4 @@ public final class ConsulHttpApi implements HttpHandler {
       return new Reply(status, merged, body);
     }
   }
-
-  private static final ObjectMapper JSON_WRITER = new ObjectMapper();
 }
