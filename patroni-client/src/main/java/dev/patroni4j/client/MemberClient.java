@@ -60,7 +60,7 @@ public final class MemberClient {
 
   /** The member's REST base URI, e.g. {@code https://10.0.0.1:8008}. */
   public URI uri() {
-    return base.uri();
+    return uriOf(base);
   }
 
   /** The member's name, if this client was obtained by name or from the topology. */
@@ -228,7 +228,7 @@ public final class MemberClient {
 
   @Override
   public String toString() {
-    return "MemberClient{" + (name == null ? "" : name + " ") + HttpTransport.target("", base).strip() + "}";
+    return "MemberClient{" + (name == null ? "" : name + " ") + uri() + "}";
   }
 
   // ---- plumbing ----
@@ -298,6 +298,10 @@ public final class MemberClient {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot serialise request body: " + e.getOriginalMessage(), e);
     }
+  }
+
+  static URI uriOf(HttpUrl base) {
+    return URI.create(base.scheme() + "://" + (base.host().contains(":") ? "[" + base.host() + "]" : base.host()) + ":" + base.port());
   }
 
   static HttpUrl baseOf(URI uri) {

@@ -106,7 +106,7 @@ public final class PatroniClient {
 
   /** The member URLs this client knows: the ones it was built with, then the ones discovered. */
   public List<URI> knownMembers() {
-    return known.get().stream().map(HttpUrl::uri).toList();
+    return known.get().stream().map(MemberClient::uriOf).toList();
   }
 
   /** A client for the member at this REST URL (any path is ignored). */
@@ -513,7 +513,7 @@ public final class PatroniClient {
       }
       HttpTransport transport = new HttpTransport(http.build(), authorization, headers, maxResponseBytes, maxInFlightPerMember);
       List<HttpUrl> seeds = members.stream().map(MemberClient::baseOf).distinct().toList();
-      String description = "PatroniClient{members=" + seeds + ", tls=" + (tls != null)
+      String description = "PatroniClient{members=" + seeds.stream().map(MemberClient::uriOf).toList() + ", tls=" + (tls != null)
           + ", basicAuth=" + (username == null ? "none" : username + ":***") + "}";
       return new PatroniClient(transport, seeds, new AtomicReference<>(seeds), timeouts, clock, sleeper, pollInterval, executor, description);
     }

@@ -1,0 +1,153 @@
+package dev.patroni4j.client.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.patroni4j.client.HealthCheck;
+import dev.patroni4j.client.MemberClient;
+import dev.patroni4j.client.Metrics;
+import dev.patroni4j.client.PatroniClient;
+import dev.patroni4j.client.model.ClusterView;
+import dev.patroni4j.client.model.HistoryEntry;
+import dev.patroni4j.client.model.Member;
+import dev.patroni4j.client.model.MemberStatus;
+import dev.patroni4j.client.model.Role;
+import dev.patroni4j.testkit.CommandResult;
+import dev.patroni4j.testkit.LocalPatroniCluster;
+import dev.patroni4j.testkit.LocalPatroniClusterExtension;
+import java.net.URI;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Every read endpoint of a real Patroni 3.0.2 cluster (leader pg1, replicas pg2 and pg3). */
+class RealClusterReadTest {
+  @RegisterExtension static final LocalPatroniClusterExtension CLUSTER = TestClusters.plain();
+
+  private static LocalPatroniCluster cluster;
+  private static PatroniClient client;
+
+  @BeforeAll
+  static void connect() {
+    cluster = CLUSTER.cluster();
+    client = TestClusters.clientFor(cluster);
+  }
+
+  private static MemberClient node(String name) {
+    return client.memberAt(cluster.node(name).restUrl());
+  }
+
+  @Test
+  void clusterViewEqualsPatronictlListTakenAtTheSameMoment() throws Exception {
+    List<String> ours = null;
+    List<String> theirs = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      List<String> before = PatronictlComparison.rows(client.cluster());
+      CommandResult list = cluster.patronictl("list", "-f", "json");
+      assertThat(list.exitCode()).as(list.stderr()).isZero();
+      List<String> after = PatronictlComparison.rows(client.cluster());
+      if (before.equals(after)) {
+        ours = before;
+        theirs = PatronictlComparison.rows(list.stdout());
+        break;
+      }
+    }
+    assertThat(ours).as("the cluster kept changing").isNotNull();
+    assertThat(ours).isEqualTo(theirs).hasSize(3);
+    assertThat(ours.get(0)).startsWith("pg1|Leader|running|");
+  }
+
+  @Test
+  void clusterViewModelsRolesStatesTimelinesLagAndTags() {
+    ClusterView v = client.cluster();
+    assertThat(v.memberNames()).containsExactly("pg1", "pg2", "pg3");
+    assertThat(v.leader().name()).isEqualTo("pg1");
+    assertThat(v.leader().role().kind()).isEqualTo(Role.Kind.PRIMARY);
+    assertThat(v.timeline()).isPresent();
+    for (Member r : v.replicas()) {
+      assertThat(r.state().isRunning()).isTrue();
+      assertThat(r.timeline()).isEqualTo(v.timeline().orElseThrow());
+      assertThat(r.lag().knownBytes()).isPresent();
+      assertThat(r.apiUrl()).endsWith("/patroni");
+    }
+    assertThat(v.member("pg3").tags().patroniString("zone")).hasValue("b");
+    assertThat(v.member("pg3").tags().cloneFrom()).isTrue();
+    assertThat(v.rawJson()).contains("\"members\"");
+  }
+
+  @Test
+  void memberStatusOfLeaderAndReplica() {
+    MemberStatus leader = node("pg1").status();
+    assertThat(leader.role().raw()).isEqualTo("master");
+    assertThat(leader.role().kind()).isEqualTo(Role.Kind.PRIMARY);
+    assertThat(leader.xlogLocation()).isNotNull();
+    assertThat(leader.serverVersion().major()).isEqualTo(15);
+    assertThat(leader.patroniVersion().raw()).isEqualTo("3.0.2");
+    assertThat(leader.scope()).isEqualTo(cluster.scope());
+    assertThat(leader.replication()).extracting(r -> r.applicationName()).containsExactlyInAnyOrder("pg2", "pg3");
+    assertThat(leader.dcsLastSeen()).isNotNull();
+    MemberStatus replica = node("pg2").status();
+    assertThat(replica.role().kind()).isEqualTo(Role.Kind.REPLICA);
+    assertThat(replica.replayedLocation()).isNotNull();
+    assertThat(replica.systemIdentifier()).isEqualTo(leader.systemIdentifier());
+  }
+
+  @Test
+  void healthChecksWithGetHeadAndOptions() {
+    List<HealthCheck> leaderHealthy = List.of(HealthCheck.primary(), HealthCheck.leader(), HealthCheck.readOnly(),
+        HealthCheck.health(), HealthCheck.of("/"));
+    List<HealthCheck> leaderUnhealthy = List.of(HealthCheck.replica(), HealthCheck.standbyLeader(), HealthCheck.sync(),
+        HealthCheck.async(), HealthCheck.quorum());
+    for (HealthCheck c : leaderHealthy) {
+      assertThat(node("pg1").check(c).healthy()).as("GET " + c).isTrue();
+      assertThat(node("pg1").checkHead(c).healthy()).as("HEAD " + c).isTrue();
+      assertThat(node("pg1").checkOptions(c).healthy()).as("OPTIONS " + c).isTrue();
+    }
+    // 3.0.2 serves liveness and readiness to GET only; HEAD and OPTIONS fall through to 503.
+    for (HealthCheck c : List.of(HealthCheck.liveness(), HealthCheck.readiness())) {
+      assertThat(node("pg1").check(c).healthy()).as("GET " + c).isTrue();
+      assertThat(node("pg2").check(c).healthy()).as("GET " + c).isTrue();
+      assertThat(node("pg1").checkHead(c).statusCode()).as("HEAD " + c).isEqualTo(503);
+    }
+    for (HealthCheck c : leaderUnhealthy) {
+      assertThat(node("pg1").check(c).statusCode()).as("GET " + c).isEqualTo(503);
+      assertThat(node("pg1").checkHead(c).healthy()).as("HEAD " + c).isFalse();
+    }
+    assertThat(node("pg2").check(HealthCheck.replica()).healthy()).isTrue();
+    assertThat(node("pg2").check(HealthCheck.async()).healthy()).isTrue();
+    assertThat(node("pg2").check(HealthCheck.primary()).status().orElseThrow().role().kind()).isEqualTo(Role.Kind.REPLICA);
+  }
+
+  @Test
+  void replicaHealthCheckHonoursLagAndTags() {
+    assertThat(node("pg3").check(HealthCheck.replica().maxLag("16MB").tag("zone", "b")).healthy()).isTrue();
+    assertThat(node("pg3").check(HealthCheck.replica().tag("zone", "a")).healthy()).isFalse();
+    assertThat(node("pg3").check(HealthCheck.readOnly().tag("clonefrom", "true")).healthy()).isTrue();
+    assertThat(node("pg2").check(HealthCheck.replica().tag("zone", "b")).statusCode()).as("missing tag").isEqualTo(503);
+    assertThat(node("pg2").check(HealthCheck.replica().maxLag(0)).healthy()).as("caught-up replica within 0 bytes").isTrue();
+  }
+
+  @Test
+  void historyConfigMetricsAndFailsafe() {
+    List<HistoryEntry> history = client.history();
+    assertThat(history).isNotNull();
+    assertThat(client.config().loopWait()).hasValue(2);
+    Metrics m = node("pg1").metrics();
+    assertThat(m.value("patroni_primary")).hasValue(1);
+    assertThat(m.value("patroni_postgres_server_version").orElseThrow()).isGreaterThan(150000);
+    assertThat(node("pg2").metrics().value("patroni_replica")).hasValue(1);
+    assertThat(node("pg1").failsafe()).as("failsafe_mode is off").isEmpty();
+  }
+
+  @Test
+  void clusterClientFallsThroughDeadSeedsAndDiscoversMembers() {
+    PatroniClient viaDeadSeed = PatroniClient.builder()
+        .member(URI.create("http://127.0.0.1:9"))
+        .member(cluster.node("pg2").restUrl())
+        .build();
+    assertThat(viaDeadSeed.cluster().leader().name()).isEqualTo("pg1");
+    assertThat(viaDeadSeed.knownMembers()).hasSize(4).first().isEqualTo(cluster.node("pg2").restUrl());
+    assertThat(viaDeadSeed.leader().status().role().isLeader()).isTrue();
+    assertThat(viaDeadSeed.observe(true).statuses()).containsOnlyKeys("pg1", "pg2", "pg3");
+  }
+}
