@@ -246,7 +246,7 @@ public final class MemberClient {
     }
     if (r.bodyIncomplete()) {
       throw new PatroniException(
-          r.target() + ": answer cut short after " + r.body().length() + " characters", null,
+          r.target() + ": answer cut short after " + r.body().length() + " characters (" + r.readError() + ")", r.readError(),
           PatroniException.Delivery.ANSWERED, r.target(), r.code(), r.excerpt());
     }
     try {

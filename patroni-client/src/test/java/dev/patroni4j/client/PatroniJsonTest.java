@@ -204,6 +204,13 @@ class PatroniJsonTest {
   }
 
   @Test
+  void numbersJacksonCannotHoldAreParseErrors() {
+    // Found by ParserFuzzTest: Jackson signals this with a NumberFormatException.
+    assertThatThrownBy(() -> PatroniJson.history("[[1, 5e2045990477259663, \"x\"]]")).isInstanceOf(PatroniParseException.class);
+    assertThatThrownBy(() -> PatroniJson.dynamicConfig("{\"ttl\": 5e2045990477259663}")).isInstanceOf(PatroniParseException.class);
+  }
+
+  @Test
   void deeplyNestedJsonIsRejectedWithoutStackOverflow() {
     String deep = "[".repeat(100_000);
     assertThatThrownBy(() -> PatroniJson.dynamicConfig(deep)).isInstanceOf(PatroniParseException.class);

@@ -131,8 +131,10 @@ class SecuredClusterTest {
     Level oldLevel = root.getLevel();
     root.addHandler(capture);
     root.setLevel(Level.ALL);
-    Logger.getLogger("dev.patroni4j").setLevel(Level.ALL);
-    Logger.getLogger("okhttp3").setLevel(Level.ALL);
+    Logger ours = Logger.getLogger("dev.patroni4j");
+    Logger okhttp = Logger.getLogger("okhttp3");
+    ours.setLevel(Level.ALL);
+    okhttp.setLevel(Level.ALL);
     try {
       PatroniClient.Builder builder = base().tls(TestClusters.tls(tls).keyPassword("unused".toCharArray()).build())
           .basicAuth(TestClusters.REST_USER, canary.toCharArray());
@@ -176,7 +178,12 @@ class SecuredClusterTest {
     } finally {
       root.removeHandler(capture);
       root.setLevel(oldLevel);
+      ours.setLevel(null);
+      okhttp.setLevel(null);
     }
-    assertThat(String.join("\n", seen)).contains("pg2").doesNotContain(canary).doesNotContain(canaryBase64);
+    assertThat(String.join("\n", seen))
+        .as("debug logs and outcomes were captured")
+        .contains("/reload -> 202").contains("basicAuth=patroni:***").contains("leader name does not match")
+        .doesNotContain(canary).doesNotContain(canaryBase64);
   }
 }

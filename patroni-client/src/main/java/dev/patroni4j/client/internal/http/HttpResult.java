@@ -1,11 +1,19 @@
 package dev.patroni4j.client.internal.http;
 
+import java.io.IOException;
+import org.jspecify.annotations.Nullable;
+
 /**
- * What a member answered: the status, the body as text (up to the size cap), and whether the body
- * was cut short (the connection ended or reset mid-body; Patroni sends no Content-Length, so this
- * is the only sign of truncation).
+ * What a member answered: the status, the body as text (up to the size cap), and the error that
+ * cut the body short, if any (Patroni sends no Content-Length, so a reset is the only sign of
+ * truncation).
  */
-public record HttpResult(String target, int code, String body, boolean bodyIncomplete, boolean tooLarge) {
+public record HttpResult(String target, int code, String body, @Nullable IOException readError) {
+
+  /** True if the body was cut short: the connection ended or reset mid-body. */
+  public boolean bodyIncomplete() {
+    return readError != null;
+  }
 
   /** Patroni's own HTML error page ({@code send_error}), as opposed to a proxy's. */
   public boolean isPatroniErrorPage() {

@@ -142,10 +142,10 @@ public final class HttpTransport {
       int code = response.code();
       ResponseBody rbody = response.body();
       if (rbody == null) {
-        return new HttpResult(target, code, "", false, false);
+        return new HttpResult(target, code, "", null);
       }
       Buffer buffer = new Buffer();
-      boolean incomplete = false;
+      IOException readError = null;
       boolean tooLarge = false;
       try {
         BufferedSource source = rbody.source();
@@ -159,14 +159,14 @@ public final class HttpTransport {
         if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
           Thread.currentThread().interrupt();
         }
-        incomplete = true;
+        readError = e;
       }
       if (tooLarge) {
         throw new PatroniException(
             target + ": answered " + code + " with a body larger than the " + maxResponseBytes + "-byte limit",
             null, Delivery.ANSWERED, target, code, null);
       }
-      return new HttpResult(target, code, buffer.readString(StandardCharsets.UTF_8), incomplete, false);
+      return new HttpResult(target, code, buffer.readString(StandardCharsets.UTF_8), readError);
     }
   }
 

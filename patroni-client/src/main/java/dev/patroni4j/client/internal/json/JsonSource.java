@@ -22,7 +22,6 @@ public final class JsonSource {
                           .build())
                   .build())
           .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private JsonSource() {}
@@ -43,6 +42,9 @@ public final class JsonSource {
         throw new PatroniParseException(what + ": empty document", "$", null);
       }
       return node;
+    } catch (NumberFormatException | ArithmeticException e) {
+      // Jackson reports some number limits (e.g. a 1e2045990477259663 exponent) this way.
+      throw new PatroniParseException(what + ": unreadable number (" + e.getMessage() + ")", "$", e);
     } catch (JsonProcessingException e) {
       String detail = e.getOriginalMessage();
       if (detail != null && detail.length() > 200) {
