@@ -364,4 +364,23 @@ class MemberClientTest {
         .hasMessageContaining("no answer within 200 ms")
         .satisfies(e -> assertThat(((PatroniException) e).delivery()).isEqualTo(PatroniException.Delivery.POSSIBLY_SENT));
   }
+
+  @Test
+  void patroni4ShapesServedOverHttpMapToTheSameModel() {
+    server.enqueue(patroni(200, Fixtures.read("patroni-primary-4.0.json")));
+    server.enqueue(patroni(200, Fixtures.read("patroni-replica-4.1-pending.json")));
+    server.enqueue(patroni(200, Fixtures.read("cluster-4.0-mixed.json")));
+    server.enqueue(patroni(200, Fixtures.read("metrics-4.1.txt")).setHeader("Content-Type", "text/plain"));
+    assertThat(member.status().role().kind()).isEqualTo(Role.Kind.PRIMARY);
+    dev.patroni4j.client.model.MemberStatus replica = member.status();
+    assertThat(replica.quorumStandby()).isTrue();
+    assertThat(replica.pendingRestartReason()).containsKey("max_connections");
+    assertThat(replica.receivedLocation().value()).as("2^64-1 kept bit for bit").isEqualTo(-1L);
+    ClusterView v = member.cluster();
+    assertThat(v.member("b").role().kind()).isEqualTo(Role.Kind.SYNC_STANDBY);
+    assertThat(v.member("d").role().raw()).isEqualTo("witness");
+    Metrics m = member.metrics();
+    assertThat(m.value("patroni_postgres_state")).hasValue(5);
+    assertThat(m.find("patroni_version").orElseThrow().labels()).containsEntry("name", "patroni1");
+  }
 }
