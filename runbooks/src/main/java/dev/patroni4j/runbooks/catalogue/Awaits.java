@@ -6,6 +6,7 @@ import dev.patroni4j.runbooks.Step;
 import dev.patroni4j.runbooks.Steps;
 import dev.patroni4j.runbooks.Verification;
 import dev.patroni4j.runbooks.internal.Observed;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,6 +24,20 @@ final class Awaits {
               + Observed.timeline(view), Map.of("leader", Observed.leaderName(view).orElse("-"),
                   "timeline", "" + Observed.timeline(view)))
           : Verification.pending(problem.get());
+    });
+  }
+
+  /** Every member streams on the leader's timeline and has replayed (per Patroni) everything the leader wrote. */
+  static Step allCaughtUp(Env env, String name) {
+    return Steps.await(name, ctx -> {
+      ClusterView view = env.ops.cluster();
+      Optional<String> problem = Observed.notAllStreaming(view, env.streamingFromLeader(view));
+      if (problem.isPresent()) {
+        return Verification.pending(problem.get());
+      }
+      List<String> behind = view.members().stream().filter(m -> !m.isLeader() && !m.lag().isAtMost(0))
+          .map(m -> m.name() + " lag " + m.lag()).toList();
+      return behind.isEmpty() ? Verification.done("every replica caught up") : Verification.pending(String.join(", ", behind));
     });
   }
 

@@ -5,7 +5,11 @@ import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.client.model.Member;
 import dev.patroni4j.client.model.MemberStatus;
+import dev.patroni4j.client.dcs.ClusterRef;
+import dev.patroni4j.client.dcs.ClusterSnapshot;
+import dev.patroni4j.client.dcs.DcsClient;
 import dev.patroni4j.runbooks.ClusterIdentity;
+import dev.patroni4j.runbooks.ClusterLease;
 import dev.patroni4j.runbooks.Runbook;
 import dev.patroni4j.runbooks.RunbookRunner;
 import dev.patroni4j.runbooks.Step;
@@ -13,6 +17,7 @@ import dev.patroni4j.runbooks.StepPolicy;
 import dev.patroni4j.runbooks.StepRefusedException;
 import dev.patroni4j.runbooks.Steps;
 import dev.patroni4j.runbooks.internal.ClusterOps;
+import dev.patroni4j.runbooks.internal.EtcdLease;
 import dev.patroni4j.runbooks.internal.Observed;
 import dev.patroni4j.runbooks.internal.RestClusterOps;
 import java.math.BigDecimal;
@@ -51,10 +56,16 @@ import org.jspecify.annotations.Nullable;
 public final class PatroniRunbooks {
   private final String scope;
   private final Env env;
+  private final @Nullable DcsClient dcs;
+  private final ClusterRef ref;
+  private final ClusterLease lease;
 
-  private PatroniRunbooks(String scope, Env env) {
+  private PatroniRunbooks(String scope, Env env, @Nullable DcsClient dcs, ClusterRef ref, ClusterLease lease) {
     this.scope = scope;
     this.env = env;
+    this.dcs = dcs;
+    this.ref = ref;
+    this.lease = lease;
   }
 
   public static Builder builder() {
@@ -69,13 +80,30 @@ public final class PatroniRunbooks {
     return env;
   }
 
-  /** A runner builder wired to observe this cluster's identity; add a lease, listeners, clock as needed. */
+  /** A runner builder wired to this cluster's identity and lease; add listeners, clock, policies as needed. */
   public RunbookRunner.Builder runner() {
-    return RunbookRunner.builder().identity(identitySource());
+    return RunbookRunner.builder().identity(identitySource()).lease(lease);
   }
 
-  /** Observes scope, system identifier (from the leader's {@code GET /patroni}), leader, timeline and members. */
+  /** The per-cluster runbook lease ({@link ClusterLease#none()} unless one was configured). */
+  public ClusterLease lease() {
+    return lease;
+  }
+
+  /**
+   * Observes scope, system identifier, leader, timeline and members: from the DCS when one is configured (it answers
+   * even when no Patroni runs), else from the REST API (system identifier from the leader's {@code GET /patroni}).
+   */
   public ClusterIdentity.Source identitySource() {
+    if (dcs != null) {
+      DcsClient d = dcs;
+      return () -> {
+        ClusterSnapshot s = d.snapshot(ref);
+        ClusterView view = s.toClusterView();
+        return new ClusterIdentity(scope, s.systemIdentifier().orElse(""), s.leaderName().orElse(null),
+            Observed.timeline(view), view.members().stream().map(Member::name).toList());
+      };
+    }
     return () -> {
       ClusterView view = env.ops.cluster();
       if (view.scope() != null && !view.scope().equals(scope)) {
@@ -173,6 +201,7 @@ public final class PatroniRunbooks {
         .bind("sequence", ctx -> restartSequence(ctx.binding("restart-from"), plannedParameters))
         .forEach("sequence", item -> switch (item) {
           case "@settle" -> Awaits.allStreaming(env, "settle");
+          case "@caught-up" -> Awaits.allCaughtUp(env, "caught-up");
           case "@switchover" -> switchover("switchover", "restart-from", "restart-to", (e, view, leader) ->
               e.ops.status(leader).pendingRestart() ? Optional.empty()
                   : Optional.of(leader + " has no pending restart: no switchover needed"));
@@ -238,6 +267,17 @@ public final class PatroniRunbooks {
         .build();
   }
 
+  /**
+   * Removes the cluster from the DCS (every key, as {@code patronictl remove}); refused while any member is still
+   * registered, and without a confirmation token. Needs {@link Builder#dcs}.
+   */
+  public Runbook removeCluster() {
+    if (dcs == null) {
+      throw new IllegalStateException("removeCluster needs a DcsClient: PatroniRunbooks.builder().dcs(...)");
+    }
+    return Runbook.named("remove-cluster").step(RemoveClusterStep.create(dcs, ref)).build();
+  }
+
   /** A user-visible handle on the switchover step, for custom runbooks that embed it. */
   Step switchover(String name, String fromBinding, String toBinding, SwitchoverStep.Wanted wanted) {
     return new SwitchoverStep(env, name, fromBinding, toBinding, wanted);
@@ -267,14 +307,17 @@ public final class PatroniRunbooks {
         .map(Member::name);
   }
 
-  /** Replicas, then settle + switchover + old leader; or the leader first when only decreases are pending. */
+  /** Replicas, then settle + switchover + old leader; or the leader first (then replicas once caught up). */
   private List<String> restartSequence(String leader, Map<String, Object> plannedParameters) throws Exception {
     ClusterView view = env.ops.cluster();
     List<String> replicas = view.members().stream().map(Member::name).filter(n -> !n.equals(leader)).sorted()
         .toList();
     List<String> out = new ArrayList<>();
     if (onlyDecreasesOfPrimaryFirstSettings(view, leader, plannedParameters)) {
+      // Replicas restart only once they replayed the primary's parameter change: Patroni starts a replica with
+      // max(config, pg_control) for these settings, so restarting it earlier keeps the old value (still pending).
       out.add(leader);
+      out.add("@caught-up");
       out.addAll(replicas);
     } else {
       out.addAll(replicas);
@@ -345,8 +388,44 @@ public final class PatroniRunbooks {
     private @Nullable String password;
     private OkHttpClient http = new OkHttpClient();
     private @Nullable PostgresConnector pg;
+    private @Nullable DcsClient dcs;
+    private String namespace = ClusterRef.DEFAULT_NAMESPACE;
+    private @Nullable URI etcdEndpoint;
+    private @Nullable String etcdUser;
+    private @Nullable String etcdPassword;
 
     private Builder() {}
+
+    /** Patroni's {@code namespace} (default {@code /service}). */
+    public Builder namespace(String namespace) {
+      this.namespace = Objects.requireNonNull(namespace, "namespace == null");
+      return this;
+    }
+
+    /**
+     * The DCS client (e.g. {@code EtcdDcsClient}): identity is then read from the DCS, and
+     * {@link #removeCluster()} is available. The caller keeps ownership and closes it.
+     */
+    public Builder dcs(DcsClient dcs) {
+      this.dcs = Objects.requireNonNull(dcs, "dcs == null");
+      return this;
+    }
+
+    /**
+     * Holds the one-mutating-runbook-per-cluster lease as an etcd key with the run's TTL (etcd v3 JSON gateway at
+     * {@code endpoint}, e.g. {@code http://10.0.0.5:2379}).
+     */
+    public Builder etcdLease(URI endpoint) {
+      this.etcdEndpoint = Objects.requireNonNull(endpoint, "endpoint == null");
+      return this;
+    }
+
+    /** etcd user and password for {@link #etcdLease}; never logged or journaled. */
+    public Builder etcdCredentials(String user, String password) {
+      this.etcdUser = Objects.requireNonNull(user, "user == null");
+      this.etcdPassword = Objects.requireNonNull(password, "password == null");
+      return this;
+    }
 
     /** The cluster's name ({@code scope}); required. Confirmation tokens and the lease are bound to it. */
     public Builder scope(String scope) {
@@ -382,7 +461,9 @@ public final class PatroniRunbooks {
     public PatroniRunbooks build() {
       String s = Objects.requireNonNull(scope, "scope(...) is required");
       ClusterOps ops = new RestClusterOps(http, endpoints, username, password);
-      return new PatroniRunbooks(s, new Env(ops, pg));
+      ClusterLease lease = etcdEndpoint == null ? ClusterLease.none()
+          : new EtcdLease(http, etcdEndpoint, namespace, etcdUser, etcdPassword);
+      return new PatroniRunbooks(s, new Env(ops, pg), dcs, ClusterRef.of(namespace, s), lease);
     }
   }
 }

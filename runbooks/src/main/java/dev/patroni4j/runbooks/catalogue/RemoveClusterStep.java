@@ -1,0 +1,45 @@
+package dev.patroni4j.runbooks.catalogue;
+
+import dev.patroni4j.client.dcs.ClusterRef;
+import dev.patroni4j.client.dcs.ClusterSnapshot;
+import dev.patroni4j.client.dcs.DcsClient;
+import dev.patroni4j.client.dcs.DcsMember;
+import dev.patroni4j.client.dcs.RemovalConfirmation;
+import dev.patroni4j.runbooks.Decision;
+import dev.patroni4j.runbooks.Impact;
+import dev.patroni4j.runbooks.Step;
+import dev.patroni4j.runbooks.Steps;
+import dev.patroni4j.runbooks.Verification;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Removes every key of the cluster from the DCS, as {@code patronictl remove} does. Refused while members are still
+ * registered (their Patroni runs and would rewrite its keys); destructive, so the runner demands the confirmation
+ * token, and the DCS write itself is guarded by the scope and system identifier the step decided on.
+ */
+final class RemoveClusterStep {
+  private RemoveClusterStep() {}
+
+  static Step create(DcsClient dcs, ClusterRef ref) {
+    return Steps.named("remove-cluster").impact(Impact.DESTRUCTIVE)
+        .decide(ctx -> {
+          ClusterSnapshot s = dcs.snapshot(ref);
+          if (s.isEmpty()) {
+            return Decision.satisfied("the DCS holds no key of " + ref);
+          }
+          if (!s.members().isEmpty()) {
+            return Decision.blocked("members still registered (stop their Patroni first): "
+                + s.members().stream().map(DcsMember::name).collect(Collectors.joining(", ")),
+                Map.of("members", s.members().stream().map(DcsMember::name).collect(Collectors.joining(","))));
+          }
+          return Decision.needsAction("remove every key of " + ref,
+              Map.of("systemIdentifier", s.systemIdentifier().orElse(""), "revision", "" + s.revision()));
+        })
+        .act((ctx, intent) -> dcs.removeCluster(ref,
+            RemovalConfirmation.of(ref.scope(), intent.facts().get("systemIdentifier"))))
+        .verify((ctx, intent) -> dcs.snapshot(ref).isEmpty() ? Verification.done("no key of " + ref + " left")
+            : Verification.pending("keys of " + ref + " remain"))
+        .build();
+  }
+}

@@ -1,0 +1,217 @@
+package dev.patroni4j.runbooks.catalogue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.patroni4j.client.model.MemberStatus;
+import dev.patroni4j.runbooks.ClusterLease;
+import dev.patroni4j.runbooks.ConfirmationToken;
+import dev.patroni4j.runbooks.Decision;
+import dev.patroni4j.runbooks.ExecuteOptions;
+import dev.patroni4j.runbooks.Impact;
+import dev.patroni4j.runbooks.Journal;
+import dev.patroni4j.runbooks.Plan;
+import dev.patroni4j.runbooks.PostgresJournal;
+import dev.patroni4j.runbooks.Runbook;
+import dev.patroni4j.runbooks.RunbookResult;
+import dev.patroni4j.runbooks.RunbookRunner;
+import dev.patroni4j.runbooks.StepReport;
+import dev.patroni4j.runbooks.Steps;
+import dev.patroni4j.runbooks.internal.EtcdLease;
+import dev.patroni4j.testkit.LocalPatroniCluster;
+import dev.patroni4j.testkit.LocalPatroniClusterExtension;
+import dev.patroni4j.testkit.PatroniNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class MaintenanceRunbooksTest {
+  @RegisterExtension
+  static final LocalPatroniClusterExtension CLUSTER = LocalPatroniClusterExtension.of(LocalPatroniCluster.builder());
+
+  @TempDir Path dir;
+
+  private LocalPatroniCluster cluster() {
+    return CLUSTER.cluster();
+  }
+
+  @Test
+  void pauseAndResumeAreDoneOnlyWhenEveryMemberReportsThemJournaledInPostgres() throws Exception {
+    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
+    RunbookRunner runner = catalogue.runner().build();
+    PatroniNode pg1 = cluster().node("pg1");
+    Journal journal = PostgresJournal.create(() -> cluster().connect(pg1), "runbook_journal", "pause-" + System.nanoTime());
+
+    RunbookResult pause = runner.execute(catalogue.pause(), journal);
+    assertThat(pause.actedSteps()).containsExactly("pause");
+    assertThat(statuses(catalogue)).allSatisfy(s -> assertThat(s.paused()).isTrue());
+    assertThat(runner.execute(catalogue.pause(), journal).steps()).extracting(StepReport::outcome)
+        .containsExactly(StepReport.Outcome.ALREADY_DONE);
+    assertThat(runner.execute(catalogue.pause(), RealCluster.journal(dir)).actedSteps()).isEmpty();
+    assertThat(journal.read()).extracting(e -> e.kind().name())
+        .containsSubsequence("RUN_STARTED", "INTENT", "ACTED", "COMPLETED", "RUN_FINISHED");
+
+    RunbookResult resume = runner.execute(catalogue.resume(), RealCluster.journal(dir));
+    assertThat(resume.actedSteps()).containsExactly("resume");
+    assertThat(statuses(catalogue)).allSatisfy(s -> assertThat(s.paused()).isFalse());
+    assertThat(runner.execute(catalogue.resume(), RealCluster.journal(dir)).actedSteps()).isEmpty();
+  }
+
+  @Test
+  void configChangeNeedingARestartRollsReplicasThenSwitchesOverThenRestartsTheOldLeader() throws Exception {
+    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
+    RunbookRunner runner = catalogue.runner().build();
+    Map<String, Object> patch = Map.of("postgresql", Map.of("parameters",
+        Map.of("max_wal_senders", 12, "work_mem", "6MB")));
+
+    Plan plan = runner.plan(catalogue.configChange(patch, true));
+    assertThat(plan.bindings().get("sequence")).containsExactly("pg2", "pg3", "@settle", "@switchover", "pg1");
+    RunbookResult r = runner.execute(catalogue.configChange(patch, true), RealCluster.journal(dir),
+        ExecuteOptions.defaults().plan(plan));
+
+    assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+    assertThat(r.steps()).filteredOn(s -> s.stepId().equals("pending-restart")).singleElement()
+        .satisfies(s -> assertThat(s.facts().get("pendingRestart")).isEqualTo("pg1,pg2,pg3"));
+    assertThat(r.actedSteps()).containsSubsequence("patch-config", "rolling-restart/restart[pg2]",
+        "rolling-restart/restart[pg3]", "rolling-restart/switchover", "rolling-restart/restart[pg1]");
+    assertThat(cluster().leader().name()).isNotEqualTo("pg1");
+    for (PatroniNode n : cluster().nodes()) {
+      assertThat(show(n, "max_wal_senders")).isEqualTo("12");
+      assertThat(show(n, "work_mem")).isEqualTo("6MB");
+    }
+    assertThat(statuses(catalogue)).noneSatisfy(s -> assertThat(s.pendingRestart()).isTrue());
+    RunbookResult again = runner.execute(catalogue.configChange(patch, true), RealCluster.journal(dir));
+    assertThat(again.actedSteps()).as(again.toString()).isEmpty();
+  }
+
+  @Test
+  void decreasingOnlyMaxConnectionsRestartsThePrimaryFirst() throws Exception {
+    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
+    RunbookRunner runner = catalogue.runner().build();
+    Map<String, Object> patch = Map.of("postgresql", Map.of("parameters", Map.of("max_connections", 90)));
+
+    RunbookResult r = runner.execute(catalogue.configChange(patch, true), RealCluster.journal(dir));
+
+    assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+    List<String> restarts = r.actedSteps().stream().filter(s -> s.contains("restart[")).toList();
+    assertThat(restarts).containsExactly("rolling-restart/restart[pg1]", "rolling-restart/restart[pg2]",
+        "rolling-restart/restart[pg3]");
+    assertThat(cluster().leader().name()).isEqualTo("pg1");
+    for (PatroniNode n : cluster().nodes()) {
+      assertThat(show(n, "max_connections")).isEqualTo("90");
+    }
+  }
+
+  @Test
+  void reinitializeRebuildsABrokenMemberOnlyWithItsConfirmationToken() throws Exception {
+    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
+    RunbookRunner runner = catalogue.runner().build();
+    PatroniNode pg3 = cluster().node("pg3");
+    cluster().stopPatroni(pg3);
+    Files.delete(pg3.dataDir().resolve("global/pg_control"));
+    cluster().startPatroni(pg3);
+    awaitDown(catalogue, "pg3");
+
+    RunbookResult withoutToken = runner.execute(catalogue.reinitialize("pg3", false), RealCluster.journal(dir));
+    assertThat(withoutToken).isInstanceOfSatisfying(RunbookResult.Refused.class,
+        refused -> assertThat(refused.reason()).contains("destructive steps need a confirmation token"));
+    assertThat(Files.exists(pg3.dataDir().resolve("global/pg_control"))).isFalse();
+
+    ConfirmationToken token = ConfirmationToken.forCluster(catalogue.identitySource().observe());
+    RunbookResult r = runner.execute(catalogue.reinitialize("pg3", false), RealCluster.journal(dir),
+        ExecuteOptions.defaults().confirmation(token));
+
+    assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+    assertThat(r.actedSteps()).contains("reinitialize[pg3]");
+    assertThat(show(pg3, "server_version_num")).startsWith("15");
+    assertThat(runner.execute(catalogue.reinitialize("pg3", false), RealCluster.journal(dir)).actedSteps()).isEmpty();
+  }
+
+  @Test
+  void scheduledRestartIsVisibleAndCancellable() {
+    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
+    RunbookRunner runner = catalogue.runner().build();
+    OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).plusHours(2).withNano(0);
+
+    assertThat(runner.execute(catalogue.scheduledRestart("pg2", at), RealCluster.journal(dir)).actedSteps())
+        .containsExactly("schedule-restart[pg2]");
+    assertThat(catalogue.env().ops.status("pg2").scheduledRestart()).isNotNull();
+    assertThat(runner.execute(catalogue.scheduledRestart("pg2", at), RealCluster.journal(dir)).actedSteps()).isEmpty();
+    assertThat(runner.execute(catalogue.cancelScheduledRestart("pg2"), RealCluster.journal(dir)).actedSteps())
+        .containsExactly("cancel-restart[pg2]");
+    assertThat(catalogue.env().ops.status("pg2").scheduledRestart()).isNull();
+  }
+
+  @Test
+  void aSecondMutatingRunbookIsRefusedWhileTheFirstHoldsTheEtcdLease() throws Exception {
+    PatroniRunbooks catalogue = PatroniRunbooks.builder().scope(cluster().scope())
+        .restEndpoints(cluster().nodes().stream().map(PatroniNode::restUrl).toList())
+        .etcdLease(cluster().etcdEndpoint()).build();
+    EtcdLease etcd = (EtcdLease) catalogue.lease();
+    List<RunbookResult> second = new ArrayList<>();
+    List<String> holderDuringRun = new ArrayList<>();
+    Runbook first = Runbook.named("hold")
+        .step(Steps.named("try-second").impact(Impact.CHANGE).decide(ctx -> Decision.needsAction("x", Map.of()))
+            .act((ctx, intent) -> {
+              holderDuringRun.add(etcd.holder(cluster().scope()));
+              second.add(catalogue.runner().build().execute(catalogue.pause(), RealCluster.journal(dir)));
+            }).build())
+        .build();
+
+    RunbookResult r = catalogue.runner().build().execute(first, RealCluster.journal(dir));
+
+    assertThat(r.succeeded()).isTrue();
+    assertThat(holderDuringRun).containsExactly(r.runId());
+    assertThat(second).singleElement().isInstanceOfSatisfying(RunbookResult.Refused.class,
+        refused -> assertThat(refused.evidence()).containsEntry("holder", r.runId()));
+    assertThat(statuses(RealCluster.catalogue(cluster()))).allSatisfy(s -> assertThat(s.paused()).isFalse());
+    assertThat(etcd.holder(cluster().scope())).as("released after the run").isNull();
+
+    // A crashed holder's lease expires after its TTL.
+    ClusterLease.Handle crashed = etcd.acquire(cluster().scope(), "crashed-run", Duration.ofSeconds(2));
+    assertThat(etcd.holder(cluster().scope())).isEqualTo("crashed-run");
+    Thread.sleep(4000);
+    try (ClusterLease.Handle next = etcd.acquire(cluster().scope(), "next-run", Duration.ofSeconds(10))) {
+      assertThat(etcd.holder(cluster().scope())).isEqualTo("next-run");
+    }
+    crashed.close();
+  }
+
+  private static List<MemberStatus> statuses(PatroniRunbooks catalogue) {
+    return catalogue.env().ops.cluster().members().stream().map(m -> catalogue.env().ops.status(m.name())).toList();
+  }
+
+  private String show(PatroniNode n, String setting) throws Exception {
+    try (Connection c = cluster().connect(n); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW " + setting)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** Waits until Patroni runs on {@code member} and reports its PostgreSQL as failed to start (or stopped). */
+  private static void awaitDown(PatroniRunbooks catalogue, String member) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String last = "";
+    Thread.sleep(6000); // three loop_waits: Patroni tried to start PostgreSQL
+    while (System.nanoTime() < deadline) {
+      last = catalogue.env().ops.cluster().members().stream().filter(m -> m.name().equals(member))
+          .map(m -> m.state().raw()).findFirst().orElse("(absent)");
+      if (List.of("start failed", "stopped", "crashed").contains(last)) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError(member + " never reported a failed start, last: " + last);
+  }
+}
