@@ -184,8 +184,12 @@ public final class WalgRepository implements AutoCloseable {
     } catch (IOException e) {
       throw new WalgStorageException("GetObject", metadataKey, e);
     }
-    WalSegment start = WalSegment.parse(name.substring(5, 29), settings.walSegmentSize());
-    return new Loaded(new Backup(name, key, sentinelObject.lastModified(), start, sentinel, metadata), problems);
+    Optional<WalSegment> start = WalSegment.tryParse(name.substring(5, 29), settings.walSegmentSize());
+    if (start.isEmpty()) {
+      return new Loaded(null, List.of(new RepositoryProblem(key, RepositoryProblem.Kind.NOT_WALG_KEY,
+          "'" + name + "' does not name a WAL segment for " + settings.walSegmentSize() + "-byte segments (WALG_PG_WAL_SIZE?)")));
+    }
+    return new Loaded(new Backup(name, key, sentinelObject.lastModified(), start.get(), sentinel, metadata), problems);
   }
 
   // ---------------------------------------------------------------- WAL

@@ -140,6 +140,8 @@ class BackupCatalogTest {
     String noLsn = l.put("basebackups_005/base_000000010000000000000007_backup_stop_sentinel.json", "{\"PgVersion\":150015}");
     String foreign = l.put("basebackups_005/notes.txt", "hello");
     String foreignSentinel = l.put("basebackups_005/mybackup_backup_stop_sentinel.json", "{}");
+    String impossibleSegment = l.put("basebackups_005/base_0000000100000000000001FF_backup_stop_sentinel.json",
+        "{\"LSN\":1,\"PgVersion\":150015}"); // segment id 0x1FF does not exist with 16 MiB segments
     String badMeta = l.put("basebackups_005/base_000000010000000000000008/metadata.json", "{\"is_permanent\":\"yes\"}");
     WalgLayout.Spec withBadMeta = WalgLayout.Spec.full(1, 0x8000028L, 0x8000100L, Instant.parse("2026-02-02T00:00:00Z"));
     l.put("basebackups_005/" + withBadMeta.name() + "_backup_stop_sentinel.json", withBadMeta.sentinelJson());
@@ -159,6 +161,7 @@ class BackupCatalogTest {
           org.assertj.core.groups.Tuple.tuple(noLsn, RepositoryProblem.Kind.INVALID_SENTINEL),
           org.assertj.core.groups.Tuple.tuple(foreign, RepositoryProblem.Kind.NOT_WALG_KEY),
           org.assertj.core.groups.Tuple.tuple(foreignSentinel, RepositoryProblem.Kind.NOT_WALG_KEY),
+          org.assertj.core.groups.Tuple.tuple(impossibleSegment, RepositoryProblem.Kind.NOT_WALG_KEY),
           org.assertj.core.groups.Tuple.tuple(badMeta, RepositoryProblem.Kind.INVALID_METADATA),
           // the v1.x fixture comes from another cluster: reported, as after a pg_upgrade
           org.assertj.core.groups.Tuple.tuple(l.key("basebackups_005/"), RepositoryProblem.Kind.MIXED_CLUSTERS));

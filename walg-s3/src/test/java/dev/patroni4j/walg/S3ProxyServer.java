@@ -42,6 +42,11 @@ public final class S3ProxyServer {
   }
 
   public static S3ProxyServer start(Path targetDir) {
+    return start(targetDir, "768m", true);
+  }
+
+  /** Starts a new server with the given maximum heap (the transient store keeps objects in memory). */
+  public static S3ProxyServer start(Path targetDir, String maxHeap, boolean quickStart) {
     Path jar = targetDir.resolve("s3proxy/s3proxy.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run the build (mvn -pl walg-s3 verify) so"
@@ -62,10 +67,14 @@ public final class S3ProxyServer {
           "jclouds.identity=" + ACCESS_KEY,
           "jclouds.credential=" + SECRET_KEY)));
       Path log = targetDir.resolve("s3proxy-" + port + ".log");
-      ProcessBuilder pb = new ProcessBuilder(
-          Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-          "-jar", jar.toString(), "--properties", conf.toString())
+      List<String> command = new java.util.ArrayList<>(List.of(
+          Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap));
+      if (quickStart) {
+        // tests: start fast on 2 cores, the request volume is small
+        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+      }
+      command.addAll(List.of("-jar", jar.toString(), "--properties", conf.toString()));
+      ProcessBuilder pb = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(log.toFile());
       pb.environment().put("LOG_LEVEL", "warn");
@@ -116,6 +125,8 @@ public final class S3ProxyServer {
         .region(Region.US_EAST_1)
         .forcePathStyle(true)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        // plain PUT bodies (no aws-chunked CRC trailer): much cheaper for filling thousands of objects
+        .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
         .build();
   }
 
