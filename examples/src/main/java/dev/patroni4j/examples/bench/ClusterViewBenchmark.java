@@ -1,6 +1,7 @@
 package dev.patroni4j.examples.bench;
 
 import dev.patroni4j.client.PatroniClient;
+import dev.patroni4j.client.PatroniJson;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.testkit.CommandResult;
 import dev.patroni4j.testkit.LocalPatroniCluster;
@@ -31,7 +32,7 @@ import java.util.function.Supplier;
  * </ol>
  *
  * The three run interleaved (a, b, c, a, b, c, ...) after a warm-up, so drift on a shared machine
- * hits them alike. Run it with:
+ * hits them alike. The time (a) spends parsing is printed too, to split transport from modelling. Run it with:
  *
  * <pre>
  * mvn -B -q -pl examples -am -DskipTests package
@@ -62,7 +63,7 @@ public final class ClusterViewBenchmark {
       };
       ClusterView view = client.cluster();
       System.out.printf("cluster %s: %s%n", cluster.scope(), view.summary());
-      for (int i = 0; i < 20; i++) {
+      for (int i = 0; i < 300; i++) {
         library.get();
         bare.get();
       }
@@ -70,10 +71,14 @@ public final class ClusterViewBenchmark {
       List<Long> a = new ArrayList<>();
       List<Long> b = new ArrayList<>();
       List<Long> c = new ArrayList<>();
+      List<Long> parseOnly = new ArrayList<>();
+      String body = new String(bareGet(leaderRest, "/cluster"), StandardCharsets.UTF_8);
+      String json = body.substring(body.indexOf("\r\n\r\n") + 4);
       for (int i = 0; i < rounds; i++) {
         a.add(time(library));
         b.add(time(bare));
         c.add(time(patronictl));
+        parseOnly.add(time(() -> PatroniJson.clusterView(json)));
       }
       double ma = median(a);
       double mb = median(b);
@@ -82,6 +87,7 @@ public final class ClusterViewBenchmark {
       System.out.printf("(a) library cluster view        median %8.3f ms%n", ma / 1e6);
       System.out.printf("(b) bare GET /cluster, no model median %8.3f ms%n", mb / 1e6);
       System.out.printf("(c) patronictl list -f json     median %8.3f ms%n", mc / 1e6);
+      System.out.printf("    of (a), parsing alone       median %8.3f ms%n", median(parseOnly) / 1e6);
       System.out.printf("a/b = %.2f   c/a = %.1f%n", ma / mb, mc / ma);
     }
   }
