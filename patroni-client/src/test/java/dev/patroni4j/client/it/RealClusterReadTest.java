@@ -95,7 +95,7 @@ class RealClusterReadTest {
   @Test
   void healthChecksWithGetHeadAndOptions() {
     List<HealthCheck> leaderHealthy = List.of(HealthCheck.primary(), HealthCheck.leader(), HealthCheck.readOnly(),
-        HealthCheck.health(), HealthCheck.of("/"));
+        HealthCheck.health(), HealthCheck.readOnlySync(), HealthCheck.of("/"));
     List<HealthCheck> leaderUnhealthy = List.of(HealthCheck.replica(), HealthCheck.standbyLeader(), HealthCheck.sync(),
         HealthCheck.async(), HealthCheck.quorum());
     for (HealthCheck c : leaderHealthy) {

@@ -190,4 +190,18 @@ class RealClusterWriteTest {
     assertThat(((Outcome.Done) put).newConfig().orElseThrow().values()).isEqualTo(current);
     assertThat(node("pg2").reload().kind()).isEqualTo(Outcome.Kind.DONE);
   }
+
+  @Test
+  void failsafeTopologyIsServedOnceFailsafeModeIsOn() {
+    assertThat(node("pg1").failsafe()).isEmpty();
+    assertThat(client.patchConfig(ConfigPatch.builder().set("failsafe_mode", true).build()).kind()).isEqualTo(Outcome.Kind.DONE);
+    try {
+      client.waitUntil(ClusterCondition.of("pg1 serves the failsafe topology", o -> node("pg1").failsafe().isPresent()), WAIT);
+      Map<String, String> topology = node("pg1").failsafe().orElseThrow();
+      assertThat(topology).containsOnlyKeys("pg1", "pg2", "pg3");
+      assertThat(topology.get("pg2")).isEqualTo(client.cluster().member("pg2").apiUrl());
+    } finally {
+      assertThat(client.patchConfig(ConfigPatch.builder().remove("failsafe_mode").build()).kind()).isEqualTo(Outcome.Kind.DONE);
+    }
+  }
 }
