@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -264,8 +263,7 @@ public final class JsonObject {
   /** Every field not read so far, as name to JSON text, in document order. */
   public Map<String, String> unknownFields() {
     Map<String, String> out = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       if (!read.contains(e.getKey())) {
         out.put(e.getKey(), JsonSource.text(e.getValue()));
       }

@@ -15,8 +15,8 @@ public final class PlainJava {
   public static @Nullable Object of(JsonNode node) {
     if (node.isObject()) {
       Map<String, Object> map = new LinkedHashMap<>();
-      node.fields()
-          .forEachRemaining(
+      node.properties()
+          .forEach(
               e -> {
                 Object v = of(e.getValue());
                 if (v != null) {
