@@ -67,7 +67,6 @@ public final class PatroniClient {
           });
 
   private final HttpTransport transport;
-  private final List<HttpUrl> seeds;
   private final AtomicReference<List<HttpUrl>> known;
   private final Timeouts timeouts;
   private final Clock clock;
@@ -77,10 +76,9 @@ public final class PatroniClient {
   private final String description;
 
   private PatroniClient(
-      HttpTransport transport, List<HttpUrl> seeds, AtomicReference<List<HttpUrl>> known, Timeouts timeouts,
+      HttpTransport transport, AtomicReference<List<HttpUrl>> known, Timeouts timeouts,
       Clock clock, Sleeper sleeper, Duration pollInterval, Executor executor, String description) {
     this.transport = transport;
-    this.seeds = seeds;
     this.known = known;
     this.timeouts = timeouts;
     this.clock = clock;
@@ -101,7 +99,7 @@ public final class PatroniClient {
    */
   public PatroniClient withTimeout(Duration timeout) {
     checkPositive(timeout, "timeout");
-    return new PatroniClient(transport, seeds, known, timeouts.withAll(timeout), clock, sleeper, pollInterval, executor, description);
+    return new PatroniClient(transport, known, timeouts.withAll(timeout), clock, sleeper, pollInterval, executor, description);
   }
 
   /** The member URLs this client knows: the ones it was built with, then the ones discovered. */
@@ -135,10 +133,15 @@ public final class PatroniClient {
 
   /** A client for a member of a view already read. */
   public MemberClient clientFor(Member member) {
-    if (member.apiUrl() == null) {
+    String apiUrl = member.apiUrl();
+    if (apiUrl == null) {
       throw new PatroniException("member '" + member.name() + "' has no api_url");
     }
-    return new MemberClient(transport, MemberClient.baseOf(URI.create(member.apiUrl())), member.name(), timeouts);
+    try {
+      return new MemberClient(transport, MemberClient.baseOf(URI.create(apiUrl)), member.name(), timeouts);
+    } catch (IllegalArgumentException e) {
+      throw new PatroniException("member '" + member.name() + "' has an unusable api_url: " + e.getMessage(), e);
+    }
   }
 
   /** {@code GET /history} from the first member that answers. */
@@ -515,7 +518,7 @@ public final class PatroniClient {
       List<HttpUrl> seeds = members.stream().map(MemberClient::baseOf).distinct().toList();
       String description = "PatroniClient{members=" + seeds.stream().map(MemberClient::uriOf).toList() + ", tls=" + (tls != null)
           + ", basicAuth=" + (username == null ? "none" : username + ":***") + "}";
-      return new PatroniClient(transport, seeds, new AtomicReference<>(seeds), timeouts, clock, sleeper, pollInterval, executor, description);
+      return new PatroniClient(transport, new AtomicReference<>(seeds), timeouts, clock, sleeper, pollInterval, executor, description);
     }
 
     @Override

@@ -122,7 +122,9 @@ public final class HttpTransport {
     }
     try {
       Call call = http.newCall(rb.build());
-      call.timeout().timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+      // The deadline covers the wait for a permit too.
+      long remainingMillis = timeout.toMillis() - (System.nanoTime() - started) / 1_000_000;
+      call.timeout().timeout(Math.max(1, remainingMillis), TimeUnit.MILLISECONDS);
       HttpResult result = run(call, target, tracker, timeout);
       LOG.log(System.Logger.Level.DEBUG, () -> target + " -> " + result.code() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
       return result;
@@ -156,9 +158,6 @@ public final class HttpTransport {
         }
         tooLarge = buffer.size() > maxResponseBytes;
       } catch (IOException e) {
-        if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
-          Thread.currentThread().interrupt();
-        }
         readError = e;
       }
       if (tooLarge) {
@@ -171,10 +170,6 @@ public final class HttpTransport {
   }
 
   private static PatroniException failure(IOException e, String target, SendTracker tracker, Duration timeout) {
-    boolean interrupted = Thread.currentThread().isInterrupted();
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
     boolean certainlyNotSent =
         !tracker.requestStarted()
             || e instanceof ConnectException
