@@ -54,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  *     .build()) {
  *   ClusterRef demo = ClusterRef.of("demo");
  *   ClusterSnapshot s = dcs.snapshot(demo);
- *   Optional<ConsulServiceInstance> primary = dcs.primaryInstance(demo);   // what primary.demo.service.consul resolves to
+ *   Optional<ConsulServiceInstance> primary = dcs.primaryInstance(demo);   // where primary.demo.service.consul points
  * }
  * }</pre>
  *
@@ -330,35 +330,87 @@ public final class ConsulDcsClient implements DcsClient {
   }
 
   /**
-   * Every member of a cluster registered in Consul's catalog, sorted by member name: the instances Consul DNS
-   * serves for {@code <role>.<service>.service.consul}.
+   * Every member of a cluster registered in Consul's catalog, sorted by member name, whatever its health: a
+   * member whose Patroni died stays registered (with its last role tag) until Consul deregisters it.
    */
   public List<ConsulServiceInstance> serviceInstances(ClusterRef cluster) {
     String service = serviceName(cluster.scope());
-    HttpUrl url = transport.url("catalog/service/" + service).addQueryParameter("consistent", null).build();
-    ConsulTransport.Reply reply = transport.read("serviceInstances", service, url);
-    if (reply.status() != 200) {
-      throw new DcsException("serviceInstances " + service + " failed: Consul answered " + reply.status() + ": "
-          + reply.text().trim(), "serviceInstances", service, Delivery.ANSWERED, null);
-    }
+    JsonNode nodes = serviceRead("serviceInstances", "catalog/service/" + service, service);
     List<ConsulServiceInstance> instances = new ArrayList<>();
-    String idPrefix = cluster.scope() + "/";
-    for (JsonNode node : transport.json("serviceInstances", service, reply)) {
-      String id = node.path("ServiceID").asText("");
-      List<String> tags = new ArrayList<>();
-      node.path("ServiceTags").forEach(t -> tags.add(t.asText()));
+    for (JsonNode node : nodes) {
       String address = node.path("ServiceAddress").asText("");
-      instances.add(new ConsulServiceInstance(id, id.startsWith(idPrefix) ? id.substring(idPrefix.length()) : id,
-          address.isEmpty() ? node.path("Address").asText("") : address, node.path("ServicePort").asInt(0), tags,
-          ConsulServiceInstance.roleOf(tags)));
+      instances.add(instance(cluster, node.path("ServiceID").asText(""),
+          address.isEmpty() ? node.path("Address").asText("") : address, node.path("ServicePort").asInt(0),
+          node.path("ServiceTags")));
     }
-    instances.sort(java.util.Comparator.comparing(ConsulServiceInstance::member));
-    return List.copyOf(instances);
+    return sorted(instances);
   }
 
-  /** The registered leader of a cluster, if one is registered: where {@code primary.<service>.service.consul} points. */
+  /**
+   * The members Consul DNS answers for, sorted by member name: registered instances none of whose health checks
+   * is critical (Patroni's check is a {@code GET} of the member's {@code /primary} or {@code /replica} endpoint),
+   * as DNS does by default ({@code only_passing = false}).
+   */
+  public List<ConsulServiceInstance> healthyInstances(ClusterRef cluster) {
+    String service = serviceName(cluster.scope());
+    JsonNode entries = serviceRead("healthyInstances", "health/service/" + service, service);
+    List<ConsulServiceInstance> instances = new ArrayList<>();
+    for (JsonNode entry : entries) {
+      boolean critical = false;
+      for (JsonNode check : entry.path("Checks")) {
+        critical |= "critical".equals(check.path("Status").asText());
+      }
+      if (critical) {
+        continue;
+      }
+      JsonNode svc = entry.path("Service");
+      String address = svc.path("Address").asText("");
+      instances.add(instance(cluster, svc.path("ID").asText(""),
+          address.isEmpty() ? entry.path("Node").path("Address").asText("") : address, svc.path("Port").asInt(0),
+          svc.path("Tags")));
+    }
+    return sorted(instances);
+  }
+
+  /**
+   * Where {@code primary.<service>.service.consul} points: the healthy instance whose tags make it the leader.
+   * Empty while no leader's check passes, e.g. just after a failover until the new leader re-registers.
+   */
   public Optional<ConsulServiceInstance> primaryInstance(ClusterRef cluster) {
-    return serviceInstances(cluster).stream().filter(ConsulServiceInstance::isLeader).findFirst();
+    return healthyInstances(cluster).stream().filter(ConsulServiceInstance::isLeader).findFirst();
+  }
+
+  private JsonNode serviceRead(String operation, String path, String service) {
+    ConsulTransport.Reply reply = transport.read(operation, service,
+        transport.url(path).addQueryParameter("consistent", null).build());
+    if (reply.filteredByAcls()) {
+      throw new DcsAuthenticationException(operation + " " + service + " refused by Consul: the ACL token may not"
+          + " read this service (Consul filtered it out of the answer)", operation, service, null);
+    }
+    if (reply.status() != 200) {
+      throw new DcsException(operation + " " + service + " failed: Consul answered " + reply.status() + ": "
+          + reply.text().trim(), operation, service, Delivery.ANSWERED, null);
+    }
+    JsonNode nodes = transport.json(operation, service, reply);
+    if (!nodes.isArray()) {
+      throw new DcsException(operation + " " + service + ": Consul answered a JSON " + nodes.getNodeType()
+          + " instead of an array", operation, service, Delivery.ANSWERED, null);
+    }
+    return nodes;
+  }
+
+  private static ConsulServiceInstance instance(ClusterRef cluster, String id, String address, int port,
+      JsonNode tagNodes) {
+    List<String> tags = new ArrayList<>();
+    tagNodes.forEach(t -> tags.add(t.asText()));
+    String idPrefix = cluster.scope() + "/";
+    return new ConsulServiceInstance(id, id.startsWith(idPrefix) ? id.substring(idPrefix.length()) : id, address,
+        port, tags, ConsulServiceInstance.roleOf(tags));
+  }
+
+  private static List<ConsulServiceInstance> sorted(List<ConsulServiceInstance> instances) {
+    instances.sort(java.util.Comparator.comparing(ConsulServiceInstance::member));
+    return List.copyOf(instances);
   }
 
   @Override

@@ -21,6 +21,9 @@ import dev.patroni4j.client.dcs.RemovalConfirmation;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.client.model.Role;
 import dev.patroni4j.testkit.consul.ConsulTestServer;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -281,25 +284,50 @@ class ConsulDcsClientTest {
   }
 
   @Test
-  void registeredServicesAreReadWithTheirRoles() {
-    String[] members = {"pg1", "pg2", "pg3"};
-    String[][] tags = {{"master", "primary"}, {"replica"}, {"replica"}};
-    for (int i = 0; i < members.length; i++) {
-      raw.send("PUT", "/v1/agent/service/register", "{\"name\": \"svc-demo\", \"enabletagoverride\": true, "
-          + "\"id\": \"Svc.Demo/" + members[i] + "\", \"address\": \"127.0.0.1\", \"port\": " + (5430 + i)
-          + ", \"tags\": [\"" + String.join("\", \"", tags[i]) + "\"], \"check\": {\"http\": "
-          + "\"http://127.0.0.1:8008/" + tags[i][0] + "\", \"interval\": \"5s\"}}");
-    }
-    ClusterRef c = ClusterRef.of("Svc.Demo");
-    List<ConsulServiceInstance> instances = dcs.serviceInstances(c);
-    assertThat(instances).extracting(ConsulServiceInstance::member).containsExactly("pg1", "pg2", "pg3");
-    assertThat(instances.get(0).role().kind()).isEqualTo(Role.Kind.PRIMARY);
-    assertThat(instances.get(1).role().kind()).isEqualTo(Role.Kind.REPLICA);
-    assertThat(dcs.primaryInstance(c)).hasValueSatisfying(p -> {
-      assertThat(p.member()).isEqualTo("pg1");
-      assertThat(p.port()).isEqualTo(5430);
+  void registeredServicesAreReadWithTheirRolesAndDnsSkipsMembersWhoseCheckFails() throws Exception {
+    HttpServer rest = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    rest.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
     });
-    assertThat(dcs.serviceInstances(ClusterRef.of("unregistered"))).isEmpty();
+    rest.start();
+    int deadPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      deadPort = socket.getLocalPort();
+    }
+    try {
+      register("pg1", 5431, "http://127.0.0.1:" + rest.getAddress().getPort() + "/master", "master", "primary");
+      register("pg2", 5432, "http://127.0.0.1:" + rest.getAddress().getPort() + "/replica", "replica");
+      // A member whose Patroni died while leader: still registered as master, its REST API gone.
+      register("pg9", 5439, "http://127.0.0.1:" + deadPort + "/master", "master", "primary");
+      ClusterRef c = ClusterRef.of("Svc.Demo");
+
+      List<ConsulServiceInstance> registered = dcs.serviceInstances(c);
+      assertThat(registered).extracting(ConsulServiceInstance::member).containsExactly("pg1", "pg2", "pg9");
+      assertThat(registered.get(0).role().kind()).isEqualTo(Role.Kind.PRIMARY);
+      assertThat(registered.get(1).role().kind()).isEqualTo(Role.Kind.REPLICA);
+
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (dcs.healthyInstances(c).size() != 2) {
+        assertThat(System.nanoTime()).as("checks never settled").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      assertThat(dcs.healthyInstances(c)).extracting(ConsulServiceInstance::member).containsExactly("pg1", "pg2");
+      assertThat(dcs.primaryInstance(c)).hasValueSatisfying(p -> {
+        assertThat(p.member()).isEqualTo("pg1");
+        assertThat(p.port()).isEqualTo(5431);
+      });
+      assertThat(dcs.serviceInstances(ClusterRef.of("unregistered"))).isEmpty();
+    } finally {
+      rest.stop(0);
+    }
+  }
+
+  private static void register(String member, int port, String check, String... tags) {
+    raw.send("PUT", "/v1/agent/service/register", "{\"name\": \"svc-demo\", \"enabletagoverride\": true, "
+        + "\"id\": \"Svc.Demo/" + member + "\", \"address\": \"127.0.0.1\", \"port\": " + port
+        + ", \"tags\": [\"" + String.join("\", \"", tags) + "\"], \"check\": {\"http\": \"" + check
+        + "\", \"interval\": \"1s\"}}");
   }
 
   private static void awaitBlockingQuery(String pathStart) throws InterruptedException {

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.patroni4j.testkit.internal.consul.ConsulHealthChecker;
 import dev.patroni4j.testkit.internal.consul.ConsulHttpApi;
 import dev.patroni4j.testkit.internal.consul.ConsulState;
 import java.io.IOException;
@@ -28,8 +29,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * An in-process Consul agent HTTP API on 127.0.0.1, written from Consul's documented behaviour, for tests where
  * no Consul binary can run: KV (single, recurse, keys, blocking queries, CAS, lock acquire/release, recursive and
- * CAS delete), sessions (TTL, behavior, lock-delay, renew, destroy, info, list, expiry), {@code agent/self},
- * {@code status/leader}, service registration and the catalog, and ACL tokens with default policy deny.
+ * CAS delete), transactions, sessions (TTL, behavior, lock-delay, renew, destroy, info, list, expiry), {@code
+ * agent/self}, {@code status/leader}, service registration with running HTTP checks, the catalog and health
+ * endpoints, and ACL tokens with default policy deny.
  * Real Patroni 3.0.2 runs on it.
  *
  * <pre>{@code
@@ -66,6 +68,7 @@ public final class ConsulTestServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService workers;
   private final ScheduledExecutorService sweeper;
+  private final ConsulHealthChecker checker;
   private final String datacenter;
   private final String scheme;
 
@@ -96,15 +99,17 @@ public final class ConsulTestServer implements AutoCloseable {
     http.createContext("/", api);
     http.setExecutor(workers);
     http.start();
-    sweeper.scheduleWithFixedDelay(this::expireSessions, 50, 50, TimeUnit.MILLISECONDS);
+    this.checker = new ConsulHealthChecker(state, workers);
+    sweeper.scheduleWithFixedDelay(this::housekeeping, 50, 50, TimeUnit.MILLISECONDS);
     LOG.log(System.Logger.Level.DEBUG, "Consul test server listening on {0}", uri());
   }
 
-  private void expireSessions() {
+  private void housekeeping() {
     try {
       state.expireSessions();
+      checker.tick();
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "session expiry failed", e);
+      LOG.log(System.Logger.Level.WARNING, "Consul test server housekeeping failed", e);
     }
   }
 
@@ -145,11 +150,37 @@ public final class ConsulTestServer implements AutoCloseable {
     return state.nodeName();
   }
 
-  /** Services registered with the agent, ordered by service ID. */
+  /** Services registered with the agent, ordered by service ID, with the state of their checks. */
   public List<RegisteredService> services() {
     return state.services().stream()
-        .map(s -> new RegisteredService(s.id(), s.name(), s.tags(), s.address(), s.port(), s.checks()))
+        .map(s -> new RegisteredService(s.id(), s.name(), s.tags(), s.address(), s.port(), s.checks(),
+            health(state.checkStatuses(s.id()))))
         .toList();
+  }
+
+  /**
+   * What Consul DNS answers for {@code <tag>.<service>.service.consul} (or {@code <service>.service.consul} when
+   * {@code tag} is empty): the instances with that tag whose checks are not critical (DNS's default, {@code
+   * only_passing = false}).
+   */
+  public List<RegisteredService> dnsLookup(String service, String tag) {
+    return services().stream()
+        .filter(s -> s.name().equals(service) && (tag.isEmpty() || s.tags().contains(tag)))
+        .filter(s -> !s.health().equals("critical"))
+        .toList();
+  }
+
+  private static String health(List<ConsulState.CheckStatus> checks) {
+    String worst = "passing";
+    for (ConsulState.CheckStatus c : checks) {
+      if (c.status().equals("critical")) {
+        return "critical";
+      }
+      if (c.status().equals("warning")) {
+        worst = "warning";
+      }
+    }
+    return worst;
   }
 
   /** IDs of the live sessions, in creation order. */

@@ -13,9 +13,11 @@ import java.util.Map;
  * @param address the service address
  * @param port the service port
  * @param checks the checks in Consul's canonical field names ({@code HTTP}, {@code Interval}, ...)
+ * @param health the worst status of its checks: {@code passing}, {@code warning} or {@code critical} (a check is
+ *     critical until it first runs)
  */
 public record RegisteredService(String id, String name, List<String> tags, String address, int port,
-    List<Map<String, Object>> checks) {
+    List<Map<String, Object>> checks, String health) {
   public RegisteredService {
     tags = List.copyOf(tags);
     checks = List.copyOf(checks);

@@ -95,6 +95,45 @@ class ConsulAgentTest {
   }
 
   @Test
+  void httpChecksRunAndDecideWhatDnsAndThePassingFilterReturn() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger answer = new java.util.concurrent.atomic.AtomicInteger(200);
+    com.sun.net.httpserver.HttpServer patroni = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    patroni.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(answer.get(), -1);
+      exchange.close();
+    });
+    patroni.start();
+    try {
+      String check = "http://127.0.0.1:" + patroni.getAddress().getPort() + "/master";
+      http.put("/v1/agent/service/register", "{\"name\": \"hc\", \"id\": \"hc/pg1\", \"port\": 5432, "
+          + "\"tags\": [\"master\", \"primary\"], \"check\": {\"http\": \"" + check + "\", \"interval\": \"1s\"}}");
+      awaitHealth("hc/pg1", "passing");
+      assertThat(server.dnsLookup("hc", "master")).extracting(RegisteredService::id).containsExactly("hc/pg1");
+      JsonNode passing = http.get("/v1/health/service/hc?passing").json();
+      assertThat(passing).hasSize(1);
+      assertThat(passing.at("/0/Checks/1/CheckID").asText()).isEqualTo("service:hc/pg1");
+      assertThat(passing.at("/0/Checks/1/Status").asText()).isEqualTo("passing");
+
+      answer.set(503);
+      awaitHealth("hc/pg1", "critical");
+      assertThat(server.dnsLookup("hc", "master")).as("DNS leaves critical instances out").isEmpty();
+      assertThat(http.get("/v1/health/service/hc?passing").json()).isEmpty();
+      assertThat(http.get("/v1/health/service/hc").json().at("/0/Checks/1/Output").asText()).contains("503");
+    } finally {
+      patroni.stop(0);
+    }
+  }
+
+  private static void awaitHealth(String id, String health) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (server.services().stream().noneMatch(s -> s.id().equals(id) && s.health().equals(health))) {
+      assertThat(System.nanoTime()).as(id + " never became " + health).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
   void aSessionTtlAtTheConfiguredMinimumIsAccepted() {
     assertThat(http.put("/v1/session/create", "{\"ttl\": \"1.5s\"}").status()).isEqualTo(200);
     assertThat(http.put("/v1/session/create", "{\"ttl\": \"1.4s\"}").body())

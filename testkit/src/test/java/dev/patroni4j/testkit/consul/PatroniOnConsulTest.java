@@ -80,6 +80,12 @@ class PatroniOnConsulTest {
         .satisfies(c -> assertThat(c.get("HTTP").toString()).endsWith("/master"));
     assertThat(server.services()).filteredOn(s -> !s.id().endsWith("/pg1"))
         .allSatisfy(s -> assertThat(s.tags()).containsExactly("replica"));
+    // Consul runs each member's check on Patroni's REST API; DNS answers only for members whose check passes.
+    awaitTrue("master.<scope>.service.consul to resolve to pg1", Duration.ofSeconds(30),
+        () -> server.dnsLookup(cluster().scope(), "master").stream().map(RegisteredService::id).toList()
+            .equals(List.of(cluster().scope() + "/pg1")));
+    awaitTrue("replica.<scope>.service.consul to resolve to pg2 and pg3", Duration.ofSeconds(30),
+        () -> server.dnsLookup(cluster().scope(), "replica").size() == 2);
   }
 
   @Test
@@ -104,6 +110,9 @@ class PatroniOnConsulTest {
     ConsulTestServer server = cluster().consulServer().orElseThrow();
     awaitTrue("pg2 registered as primary", Duration.ofSeconds(30), () -> server.services().stream()
         .anyMatch(s -> s.id().endsWith("/pg2") && s.tags().contains("primary")));
+    awaitTrue("master.<scope>.service.consul to resolve to pg2 only", Duration.ofSeconds(30),
+        () -> server.dnsLookup(cluster().scope(), "master").stream().map(RegisteredService::id).toList()
+            .equals(List.of(cluster().scope() + "/pg2")));
   }
 
   @Test
@@ -120,6 +129,16 @@ class PatroniOnConsulTest {
     assertThat(took).as("not before the session could expire").isGreaterThan(Duration.ofSeconds(6));
     assertThat(cluster().consulServer().orElseThrow().sessionIds()).doesNotContain(oldSession);
     assertThat(consul().get(prefix() + "leader?raw").body()).isEqualTo(newLeader.name());
+    // Nobody deregisters the dead Patroni's service, still tagged master; its failing check keeps it out of DNS.
+    ConsulTestServer server = cluster().consulServer().orElseThrow();
+    awaitTrue("master.<scope>.service.consul to resolve to the new leader only", Duration.ofSeconds(30),
+        () -> server.dnsLookup(cluster().scope(), "master").stream().map(RegisteredService::id).toList()
+            .equals(List.of(cluster().scope() + "/" + newLeader.name())));
+    assertThat(server.services()).anySatisfy(s -> {
+      assertThat(s.id()).isEqualTo(cluster().scope() + "/" + old.name());
+      assertThat(s.tags()).contains("master");
+      assertThat(s.health()).isEqualTo("critical");
+    });
 
     cluster().startPatroni(old);
     cluster().awaitHealthy(Duration.ofSeconds(90));

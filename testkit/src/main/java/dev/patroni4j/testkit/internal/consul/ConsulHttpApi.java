@@ -231,6 +231,9 @@ public final class ConsulHttpApi implements HttpHandler {
     if (path.equals("/v1/catalog/services")) {
       return only(req, "GET", () -> catalogServices(req));
     }
+    if (path.startsWith("/v1/health/service/")) {
+      return only(req, "GET", () -> healthService(req, suffix(path, "/v1/health/service")));
+    }
     if (path.startsWith("/v1/catalog/service/")) {
       return only(req, "GET", () -> catalogService(req, suffix(path, "/v1/catalog/service")));
     }
@@ -920,6 +923,69 @@ public final class ConsulHttpApi implements HttpHandler {
         node.put("ServiceEnableTagOverride", s.enableTagOverride());
         node.put("CreateIndex", s.createIndex());
         node.put("ModifyIndex", s.modifyIndex());
+      }
+      return new Result(index, index, Reply.json(200, array).withHeaders(filteredHeader(authz, hidden)));
+    });
+  }
+
+  /** {@code GET /v1/health/service/<name>[?passing][&tag=]}: instances with their node and check states. */
+  private Reply healthService(ConsulRequest req, String name) {
+    Blocking blocking = Blocking.parse(req);
+    Authorizer authz = acl.resolve(req.token());
+    String tag = req.param("tag");
+    boolean passingOnly = req.has("passing");
+    return blocking.run(state, () -> {
+      long index = state.healthIndex();
+      ArrayNode array = JSON.createArrayNode();
+      boolean hidden = false;
+      for (Service s : state.services()) {
+        if (!s.name().equals(name) || (!tag.isEmpty() && !s.tags().contains(tag))) {
+          continue;
+        }
+        if (!authz.allowed()) {
+          hidden = true;
+          continue;
+        }
+        List<ConsulState.CheckStatus> statuses = state.checkStatuses(s.id());
+        if (passingOnly && statuses.stream().anyMatch(c -> !c.status().equals("passing"))) {
+          continue;
+        }
+        ObjectNode entry = array.addObject();
+        ObjectNode node = entry.putObject("Node");
+        node.put("ID", nodeId);
+        node.put("Node", state.nodeName());
+        node.put("Address", "127.0.0.1");
+        node.put("Datacenter", datacenter);
+        ObjectNode service = entry.putObject("Service");
+        service.put("ID", s.id());
+        service.put("Service", s.name());
+        ArrayNode tags = service.putArray("Tags");
+        s.tags().forEach(tags::add);
+        service.put("Address", s.address());
+        service.put("Port", s.port());
+        ObjectNode meta = service.putObject("Meta");
+        s.meta().forEach(meta::put);
+        service.put("EnableTagOverride", s.enableTagOverride());
+        ArrayNode checks = entry.putArray("Checks");
+        ObjectNode serf = checks.addObject();
+        serf.put("Node", state.nodeName());
+        serf.put("CheckID", "serfHealth");
+        serf.put("Name", "Serf Health Status");
+        serf.put("Status", "passing");
+        serf.put("Output", "Agent alive and reachable");
+        serf.put("ServiceID", "");
+        serf.put("ServiceName", "");
+        for (int i = 0; i < statuses.size(); i++) {
+          ObjectNode check = checks.addObject();
+          check.put("Node", state.nodeName());
+          check.put("CheckID", "service:" + s.id() + (statuses.size() > 1 ? ":" + (i + 1) : ""));
+          check.put("Name", "Service '" + s.name() + "' check");
+          check.put("Status", statuses.get(i).status());
+          check.put("Output", statuses.get(i).output());
+          check.put("ServiceID", s.id());
+          check.put("ServiceName", s.name());
+          check.put("Type", s.checks().get(i).containsKey("HTTP") ? "http" : "");
+        }
       }
       return new Result(index, index, Reply.json(200, array).withHeaders(filteredHeader(authz, hidden)));
     });

@@ -60,6 +60,8 @@ public final class ConsulState {
   private long kvsIndex;
   private long sessionsIndex;
   private long servicesIndex;
+  private long checksIndex;
+  private final Map<String, List<CheckStatus>> checkStatuses = new HashMap<>();
   private final NavigableMap<String, KvEntry> kvs = new TreeMap<>();
   private final NavigableMap<String, Long> tombstones = new TreeMap<>();
   private final Map<String, Session> sessions = new LinkedHashMap<>();
@@ -480,14 +482,30 @@ public final class ConsulState {
     changed();
   }
 
-  // ---------------------------------------------------------------- services
+  // ---------------------------------------------------------------- services and their checks
 
+  /** The index of service reads: the last registration change. */
   public synchronized long servicesIndex() {
     return atLeastOne(servicesIndex);
   }
 
+  /** The index of health reads: the last registration or check status change. */
+  public synchronized long healthIndex() {
+    return atLeastOne(Math.max(servicesIndex, checksIndex));
+  }
+
   public synchronized List<Service> services() {
     return new ArrayList<>(services.values());
+  }
+
+  /** The status of each of a service's checks, in registration order ({@code critical} until a check first runs). */
+  public synchronized List<CheckStatus> checkStatuses(String serviceId) {
+    return List.copyOf(checkStatuses.getOrDefault(serviceId, List.of()));
+  }
+
+  /** A check's last result: {@code passing}, {@code warning} or {@code critical}, and what the check saw. */
+  public record CheckStatus(String status, String output) {
+    static final CheckStatus INITIAL = new CheckStatus("critical", "");
   }
 
   public synchronized void registerService(String id, String name, List<String> tags, String address, int port,
@@ -496,6 +514,16 @@ public final class ConsulState {
     Service existing = services.get(id);
     services.put(id, new Service(id, name, List.copyOf(tags), address, port, Map.copyOf(meta), enableTagOverride,
         List.copyOf(checks), existing == null ? idx : existing.createIndex(), idx));
+    // A re-registered check keeps its status while its definition is unchanged; a new or changed one starts
+    // critical, as the agent's checks do.
+    List<CheckStatus> before = checkStatuses.getOrDefault(id, List.of());
+    List<CheckStatus> statuses = new ArrayList<>();
+    for (int i = 0; i < checks.size(); i++) {
+      boolean same = existing != null && i < existing.checks().size() && i < before.size()
+          && existing.checks().get(i).equals(checks.get(i));
+      statuses.add(same ? before.get(i) : CheckStatus.INITIAL);
+    }
+    checkStatuses.put(id, statuses);
     servicesIndex = idx;
     changed();
   }
@@ -503,7 +531,27 @@ public final class ConsulState {
   public synchronized void deregisterService(String id) {
     long idx = nextIndex();
     if (services.remove(id) != null) {
+      checkStatuses.remove(id);
       servicesIndex = idx;
+      changed();
+    }
+  }
+
+  /** Records a check's result; a change of status is a write (new index), a new output alone is not. */
+  public synchronized void updateCheck(String serviceId, Map<String, Object> check, CheckStatus result) {
+    Service service = services.get(serviceId);
+    List<CheckStatus> statuses = checkStatuses.get(serviceId);
+    if (service == null || statuses == null) {
+      return;
+    }
+    int i = service.checks().indexOf(check);
+    if (i < 0 || i >= statuses.size()) {
+      return;
+    }
+    boolean statusChanged = !statuses.get(i).status().equals(result.status());
+    statuses.set(i, result);
+    if (statusChanged) {
+      checksIndex = nextIndex();
       changed();
     }
   }
