@@ -118,6 +118,20 @@ class SecuredClusterTest {
   }
 
   @Test
+  void configPauseResumeAndReinitializeOverTls() {
+    assertThat(client.config().loopWait()).hasValue(2);
+    assertThat(client.memberAt(cluster.node("pg1").restUrl()).failsafe()).isEmpty();
+    assertThat(client.pause().kind()).isEqualTo(Outcome.Kind.DONE);
+    client.waitUntil(Conditions.allMembersPaused(), Duration.ofSeconds(60));
+    assertThat(client.resume().kind()).isEqualTo(Outcome.Kind.DONE);
+    client.waitUntil(Conditions.allMembersResumed(), Duration.ofSeconds(60));
+    dev.patroni4j.client.model.Timeline tl = client.cluster().timeline().orElseThrow();
+    Outcome reinit = client.memberAt(cluster.node("pg2").restUrl()).reinitialize(dev.patroni4j.client.ReinitializeRequest.standard());
+    assertThat(reinit.kind()).as(reinit.toString()).isEqualTo(Outcome.Kind.DONE);
+    client.waitUntil(Conditions.allMembersStreamingOn(tl), Duration.ofSeconds(90));
+  }
+
+  @Test
   void thePasswordNeverAppearsInLogsMessagesOrToString() {
     String canary = TestClusters.REST_PASSWORD;
     String canaryBase64 = Base64.getEncoder().encodeToString((TestClusters.REST_USER + ":" + canary).getBytes(StandardCharsets.UTF_8));
