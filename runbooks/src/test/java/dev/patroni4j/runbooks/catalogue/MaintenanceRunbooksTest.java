@@ -16,6 +16,7 @@ import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.RunbookRunner;
 import dev.patroni4j.runbooks.StepReport;
 import dev.patroni4j.runbooks.Steps;
+import dev.patroni4j.runbooks.host.HostActions;
 import dev.patroni4j.runbooks.internal.EtcdLease;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
@@ -185,6 +186,22 @@ class MaintenanceRunbooksTest {
       assertThat(etcd.holder(cluster().scope())).isEqualTo("next-run");
     }
     crashed.close();
+  }
+
+  @Test
+  void whilePausedStoppingPatroniThroughHostActionsLeavesPostgresRunningAndItRejoins() throws Exception {
+    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
+    RunbookRunner runner = catalogue.runner().build();
+    HostActions hosts = new LocalClusterHostActions(cluster());
+    assertThat(runner.execute(catalogue.pause(), RealCluster.journal(dir)).succeeded()).isTrue();
+    PatroniNode pg2 = cluster().node("pg2");
+
+    hosts.stopPatroni("pg2");
+    assertThat(show(pg2, "server_version_num")).as("PostgreSQL keeps running").startsWith("15");
+    hosts.startPatroni("pg2");
+    Runbook back = Runbook.named("back").step(Awaits.memberStreaming(catalogue.env(), "pg2")).build();
+    assertThat(runner.execute(back, RealCluster.journal(dir)).succeeded()).isTrue();
+    assertThat(runner.execute(catalogue.resume(), RealCluster.journal(dir)).succeeded()).isTrue();
   }
 
   private static List<MemberStatus> statuses(PatroniRunbooks catalogue) {

@@ -14,6 +14,7 @@ import dev.patroni4j.runbooks.Verification;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
 import dev.patroni4j.testkit.PatroniNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -39,7 +40,7 @@ class PlannedSwitchoverTest {
   }
 
   @Test
-  void switchoverEndsWithEveryMemberStreamingOnTheNewTimelineAndASecondRunActsOnNothing() {
+  void switchoverEndsWithEveryMemberStreamingOnTheNewTimelineAndASecondRunActsOnNothing() throws Exception {
     PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
     long before = RealCluster.timeline(cluster());
     List<RunbookEvent> events = new CopyOnWriteArrayList<>();
@@ -62,6 +63,8 @@ class PlannedSwitchoverTest {
     RunbookResult freshJournal =
         runner.execute(catalogue.plannedSwitchover(SwitchoverOptions.defaults().from("pg1")), RealCluster.journal(dir));
 
+    String journalText = Files.readString(((dev.patroni4j.runbooks.FileJournal) journal).path());
+    assertThat(journalText).contains("\"kind\":\"INTENT\"").doesNotContain(cluster().superuserPassword());
     assertThat(sameJournal.actedSteps()).isEmpty();
     assertThat(sameJournal.steps()).extracting(StepReport::outcome).containsOnly(StepReport.Outcome.ALREADY_DONE);
     assertThat(freshJournal.actedSteps()).isEmpty();
