@@ -202,16 +202,34 @@ final class ClusterSteps {
     return out;
   }
 
-  /** PATCH /config with the given (nested) changes; satisfied when the DCS config already contains them. */
+  /**
+   * Changes the dynamic configuration, with a version check: the run applies only to the configuration version it was
+   * planned on (binding {@code config-version}); if someone changed the configuration since, the step is blocked
+   * instead of overwriting their change. With a DCS client the write itself is a compare-and-set on that version;
+   * without one it is {@code PATCH /config} (Patroni answers 409 on a race). Satisfied when the configuration already
+   * contains the change.
+   */
   static Step patchConfig(Env env, Map<String, Object> patch) {
     return Steps.named("patch-config").impact(Impact.CHANGE)
         .decide(ctx -> {
-          List<String> differ = ConfigDiff.differences(env.ops.config(), patch);
-          return differ.isEmpty() ? Decision.satisfied("configuration already has " + String.join(", ",
-                  ConfigDiff.paths(patch)))
-              : Decision.needsAction("change " + String.join(", ", differ), Map.of("keys", String.join(",", differ)));
+          ConfigVersions.Versioned current = ConfigVersions.read(env);
+          List<String> differ = ConfigDiff.differences(current.config(), patch);
+          if (differ.isEmpty()) {
+            return Decision.satisfied("configuration already has " + String.join(", ", ConfigDiff.paths(patch)));
+          }
+          String planned = ctx.binding("config-version");
+          if (!planned.equals(current.version())) {
+            return Decision.blocked("the configuration changed since the plan was made (version " + planned + " -> "
+                + current.version() + "); plan again", Map.of("planned", planned, "current", current.version()));
+          }
+          return Decision.needsAction("change " + String.join(", ", differ),
+              Map.of("keys", String.join(",", differ), "version", current.version()));
         })
         .act((ctx, intent) -> {
+          if (env.dcs != null) {
+            ConfigVersions.casWrite(env, patch, intent.facts().get("version"));
+            return;
+          }
           ActionReply r = env.ops.patchConfig(patch);
           if (r.status() == 409) {
             throw new StepRefusedException("configuration changed concurrently (409); plan again", Map.of("http", "409"));

@@ -1,6 +1,8 @@
 package dev.patroni4j.runbooks.catalogue;
 
 import dev.patroni4j.client.PatroniException;
+import dev.patroni4j.client.dcs.ClusterRef;
+import dev.patroni4j.client.dcs.DcsClient;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.Member;
 import dev.patroni4j.runbooks.RunbookException;
@@ -18,10 +20,14 @@ import org.jspecify.annotations.Nullable;
 final class Env {
   final ClusterOps ops;
   final @Nullable PostgresConnector pg;
+  final @Nullable DcsClient dcs;
+  final ClusterRef ref;
 
-  Env(ClusterOps ops, @Nullable PostgresConnector pg) {
+  Env(ClusterOps ops, @Nullable PostgresConnector pg, @Nullable DcsClient dcs, ClusterRef ref) {
     this.ops = ops;
     this.pg = pg;
+    this.dcs = dcs;
+    this.ref = ref;
   }
 
   /** A JDBC callback. */

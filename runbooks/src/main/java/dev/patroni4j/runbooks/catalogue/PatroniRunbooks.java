@@ -222,14 +222,17 @@ public final class PatroniRunbooks {
   }
 
   /**
-   * Config change: {@code PATCH /config} with {@code patch} (nested maps as in Patroni's dynamic configuration,
-   * {@code null} removes a key; a concurrent change answered with 409 refuses the run), wait until every member
+   * Config change with a version check: applies {@code patch} (nested maps as in Patroni's dynamic configuration,
+   * {@code null} removes a key) only to the configuration version the plan was made on, as a DCS compare-and-set
+   * when a DCS client is configured, else as {@code PATCH /config}; a concurrent change refuses the run. Then waits
+   * until every member
    * applied it or reports {@code pending_restart}, report the pending restarts, and, if {@code restartIfPending},
    * chain the rolling restart.
    */
   public Runbook configChange(Map<String, Object> patch, boolean restartIfPending) {
     Map<String, Object> copy = deepCopy(patch);
     Runbook.Builder b = Runbook.named("config-change")
+        .bind("config-version", ctx -> List.of(ConfigVersions.read(env).version()))
         .step(ClusterSteps.patchConfig(env, copy))
         .step(ConfigSteps.applied(env, ConfigDiff.parameters(copy)), StepPolicy.custom()
             .verifyTimeout(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).build())
@@ -463,7 +466,8 @@ public final class PatroniRunbooks {
       ClusterOps ops = new RestClusterOps(http, endpoints, username, password);
       ClusterLease lease = etcdEndpoint == null ? ClusterLease.none()
           : new EtcdLease(http, etcdEndpoint, namespace, etcdUser, etcdPassword);
-      return new PatroniRunbooks(s, new Env(ops, pg), dcs, ClusterRef.of(namespace, s), lease);
+      ClusterRef ref = ClusterRef.of(namespace, s);
+      return new PatroniRunbooks(s, new Env(ops, pg, dcs, ref), dcs, ref, lease);
     }
   }
 }

@@ -96,6 +96,36 @@ class MaintenanceRunbooksTest {
   }
 
   @Test
+  void configChangeAppliesOnlyToTheVersionItWasPlannedOnAndWritesByCompareAndSetThroughTheDcs() throws Exception {
+    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
+    RunbookRunner runner = catalogue.runner().build();
+    Map<String, Object> patch = Map.of("maximum_lag_on_failover", 2_097_152);
+    Plan plan = runner.plan(catalogue.configChange(patch, false));
+    // Someone else changes the configuration after the plan was made.
+    assertThat(catalogue.env().ops.patchConfig(Map.of("retry_timeout", 4)).kind().name()).isEqualTo("DONE");
+
+    RunbookResult stale = runner.execute(catalogue.configChange(patch, false), RealCluster.journal(dir),
+        ExecuteOptions.defaults().plan(plan));
+
+    assertThat(stale).isInstanceOfSatisfying(RunbookResult.Refused.class,
+        r -> assertThat(r.reason()).contains("plan no longer holds").contains("config-version"));
+    assertThat(catalogue.env().ops.config().maximumLagOnFailover()).hasValue(1_048_576);
+
+    try (dev.patroni4j.dcs.etcd.EtcdDcsClient dcs = dev.patroni4j.dcs.etcd.EtcdDcsClient.builder()
+        .endpoint(cluster().etcdEndpoint()).build()) {
+      PatroniRunbooks withDcs = PatroniRunbooks.builder().scope(cluster().scope()).namespace(cluster().namespace())
+          .restEndpoints(cluster().nodes().stream().map(PatroniNode::restUrl).toList()).dcs(dcs).build();
+      RunbookResult cas = withDcs.runner().build().execute(withDcs.configChange(patch, false), RealCluster.journal(dir));
+      assertThat(cas.actedSteps()).as(cas.toString()).contains("patch-config");
+      assertThat(catalogue.env().ops.config().maximumLagOnFailover()).hasValue(2_097_152);
+      assertThat(catalogue.env().ops.config().retryTimeout()).as("the concurrent change is kept").hasValue(4);
+      RunbookResult back = withDcs.runner().build().execute(withDcs.configChange(
+          Map.of("maximum_lag_on_failover", 1_048_576, "retry_timeout", 3), false), RealCluster.journal(dir));
+      assertThat(back.succeeded()).isTrue();
+    }
+  }
+
+  @Test
   void decreasingOnlyMaxConnectionsRestartsThePrimaryFirst() throws Exception {
     PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
     RunbookRunner runner = catalogue.runner().build();
