@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
 import okhttp3.tls.HandshakeCertificates;
 import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterEach;
@@ -67,7 +68,9 @@ class TlsTest {
       TlsConfig tls = TlsConfig.builder().caFile(dir.resolve("ca.pem"))
           .clientCertificate(dir.resolve("client.pem"), dir.resolve(key)).build();
       assertThat(member(tls, localhost()).status().replayedLocation()).isNotNull();
-      assertThat(server.takeRequest(5, TimeUnit.SECONDS).getHandshake().peerPrincipal().getName()).contains("CN=client");
+      RecordedRequest r = server.takeRequest(5, TimeUnit.SECONDS);
+      assertThat(r.getHandshake().peerPrincipal().getName()).contains("CN=client");
+      assertThat(r.getRequestLine()).as("Patroni speaks HTTP/1.x only").endsWith("HTTP/1.1");
     }
   }
 

@@ -9,6 +9,7 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -20,6 +21,7 @@ import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -56,6 +58,9 @@ public final class HttpTransport {
       int maxInFlightPerMember) {
     this.http =
         base.newBuilder()
+            // Patroni speaks HTTP/1.0 only; HTTP/2 over ALPN (offered by proxies) would also
+            // reject the Connection header below.
+            .protocols(List.of(Protocol.HTTP_1_1))
             .retryOnConnectionFailure(false)
             .followRedirects(false)
             .followSslRedirects(false)
