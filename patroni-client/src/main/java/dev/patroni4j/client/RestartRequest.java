@@ -1,5 +1,7 @@
 package dev.patroni4j.client;
 
+import dev.patroni4j.client.model.PatroniVersion;
+import dev.patroni4j.client.model.Role;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Objects;
@@ -62,6 +64,22 @@ public record RestartRequest(
   /** Only if the member's role is {@code role} (spelled as its Patroni version expects). */
   public RestartRequest onlyRole(String role) {
     return new RestartRequest(schedule, pendingRestartOnly, Objects.requireNonNull(role, "role == null"), postgresVersionBelow, startTimeout, timeout);
+  }
+
+  /**
+   * Only if the member's role is {@code role}, spelled as a server of {@code serverVersion} expects:
+   * Patroni 3.x compares against its internal {@code master} and would refuse {@code primary} with
+   * 503 "restart conditions are not satisfied"; 4.x expects {@code primary}.
+   *
+   * @throws IllegalArgumentException for roles {@code /restart} does not filter on
+   */
+  public RestartRequest onlyRole(Role.Kind role, PatroniVersion serverVersion) {
+    return onlyRole(switch (role) {
+      case PRIMARY -> serverVersion.isAtLeast(4, 0) ? "primary" : "master";
+      case STANDBY_LEADER -> "standby_leader";
+      case REPLICA -> "replica";
+      default -> throw new IllegalArgumentException("POST /restart cannot filter on role " + role);
+    });
   }
 
   /** Only if PostgreSQL runs a version lower than {@code version}. */

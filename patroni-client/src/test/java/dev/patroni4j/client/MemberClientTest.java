@@ -239,6 +239,16 @@ class MemberClientTest {
   }
 
   @Test
+  void restartRoleIsSpelledForTheServersVersion() {
+    assertThat(RestartRequest.now().onlyRole(Role.Kind.PRIMARY, dev.patroni4j.client.model.PatroniVersion.parse("3.0.2")).role())
+        .isEqualTo("master");
+    assertThat(RestartRequest.now().onlyRole(Role.Kind.PRIMARY, dev.patroni4j.client.model.PatroniVersion.parse("4.0.0")).role())
+        .isEqualTo("primary");
+    assertThatThrownBy(() -> RestartRequest.now().onlyRole(Role.Kind.SYNC_STANDBY, dev.patroni4j.client.model.PatroniVersion.parse("4.0.0")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void restartFailedIsFailedAndBusyIsRefused() {
     server.enqueue(patroni(503, "restart failed"));
     server.enqueue(patroni(503, "restart already in progress"));

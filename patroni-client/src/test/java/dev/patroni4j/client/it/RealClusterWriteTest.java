@@ -114,6 +114,17 @@ class RealClusterWriteTest {
   }
 
   @Test
+  void scheduledRestartOfTheLeaderWithTheRoleSpelledForItsVersionIsAccepted() {
+    MemberClient pg1 = node("pg1");
+    RestartRequest r = RestartRequest.at(inAnHour()).onlyRole(dev.patroni4j.client.model.Role.Kind.PRIMARY,
+        pg1.status().patroniVersion());
+    assertThat(r.role()).isEqualTo("master");
+    assertThat(pg1.restart(r).kind()).isEqualTo(Outcome.Kind.SCHEDULED);
+    assertThat(pg1.status().scheduledRestart().role()).isEqualTo("master");
+    assertThat(pg1.cancelScheduledRestart().kind()).isEqualTo(Outcome.Kind.DONE);
+  }
+
+  @Test
   void restartOfPendingMembersOnly() {
     MemberClient pg2 = node("pg2");
     Outcome nothingPending = pg2.restart(RestartRequest.now().onlyIfPendingRestart());
