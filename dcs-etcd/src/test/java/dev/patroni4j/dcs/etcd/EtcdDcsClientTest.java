@@ -88,11 +88,11 @@ class EtcdDcsClientTest {
   }
 
   private static void put(String key, String value) throws Exception {
-    raw.getKVClient().put(bytes(key), bytes(value)).get(5, TimeUnit.SECONDS);
+    raw.getKVClient().put(bytes(key), bytes(value)).get(15, TimeUnit.SECONDS);
   }
 
   private static void delete(String key) throws Exception {
-    raw.getKVClient().delete(bytes(key)).get(5, TimeUnit.SECONDS);
+    raw.getKVClient().delete(bytes(key)).get(15, TimeUnit.SECONDS);
   }
 
   private static Map<String, Long> keysAndVersions(String prefix) throws Exception {
@@ -365,6 +365,31 @@ class EtcdDcsClientTest {
       assertThat(event).isInstanceOfSatisfying(DcsEvent.LeaderChanged.class,
           e -> assertThat(e.current()).isEqualTo("n1"));
       assertThat(watch.current().leaderName()).contains("n1");
+    }
+  }
+
+  @Test
+  void readsRideOutAnEtcdRestartWithinTheirDeadline() throws Exception {
+    ClusterRef c = ClusterRef.of("restart-reads");
+    putPatroniCluster(c);
+    try (EtcdDcsClient patient = EtcdDcsClient.builder().endpoint(etcd.endpoint())
+        .requestTimeout(Duration.ofSeconds(15)).build()) {
+      assertThat(patient.snapshot(c).leaderName()).contains("n2");
+      java.util.concurrent.CompletableFuture<Void> restart = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          etcd.restart();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      int reads = 0;
+      while (!restart.isDone()) {
+        assertThat(patient.snapshot(c).leaderName()).contains("n2");
+        reads++;
+      }
+      restart.join();
+      assertThat(patient.snapshot(c).leaderName()).contains("n2");
+      assertThat(reads).isPositive();
     }
   }
 

@@ -80,9 +80,14 @@ final class EtcdServer implements AutoCloseable {
     }
     Process started = new ProcessBuilder(command)
         .redirectErrorStream(true)
-        .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile())
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
         .start();
-    awaitHealthy(started);
+    try {
+      awaitHealthy(started);
+    } catch (IOException e) {
+      started.destroyForcibly();
+      throw new IOException(e.getMessage() + "; log: " + Files.readString(logFile()), e);
+    }
     return started;
   }
 
@@ -117,6 +122,10 @@ final class EtcdServer implements AutoCloseable {
     throw new IOException("etcd did not become healthy on " + endpoint());
   }
 
+  private Path logFile() {
+    return dataDir.resolveSibling(dataDir.getFileName() + ".log");
+  }
+
   private void signal(String name) throws IOException, InterruptedException {
     new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
   }
@@ -132,6 +141,7 @@ final class EtcdServer implements AutoCloseable {
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
+    Files.deleteIfExists(logFile());
   }
 
   private static int freePort() throws IOException {

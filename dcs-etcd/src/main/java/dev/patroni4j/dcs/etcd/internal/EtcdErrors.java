@@ -73,10 +73,21 @@ public final class EtcdErrors {
           : new DcsException(where + " failed: " + detail, operation, key, Delivery.ANSWERED, cause);
       case UNAVAILABLE -> new DcsUnavailableException(where + ": etcd unavailable: " + detail, operation, key, unsure,
           cause);
-      case CANCELLED, UNKNOWN, INTERNAL, ABORTED, DATA_LOSS, RESOURCE_EXHAUSTED ->
-          new DcsException(where + " failed: " + detail, operation, key, unsure, cause);
+      case CANCELLED, UNKNOWN, INTERNAL, ABORTED, DATA_LOSS, RESOURCE_EXHAUSTED -> brokenConnection(cause)
+          // gRPC reports a connection that etcd closed mid-call as UNKNOWN "channel closed": etcd went away.
+          ? new DcsUnavailableException(where + ": connection to etcd lost: " + detail, operation, key, unsure, cause)
+          : new DcsException(where + " failed: " + detail, operation, key, unsure, cause);
       default -> new DcsException(where + " failed: " + detail, operation, key, Delivery.ANSWERED, cause);
     };
+  }
+
+  private static boolean brokenConnection(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.io.IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(Throwable t) {

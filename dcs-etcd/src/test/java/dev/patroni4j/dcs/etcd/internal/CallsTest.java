@@ -39,6 +39,18 @@ class CallsTest {
   }
 
   @Test
+  void aConnectionEtcdClosedMidReadIsRetriedLikeUnavailable() {
+    AtomicInteger attempts = new AtomicInteger();
+    String result = calls.read("snapshot", null, () -> attempts.incrementAndGet() < 2
+        ? failed(Status.UNKNOWN.withDescription("channel closed")
+            .withCause(new java.nio.channels.ClosedChannelException()))
+        : CompletableFuture.completedFuture("ok"));
+
+    assertThat(result).isEqualTo("ok");
+    assertThat(attempts).hasValue(2);
+  }
+
+  @Test
   void writesAreSentOnceAndAnUnavailableStoreLeavesTheOutcomeOpen() {
     AtomicInteger attempts = new AtomicInteger();
 
