@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the HTTP checks of registered services as a Consul agent does: a {@code GET} of the check's URL every
@@ -29,14 +30,25 @@ public final class ConsulHealthChecker {
   private record CheckKey(String serviceId, Map<String, Object> check) {}
 
   private final ConsulState state;
-  private final HttpClient http;
+  private final Executor executor;
+  private volatile @Nullable HttpClient http;
   private final Map<CheckKey, Long> nextRunNanos = new ConcurrentHashMap<>();
   private final Set<CheckKey> inFlight = ConcurrentHashMap.newKeySet();
 
   public ConsulHealthChecker(ConsulState state, Executor executor) {
     this.state = state;
-    this.http = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(2))
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    this.executor = executor;
+  }
+
+  /** The HTTP client, made on the first check: most servers never see one, and each client keeps a thread. */
+  private synchronized HttpClient http() {
+    HttpClient client = http;
+    if (client == null) {
+      client = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(2))
+          .followRedirects(HttpClient.Redirect.NEVER).build();
+      http = client;
+    }
+    return client;
   }
 
   /** Starts every HTTP check that is due and forgets checks whose service is gone. */
@@ -68,7 +80,7 @@ public final class ConsulHealthChecker {
       inFlight.remove(key);
       return;
     }
-    http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+    http().sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
       try {
         CheckStatus result;
         if (failure != null) {
