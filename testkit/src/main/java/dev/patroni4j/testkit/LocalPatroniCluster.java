@@ -323,8 +323,16 @@ public final class LocalPatroniCluster implements AutoCloseable {
     return DriverManager.getConnection(node.jdbcUrl(), props);
   }
 
-  /** The DCS endpoint (etcd's client URL). */
+  /** Where the cluster's DCS answers: etcd's client URL, or the Consul test server's HTTP address. */
+  public URI dcsEndpoint() {
+    return dcs().endpoint();
+  }
+
+  /** etcd's client URL; only for clusters on etcd (the default). */
   public URI etcdEndpoint() {
+    if (dcs instanceof ConsulDcs) {
+      throw new IllegalStateException("cluster " + scope + " runs on Consul, not etcd; use dcsEndpoint()");
+    }
     return dcs().endpoint();
   }
 
