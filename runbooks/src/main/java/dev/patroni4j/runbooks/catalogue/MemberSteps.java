@@ -39,7 +39,7 @@ final class MemberSteps {
           return Decision.needsAction(member + " has a pending restart", facts);
         })
         .act((ctx, intent) -> {
-          ActionReply r = env.ops.restart(member, Map.of("restart_pending", true));
+          ActionReply r = env.ops.restart(member, null, true);
           if (r.kind() == ActionReply.Kind.REFUSED && !r.message().contains("in progress")
               && !r.message().contains("not satisfied")) {
             throw new StepRefusedException("Patroni refused to restart " + member + ": " + r, Map.of());
@@ -77,7 +77,7 @@ final class MemberSteps {
           return Decision.needsAction("schedule restart of " + member + " at " + at, Map.of("at", at.toString()));
         })
         .act((ctx, intent) -> {
-          ActionReply r = env.ops.restart(member, Map.of("schedule", at.toString(), "restart_pending", true));
+          ActionReply r = env.ops.restart(member, at, true);
           if (r.kind() != ActionReply.Kind.SCHEDULED && r.kind() != ActionReply.Kind.UNKNOWN) {
             throw new StepRefusedException("Patroni did not schedule the restart: " + r, Map.of());
           }

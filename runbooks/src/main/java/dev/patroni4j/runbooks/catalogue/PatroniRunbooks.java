@@ -1,5 +1,6 @@
 package dev.patroni4j.runbooks.catalogue;
 
+import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.client.PatroniException;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.DynamicConfig;
@@ -19,7 +20,7 @@ import dev.patroni4j.runbooks.Steps;
 import dev.patroni4j.runbooks.internal.ClusterOps;
 import dev.patroni4j.runbooks.internal.EtcdLease;
 import dev.patroni4j.runbooks.internal.Observed;
-import dev.patroni4j.runbooks.internal.RestClusterOps;
+import dev.patroni4j.runbooks.internal.ClientClusterOps;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.sql.PreparedStatement;
@@ -386,9 +387,8 @@ public final class PatroniRunbooks {
   /** Builder for {@link PatroniRunbooks}; not thread-safe. */
   public static final class Builder {
     private @Nullable String scope;
-    private List<URI> endpoints = List.of();
-    private @Nullable String username;
-    private @Nullable String password;
+    private PatroniClient.Builder rest = PatroniClient.builder();
+    private boolean restMembers;
     private OkHttpClient http = new OkHttpClient();
     private @Nullable PostgresConnector pg;
     private @Nullable DcsClient dcs;
@@ -438,18 +438,29 @@ public final class PatroniRunbooks {
 
     /** REST API base URLs of some members (e.g. {@code http://10.0.0.1:8008}); the others are learned. */
     public Builder restEndpoints(List<URI> endpoints) {
-      this.endpoints = List.copyOf(endpoints);
+      rest.members(endpoints);
+      restMembers = !endpoints.isEmpty() || restMembers;
       return this;
     }
 
     /** Basic-auth credentials for Patroni's REST API; never logged or journaled. */
     public Builder restCredentials(String username, String password) {
-      this.username = Objects.requireNonNull(username, "username == null");
-      this.password = Objects.requireNonNull(password, "password == null");
+      rest.basicAuth(username, password);
       return this;
     }
 
-    /** The OkHttp client to derive calls from (TLS, client certificates, proxies); a default one otherwise. */
+    /**
+     * The typed REST client's builder, for TLS, timeouts and the rest ({@code PatroniClient.builder().member(..)
+     * .tls(..).basicAuth(..)}); replaces what {@link #restEndpoints} and {@link #restCredentials} set. Its OkHttp
+     * client is set from {@link #okHttpClient}.
+     */
+    public Builder patroniClient(PatroniClient.Builder rest) {
+      this.rest = Objects.requireNonNull(rest, "rest == null");
+      this.restMembers = true;
+      return this;
+    }
+
+    /** The OkHttp client to derive calls from (proxies, pools); a default one otherwise. */
     public Builder okHttpClient(OkHttpClient http) {
       this.http = Objects.requireNonNull(http, "http == null");
       return this;
@@ -463,7 +474,10 @@ public final class PatroniRunbooks {
 
     public PatroniRunbooks build() {
       String s = Objects.requireNonNull(scope, "scope(...) is required");
-      ClusterOps ops = new RestClusterOps(http, endpoints, username, password);
+      if (!restMembers) {
+        throw new IllegalStateException("restEndpoints(...) or patroniClient(...) is required");
+      }
+      ClusterOps ops = new ClientClusterOps(rest, http);
       ClusterLease lease = etcdEndpoint == null ? ClusterLease.none()
           : new EtcdLease(http, etcdEndpoint, namespace, etcdUser, etcdPassword);
       ClusterRef ref = ClusterRef.of(namespace, s);

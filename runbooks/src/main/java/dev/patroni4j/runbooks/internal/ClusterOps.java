@@ -32,8 +32,8 @@ public interface ClusterOps {
 
   ActionReply failover(String candidate, Runnable onSent);
 
-  /** {@code POST /restart} on {@code member} with the given body (may be empty). */
-  ActionReply restart(String member, Map<String, Object> body);
+  /** {@code POST /restart} on {@code member}, now or at {@code schedule}, optionally only if a restart is pending. */
+  ActionReply restart(String member, @Nullable OffsetDateTime schedule, boolean onlyIfPending);
 
   ActionReply cancelScheduledRestart(String member);
 
