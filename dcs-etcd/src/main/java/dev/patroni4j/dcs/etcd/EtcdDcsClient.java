@@ -1,11 +1,9 @@
 package dev.patroni4j.dcs.etcd;
 
-import dev.patroni4j.client.PatroniException.Delivery;
 import dev.patroni4j.client.dcs.CasResult;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
 import dev.patroni4j.client.dcs.DcsClient;
-import dev.patroni4j.client.dcs.DcsException;
 import dev.patroni4j.client.dcs.DcsKey;
 import dev.patroni4j.client.dcs.DcsListener;
 import dev.patroni4j.client.dcs.DcsRemovalRefusedException;
@@ -15,6 +13,7 @@ import dev.patroni4j.client.dcs.RemovalConfirmation;
 import dev.patroni4j.client.dcs.internal.SnapshotParser;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.dcs.etcd.internal.Calls;
+import dev.patroni4j.dcs.etcd.internal.CompareAndSet;
 import dev.patroni4j.dcs.etcd.internal.EtcdClusterWatch;
 import dev.patroni4j.dcs.etcd.internal.EtcdStore;
 import dev.patroni4j.dcs.etcd.internal.UnaryDeadlineInterceptor;
@@ -29,7 +28,6 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -148,63 +146,14 @@ public final class EtcdDcsClient implements DcsClient {
 
   @Override
   public CasResult setConfig(ClusterRef cluster, DynamicConfig config, long expectedVersion) {
-    return compareAndSet("setConfig", cluster.key(DcsKey.CONFIG), SnapshotParser.toJson(config.values()),
+    return CompareAndSet.put(store, "setConfig", cluster.key(DcsKey.CONFIG), SnapshotParser.toJson(config.values()),
         expectedVersion);
   }
 
   @Override
   public CasResult setFailover(ClusterRef cluster, FailoverRequest request, long expectedVersion) {
-    return compareAndSet("setFailover", cluster.key(DcsKey.FAILOVER), SnapshotParser.toJson(request.toPatroniJson()),
-        expectedVersion);
-  }
-
-  private CasResult compareAndSet(String operation, String key, String value, long expectedVersion) {
-    if (expectedVersion < 0) {
-      throw new IllegalArgumentException("expectedVersion < 0: " + expectedVersion);
-    }
-    ByteSequence k = bytes(key);
-    Cmp guard = expectedVersion == ABSENT
-        ? new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0))
-        : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedVersion));
-    TxnResponse response;
-    try {
-      response = calls.write(operation, key, () -> store.kv().txn()
-          .If(guard)
-          .Then(Op.put(k, bytes(value), PutOption.DEFAULT))
-          .Else(Op.get(k, GetOption.DEFAULT))
-          .commit());
-    } catch (DcsException e) {
-      if (e.delivery() != Delivery.POSSIBLY_SENT) {
-        throw e;
-      }
-      return settle(operation, key, value, expectedVersion, e);
-    }
-    if (response.isSucceeded()) {
-      return new CasResult.Written(response.getHeader().getRevision());
-    }
-    List<KeyValue> current = response.getGetResponses().isEmpty()
-        ? List.of()
-        : response.getGetResponses().get(0).getKvs();
-    return new CasResult.Conflict(expectedVersion, current.isEmpty() ? ABSENT : current.get(0).getModRevision());
-  }
-
-  /**
-   * A compare-and-set whose answer was lost: if the key now holds our value at a newer version, it was written.
-   * Anything else stays unknown (the request might still be applied), so the original failure is rethrown.
-   */
-  private CasResult settle(String operation, String key, String value, long expectedVersion, DcsException lost) {
-    try {
-      GetResponse now = calls.read(operation, key, () -> store.kv().get(bytes(key)));
-      if (!now.getKvs().isEmpty()) {
-        KeyValue kv = now.getKvs().get(0);
-        if (kv.getModRevision() != expectedVersion && kv.getValue().toString(StandardCharsets.UTF_8).equals(value)) {
-          return new CasResult.Written(kv.getModRevision());
-        }
-      }
-    } catch (DcsException observation) {
-      lost.addSuppressed(observation);
-    }
-    throw lost;
+    return CompareAndSet.put(store, "setFailover", cluster.key(DcsKey.FAILOVER),
+        SnapshotParser.toJson(request.toPatroniJson()), expectedVersion);
   }
 
   @Override
