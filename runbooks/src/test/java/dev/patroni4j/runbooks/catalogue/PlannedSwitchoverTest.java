@@ -132,9 +132,11 @@ class PlannedSwitchoverTest {
     PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
     try (Writer writer = Writer.start(cluster(), "switchover_writer")) {
       writer.awaitRows(50);
-      RunbookResult r = catalogue.runner().build()
-          .execute(catalogue.plannedSwitchover(SwitchoverOptions.defaults()), RealCluster.journal(dir));
+      RunbookResult r = catalogue.runner().build().execute(catalogue.plannedSwitchover(
+          SwitchoverOptions.defaults().waitForLagBelow(16L << 20, Duration.ofSeconds(60))), RealCluster.journal(dir));
       writer.awaitRows(writer.acknowledged() + 50);
+      assertThat(r.steps()).extracting(StepReport::stepId)
+          .containsExactly("candidate", "lag-below", "checkpoint", "switchover", "all-streaming");
       Writer.Report report = writer.stop();
 
       assertThat(r.succeeded()).as(r.toString()).isTrue();
