@@ -205,8 +205,10 @@ public final class WalgRepository implements AutoCloseable {
 
   /**
    * The records of {@code TTTTTTTT.history} for {@code timeline}: empty when there is none (timeline
-   * 1). Reads uncompressed and lz4 histories; other compressions throw {@link
-   * UnsupportedOperationException} naming the key.
+   * 1). Reads uncompressed and lz4 histories.
+   *
+   * @throws UnsupportedOperationException naming the key, for other compressions
+   * @throws IllegalArgumentException naming the key and line, for a corrupt history
    */
   public Optional<List<TimelineSwitch>> timelineHistory(long timeline) {
     String name = String.format(Locale.ROOT, "%08X.history", timeline);
@@ -283,7 +285,7 @@ public final class WalgRepository implements AutoCloseable {
   public DeletionPlan planRetention(BackupCatalog catalog, RetentionPolicy policy, RetentionPolicy.Order order) {
     RetentionPlanner planner = new RetentionPlanner(catalog, settings.walSegmentSize(), order);
     String root = settings.key("");
-    return planner.plan(policy, settings::key, consumer ->
+    return planner.plan(policy, consumer ->
         list(root, false, o -> consumer.accept(o.key().substring(root.length()), o.key()), p -> {}));
   }
 

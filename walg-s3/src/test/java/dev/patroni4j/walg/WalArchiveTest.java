@@ -91,4 +91,34 @@ class WalArchiveTest {
     assertThat(catalog.backups()).filteredOn(b -> !wal.check(b).isComplete()).extracting(Backup::name)
         .containsExactly(MainRepository.D2.name());
   }
+
+  @Test
+  void integrityDownToANamedBackupOnly() {
+    // --backup-name: the scan stops at that backup's start segment (B3 at 2/1C)
+    WalIntegrityReport r = main.repository.verifyIntegrity(catalog, wal, IntegrityOptions.defaults().withBackupName(MainRepository.B3.name()));
+    assertThat(r.earliestBackup()).isEqualTo(MainRepository.B3.name());
+    assertThat(r.sequences()).containsExactly(
+        new SegmentSequence(2, "00000002000000000000001C", "000000020000000000000020", 5, SegmentSequence.Status.FOUND),
+        new SegmentSequence(3, "000000030000000000000021", "000000030000000000000025", 5, SegmentSequence.Status.FOUND));
+    assertThat(r.status()).isEqualTo(WalIntegrityReport.Status.OK);
+  }
+
+  @Test
+  void anUnreadableHistoryIsReportedAndTheScanStaysOnItsTimeline() {
+    S3ProxyServer server = S3ProxyServer.shared();
+    WalgLayout l = new WalgLayout(server.client(), "walg-zst-history", "pg");
+    l.wal(1, 1, 3, "lz4");
+    String history = l.put("wal_005/00000002.history.zst", new byte[] {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD});
+    l.wal(2, 3, 5, "zst");
+    try (WalgRepository repo = WalgRepository.builder(server.settings("walg-zst-history", "pg")).build()) {
+      WalIntegrityReport r = repo.verifyIntegrity(IntegrityOptions.defaults().withUploadConcurrency(0));
+      assertThat(r.problems()).singleElement().satisfies(p -> {
+        assertThat(p.kind()).isEqualTo(RepositoryProblem.Kind.UNREADABLE_HISTORY);
+        assertThat(p.detail()).contains(history);
+      });
+      // without the history the walk cannot switch to timeline 1: 2/01..02 are reported lost
+      assertThat(r.missing()).containsExactly(
+          new SegmentSequence(2, "000000020000000000000001", "000000020000000000000002", 2, SegmentSequence.Status.MISSING_LOST));
+    }
+  }
 }

@@ -61,8 +61,7 @@ public final class RetentionPlanner {
    * Plans {@code policy}. {@code listAll} streams every key under the root, relative to it, to the
    * consumer it is given (with its full key).
    */
-  public DeletionPlan plan(RetentionPolicy policy, java.util.function.Function<String, String> fullKey,
-      Consumer<KeyConsumer> listAll) {
+  public DeletionPlan plan(RetentionPolicy policy, Consumer<KeyConsumer> listAll) {
     String policyText = policy.toWalgArguments();
     if (order == Order.NAME && catalog.systemIdentifiers().size() > 1) {
       throw new RetentionException(policyText, "backups of " + catalog.systemIdentifiers().size()
