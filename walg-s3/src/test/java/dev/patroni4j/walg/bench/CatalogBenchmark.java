@@ -5,8 +5,16 @@ import dev.patroni4j.walg.S3ProxyServer;
 import dev.patroni4j.walg.WalArchive;
 import dev.patroni4j.walg.WalSegment;
 import dev.patroni4j.walg.WalgRepository;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -27,21 +35,43 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 /**
  * Benchmark (not a test): the library's full catalog (backups with every sentinel and metadata.json,
  * plus the WAL summary) against raw ListObjectsV2 paging of the same prefix, on one S3Proxy server,
- * side by side in one run: medians of wall time over several alternating runs and the peak heap
- * growth sampled with {@link MemoryMXBean} during each run.
+ * side by side in one run: medians of wall time over several alternating runs; heap per run as the
+ * peak of heap used (sampled every millisecond with {@link MemoryMXBean}: live data plus garbage not
+ * yet collected), the peak live heap (heap used after each GC during the run, from GC
+ * notifications) and what stays reachable from the result afterwards.
  *
  * <p>Run from the repository root:
  *
  * <pre>
  * mvn -B -q -pl walg-s3 -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
- * java -Xmx512m -cp walg-s3/target/test-classes:walg-s3/target/classes:$(cat walg-s3/target/bench.cp) \
+ * java -Xmx128m -cp walg-s3/target/test-classes:walg-s3/target/classes:$(cat walg-s3/target/bench.cp) \
  *     dev.patroni4j.walg.bench.CatalogBenchmark [walObjects=100000] [backups=1000] [runs=3] [keepKeys=false]
  * </pre>
  */
 public final class CatalogBenchmark {
   private static final long SEG = WalSegment.DEFAULT_SIZE;
 
+  /** Heap used after the largest GC seen while recording, over heap pools only. */
+  static final AtomicLong MAX_LIVE_AFTER_GC = new AtomicLong();
+  static volatile boolean recording;
+
+  static void listenToGcs() {
+    Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      ((NotificationEmitter) gc).addNotificationListener((n, handback) -> {
+        if (recording && n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+          GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+          long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+              .filter(e -> heapPools.contains(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
+          MAX_LIVE_AFTER_GC.accumulateAndGet(used, Math::max);
+        }
+      }, null, null);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
+    listenToGcs();
     int walObjects = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int backups = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
@@ -103,7 +133,9 @@ public final class CatalogBenchmark {
           System.out.println(m.report());
         }
         System.out.printf(Locale.ROOT, "%nratio time library/raw paging: %.2f%n", lib.medianMillis() / rawPaging.medianMillis());
-        System.out.printf(Locale.ROOT, "ratio peak heap library/raw paging: %.2f%n", lib.medianPeakMb() / rawPaging.medianPeakMb());
+        System.out.printf(Locale.ROOT, "ratio heap used peak library/raw paging: %.2f%n", lib.medianPeakMb() / rawPaging.medianPeakMb());
+        System.out.printf(Locale.ROOT, "ratio live peak library/raw paging: %.2f%n", lib.medianLiveMb() / rawPaging.medianLiveMb());
+        System.out.printf(Locale.ROOT, "ratio live peak library 10x objects / library: %.2f%n", lib.medianLiveMb() / libSmall.medianLiveMb());
         if (keepKeys) {
           System.out.printf(Locale.ROOT, "ratio peak heap library/raw keeping keys: %.2f%n", lib.medianPeakMb() / rawKeys.medianPeakMb());
           System.out.printf(Locale.ROOT, "ratio retained heap library/raw keeping keys: %.3f%n", lib.medianRetainedMb() / rawKeys.medianRetainedMb());
@@ -172,6 +204,7 @@ public final class CatalogBenchmark {
     private final List<Double> millis = new ArrayList<>();
     private final List<Double> peakMb = new ArrayList<>();
     private final List<Double> retainedMb = new ArrayList<>();
+    private final List<Double> liveMb = new ArrayList<>();
 
     Measure(String name) {
       this.name = name;
@@ -196,9 +229,12 @@ public final class CatalogBenchmark {
       });
       sampler.setDaemon(true);
       sampler.start();
+      MAX_LIVE_AFTER_GC.set(baseline);
+      recording = true;
       long start = System.nanoTime();
       Object result = work.get();
       long elapsed = System.nanoTime() - start;
+      recording = false;
       done[0] = true;
       sampler.join();
       peak[0] = Math.max(peak[0], memory.getHeapMemoryUsage().getUsed());
@@ -207,10 +243,16 @@ public final class CatalogBenchmark {
       System.gc();
       Thread.sleep(100);
       // what the caller keeps: the result is still referenced here
-      retainedMb.add(Math.max(0, memory.getHeapMemoryUsage().getUsed() - baseline) / 1024.0 / 1024.0);
+      long retained = Math.max(0, memory.getHeapMemoryUsage().getUsed() - baseline);
+      retainedMb.add(retained / 1024.0 / 1024.0);
+      liveMb.add(Math.max(retained, MAX_LIVE_AFTER_GC.get() - baseline) / 1024.0 / 1024.0);
       if (result.hashCode() == 42) {
         System.out.print("");
       }
+    }
+
+    double medianLiveMb() {
+      return median(liveMb);
     }
 
     double medianRetainedMb() {
@@ -226,8 +268,13 @@ public final class CatalogBenchmark {
     }
 
     String report() {
-      return String.format(Locale.ROOT, "%-75s median %8.1f ms  peak heap +%7.1f MB  retained %7.2f MB  (runs ms %s; peak MB %s)",
-          name, medianMillis(), medianPeakMb(), medianRetainedMb(), fmt(millis), fmt(peakMb));
+      return String.format(Locale.ROOT, "%-72s median %8.1f ms  heap used peak +%6.1f MB  live peak +%6.2f MB  retained %6.2f MB"
+          + "  (runs ms %s; used peak MB %s; live peak MB %s)",
+          name, medianMillis(), medianPeakMb(), medianLiveMb(), medianRetainedMb(), fmt(millis), fmt(peakMb), fmt2(liveMb));
+    }
+
+    private static String fmt2(List<Double> v) {
+      return v.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).collect(Collectors.joining(", ", "[", "]"));
     }
 
     private static String fmt(List<Double> v) {
