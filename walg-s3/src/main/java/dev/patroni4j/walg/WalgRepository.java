@@ -148,7 +148,7 @@ public final class WalgRepository implements AutoCloseable {
       }, p -> {});
       incomplete.add(new IncompleteBackup(folder, prefix + folder + "/", stats[0], stats[1], newest[0]));
     }
-    if (new HashSet<>(backups.stream().map(b -> b.sentinel().systemIdentifier()).filter(Objects::nonNull).toList()).size() > 1) {
+    if (backups.stream().map(b -> b.sentinel().systemIdentifier()).filter(Objects::nonNull).distinct().count() > 1) {
       problems.add(new RepositoryProblem(prefix, RepositoryProblem.Kind.MIXED_CLUSTERS,
           "backups of several clusters (system identifiers) share this prefix, as after pg_upgrade: name order is not time order"));
     }
