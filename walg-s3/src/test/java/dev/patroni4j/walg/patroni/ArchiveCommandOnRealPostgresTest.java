@@ -60,6 +60,10 @@ class ArchiveCommandOnRealPostgresTest {
       assertThat(archive.resolve(segment)).exists();
       List<String> calls = Files.readAllLines(dir.resolve("calls"));
       assertThat(calls).contains("--config " + config + " wal-push pg_wal/" + segment);
+    } finally {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 }
