@@ -62,6 +62,26 @@ class ClusterSnapshotTest {
   }
 
   @Test
+  void clusterViewNamesSyncAndQuorumStandbysAndAStandbyLeader() {
+    List<DcsEntry> sync = new ArrayList<>(healthy());
+    sync.add(entry("sync", "{\"leader\":\"n2\",\"sync_standby\":\"n1\"}", 40));
+    assertThat(ClusterSnapshot.fromEntries(DEMO, 40, sync).toClusterView().member("n1").role().kind())
+        .isEqualTo(Role.Kind.SYNC_STANDBY);
+
+    List<DcsEntry> quorum = new ArrayList<>(sync);
+    quorum.removeIf(e -> e.key().endsWith("/config"));
+    quorum.add(entry("config", "{\"synchronous_mode\":\"quorum\"}", 41));
+    assertThat(ClusterSnapshot.fromEntries(DEMO, 41, quorum).toClusterView().member("n1").role().kind())
+        .isEqualTo(Role.Kind.QUORUM_STANDBY);
+
+    List<DcsEntry> standby = new ArrayList<>(healthy());
+    standby.removeIf(e -> e.key().endsWith("/config"));
+    standby.add(entry("config", "{\"standby_cluster\":{\"host\":\"10.0.0.9\",\"port\":5432}}", 42));
+    assertThat(ClusterSnapshot.fromEntries(DEMO, 42, standby).toClusterView().leader().role().kind())
+        .isEqualTo(Role.Kind.STANDBY_LEADER);
+  }
+
+  @Test
   void aMemberThatIsNotJsonIsReportedAndTheOthersAreKept() {
     List<DcsEntry> entries = new ArrayList<>(healthy());
     entries.add(entry("members/bad", "{\"role\":", 14));

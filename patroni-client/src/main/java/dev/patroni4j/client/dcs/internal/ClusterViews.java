@@ -26,13 +26,18 @@ public final class ClusterViews {
     long clusterLsn = snapshot.status() == null ? 0 : snapshot.status().optime().value();
     boolean standbyCluster = isStandbyCluster(snapshot);
     List<String> syncStandbys = snapshot.sync() == null ? List.of() : snapshot.sync().syncStandbys();
+    // Patroni 4 calls the synchronous standbys of quorum commit "quorum_standby".
+    String syncRole = snapshot.config() != null
+        && snapshot.config().config().synchronousMode().filter("quorum"::equals).isPresent()
+        ? "quorum_standby"
+        : "sync_standby";
     List<Member> members = new ArrayList<>();
     for (DcsMember dcsMember : snapshot.members()) {
       Member m = dcsMember.member();
       boolean isLeader = m.name().equals(leader);
       Role role = isLeader
           ? Role.of(standbyCluster ? "standby_leader" : "leader")
-          : Role.of(syncStandbys.contains(m.name()) ? "sync_standby" : "replica");
+          : Role.of(syncStandbys.contains(m.name()) ? syncRole : "replica");
       MemberState state = !isLeader && m.replicationState() != null ? m.replicationState() : m.state();
       Lag lag;
       if (isLeader) {
