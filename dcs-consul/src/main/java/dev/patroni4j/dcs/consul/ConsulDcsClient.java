@@ -12,6 +12,7 @@ import dev.patroni4j.client.dcs.DcsClient;
 import dev.patroni4j.client.dcs.DcsEntry;
 import dev.patroni4j.client.dcs.DcsException;
 import dev.patroni4j.client.dcs.DcsKey;
+import dev.patroni4j.client.dcs.DcsLease;
 import dev.patroni4j.client.dcs.DcsListener;
 import dev.patroni4j.client.dcs.DcsRemovalRefusedException;
 import dev.patroni4j.client.dcs.DcsWatch;
@@ -22,6 +23,7 @@ import dev.patroni4j.client.internal.http.PemTls;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.dcs.consul.internal.ConsulClusterWatch;
 import dev.patroni4j.dcs.consul.internal.ConsulKv;
+import dev.patroni4j.dcs.consul.internal.ConsulLeases;
 import dev.patroni4j.dcs.consul.internal.ConsulTransport;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +78,7 @@ import org.jspecify.annotations.Nullable;
 public final class ConsulDcsClient implements DcsClient {
   private final ConsulTransport transport;
   private final ConsulKv kv;
+  private final ConsulLeases leases;
   private final OkHttpClient http;
   private final boolean ownsHttp;
   private final Duration watchWait;
@@ -99,6 +102,7 @@ public final class ConsulDcsClient implements DcsClient {
     this.transport = new ConsulTransport(this.http, base, b.token, b.datacenter, b.requestTimeout, b.initialBackoff,
         b.maxBackoff, d -> Thread.sleep(d.toMillis()));
     this.kv = new ConsulKv(transport);
+    this.leases = new ConsulLeases(kv);
     this.watchWait = b.watchWait;
     this.maxBackoff = b.maxBackoff;
   }
@@ -201,6 +205,21 @@ public final class ConsulDcsClient implements DcsClient {
       lost.addSuppressed(observation);
     }
     throw lost;
+  }
+
+  /**
+   * A session with the TTL and {@code behavior=delete} that locks the lease key ({@code ?acquire=}); see
+   * {@link DcsLease}. Consul refuses TTLs below its {@code session_ttl_min} (10 s unless configured) and may keep an
+   * unrenewed session up to twice its TTL.
+   */
+  @Override
+  public Optional<DcsLease> acquireLease(ClusterRef cluster, String name, String holder, Duration ttl) {
+    return leases.acquire(cluster, name, holder, ttl);
+  }
+
+  @Override
+  public Optional<String> leaseHolder(ClusterRef cluster, String name) {
+    return leases.holder(cluster, name);
   }
 
   @Override

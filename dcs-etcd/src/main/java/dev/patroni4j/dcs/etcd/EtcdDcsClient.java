@@ -5,6 +5,7 @@ import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
 import dev.patroni4j.client.dcs.DcsClient;
 import dev.patroni4j.client.dcs.DcsKey;
+import dev.patroni4j.client.dcs.DcsLease;
 import dev.patroni4j.client.dcs.DcsListener;
 import dev.patroni4j.client.dcs.DcsRemovalRefusedException;
 import dev.patroni4j.client.dcs.DcsWatch;
@@ -15,6 +16,7 @@ import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.dcs.etcd.internal.Calls;
 import dev.patroni4j.dcs.etcd.internal.CompareAndSet;
 import dev.patroni4j.dcs.etcd.internal.EtcdClusterWatch;
+import dev.patroni4j.dcs.etcd.internal.EtcdLeases;
 import dev.patroni4j.dcs.etcd.internal.EtcdStore;
 import dev.patroni4j.dcs.etcd.internal.UnaryDeadlineInterceptor;
 import io.etcd.jetcd.ByteSequence;
@@ -35,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +69,7 @@ public final class EtcdDcsClient implements DcsClient {
 
   private final Client client;
   private final EtcdStore store;
+  private final EtcdLeases leases;
   private final Calls calls;
   private final Duration maxBackoff;
   private final Set<EtcdClusterWatch> watches = ConcurrentHashMap.newKeySet();
@@ -104,6 +108,7 @@ public final class EtcdDcsClient implements DcsClient {
     this.client = jetcd.build();
     this.calls = new Calls(builder.requestTimeout, builder.initialBackoff, builder.maxBackoff, d -> Thread.sleep(d.toMillis()));
     this.store = new EtcdStore(client.getKVClient(), calls);
+    this.leases = new EtcdLeases(store, client.getLeaseClient());
     this.maxBackoff = builder.maxBackoff;
   }
 
@@ -154,6 +159,17 @@ public final class EtcdDcsClient implements DcsClient {
   public CasResult setFailover(ClusterRef cluster, FailoverRequest request, long expectedVersion) {
     return CompareAndSet.put(store, "setFailover", cluster.key(DcsKey.FAILOVER),
         SnapshotParser.toJson(request.toPatroniJson()), expectedVersion);
+  }
+
+  /** An etcd lease with the TTL and the key put with it, in a transaction, only if absent; see {@link DcsLease}. */
+  @Override
+  public Optional<DcsLease> acquireLease(ClusterRef cluster, String name, String holder, Duration ttl) {
+    return leases.acquire(cluster, name, holder, ttl);
+  }
+
+  @Override
+  public Optional<String> leaseHolder(ClusterRef cluster, String name) {
+    return leases.holder(cluster, name);
   }
 
   @Override

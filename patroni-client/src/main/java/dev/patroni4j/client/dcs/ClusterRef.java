@@ -66,6 +66,26 @@ public record ClusterRef(String namespace, String scope) {
     return keyPrefix() + key.path();
   }
 
+  /**
+   * The directory under {@link #keyPrefix()} that holds {@link DcsClient#acquireLease leases}: a name Patroni never
+   * writes, so that leases go away with the cluster ({@link DcsClient#removeCluster}) and are skipped, not reported
+   * as unknown keys, by {@link ClusterSnapshot}.
+   */
+  public static final String LEASE_DIRECTORY = "patroni4j-lease/";
+
+  /**
+   * The full key of a lease, e.g. {@code /service/demo/patroni4j-lease/runbook}.
+   *
+   * @throws IllegalArgumentException if {@code name} is blank or contains {@code /}
+   */
+  public String leaseKey(String name) {
+    Objects.requireNonNull(name, "name == null");
+    if (name.isBlank() || name.contains("/")) {
+      throw new IllegalArgumentException("lease name must be non-blank and without '/': \"" + name + "\"");
+    }
+    return keyPrefix() + LEASE_DIRECTORY + name;
+  }
+
   /** The full key of a member, e.g. {@code /service/demo/members/pg1}. */
   public String memberKey(String memberName) {
     return keyPrefix() + DcsKey.MEMBERS.path() + memberName;

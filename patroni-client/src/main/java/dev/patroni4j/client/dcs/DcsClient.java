@@ -1,7 +1,9 @@
 package dev.patroni4j.client.dcs;
 
 import dev.patroni4j.client.model.DynamicConfig;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads and changes what Patroni keeps in its DCS, without Patroni's REST API: the service-provider interface that
@@ -88,6 +90,26 @@ public interface DcsClient extends AutoCloseable {
    * @throws DcsRemovalRefusedException if the confirmation does not match; nothing is removed then
    */
   boolean removeInitialize(ClusterRef cluster, RemovalConfirmation confirmation);
+
+  /**
+   * Takes the lease {@code name} of {@code cluster} for {@code holder} for {@code ttl}, if nobody else holds it:
+   * mutual exclusion between processes that share the DCS (e.g. one mutating runbook per cluster). The lease is
+   * the key {@link ClusterRef#leaseKey cluster.leaseKey(name)} holding {@code holder}; it vanishes when the holder
+   * {@link DcsLease#release() releases} it or stops {@link DcsLease#renew() renewing} it for {@code ttl}. Lease keys
+   * are not Patroni's: snapshots skip them, {@link #removeCluster} removes them with the cluster's other keys.
+   *
+   * <p>A lease still held under the same {@code holder} (the same run resuming after a crash) is taken over. An
+   * acquisition whose answer was lost is settled by reading the key back, never by sending it again.
+   *
+   * @param ttl at least one second; rounded up to whole seconds (and to the store's minimum)
+   * @return the lease, or empty if another holder has it ({@link #leaseHolder} says who)
+   * @throws IllegalArgumentException if {@code name} or {@code holder} is blank, {@code name} contains {@code /}
+   *     or {@code ttl} is shorter than one second
+   */
+  Optional<DcsLease> acquireLease(ClusterRef cluster, String name, String holder, Duration ttl);
+
+  /** Who holds the lease {@code name} of {@code cluster} now; empty if nobody does. */
+  Optional<String> leaseHolder(ClusterRef cluster, String name);
 
   /** Releases connections and stops all watches of this client. */
   @Override

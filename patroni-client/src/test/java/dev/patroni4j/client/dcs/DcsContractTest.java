@@ -279,6 +279,56 @@ public abstract class DcsContractTest {
   }
 
   @Test
+  @DisplayName("a lease is exclusive until released, names its holder, is taken over by the same holder")
+  void leaseIsExclusiveUntilReleasedAndNamesItsHolder() {
+    String name = "contract-" + System.nanoTime();
+    DcsLease first = dcs().acquireLease(cluster(), name, "run-a", Duration.ofSeconds(30)).orElseThrow();
+    try {
+      assertThat(first.holder()).isEqualTo("run-a");
+      assertThat(first.expiresAfter()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(dcs().leaseHolder(cluster(), name)).contains("run-a");
+      assertThat(dcs().snapshot(cluster()).problems()).as("a lease key is not garbage")
+          .noneSatisfy(p -> assertThat(p.key()).contains(ClusterRef.LEASE_DIRECTORY));
+
+      assertThat(dcs().acquireLease(cluster(), name, "run-b", Duration.ofSeconds(30))).isEmpty();
+      assertThat(dcs().leaseHolder(cluster(), name)).contains("run-a");
+      first.renew();
+    } finally {
+      first.release();
+    }
+    assertThat(dcs().leaseHolder(cluster(), name)).as("released at once, not after the TTL").isEmpty();
+    first.release(); // releasing again does nothing
+    assertThatThrownBy(first::renew).isInstanceOf(DcsLeaseLostException.class);
+
+    DcsLease second = dcs().acquireLease(cluster(), name, "run-b", Duration.ofSeconds(30)).orElseThrow();
+    try (DcsLease resumed = dcs().acquireLease(cluster(), name, "run-b", Duration.ofSeconds(30)).orElseThrow()) {
+      assertThat(dcs().leaseHolder(cluster(), name)).contains("run-b");
+      assertThatThrownBy(second::renew).as("the resumed run took the lease over")
+          .isInstanceOf(DcsLeaseLostException.class);
+      resumed.renew();
+    } finally {
+      second.release();
+    }
+    assertThat(dcs().leaseHolder(cluster(), name)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a lease that is not renewed expires after its TTL and can be taken by another holder")
+  void unrenewedLeaseExpiresAfterItsTtl() {
+    String name = "contract-" + System.nanoTime();
+    DcsLease crashed = dcs().acquireLease(cluster(), name, "crashed-run", Duration.ofSeconds(2)).orElseThrow();
+    assertThat(crashed.expiresAfter()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(dcs().acquireLease(cluster(), name, "next-run", Duration.ofSeconds(10))).isEmpty();
+
+    eventually(Duration.ofSeconds(15), () -> assertThat(dcs().leaseHolder(cluster(), name)).isEmpty());
+
+    try (DcsLease next = dcs().acquireLease(cluster(), name, "next-run", Duration.ofSeconds(10)).orElseThrow()) {
+      assertThat(dcs().leaseHolder(cluster(), name)).contains("next-run");
+      assertThatThrownBy(crashed::renew).isInstanceOf(DcsLeaseLostException.class);
+    }
+  }
+
+  @Test
   @DisplayName("removing a cluster removes exactly its keys, and only with a confirmation naming scope and sysid")
   void removeClusterRemovesExactlyItsKeysAndOnlyWhenConfirmed() {
     ClusterRef victim = sibling("rm");

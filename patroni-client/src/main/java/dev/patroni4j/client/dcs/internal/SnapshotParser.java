@@ -64,6 +64,9 @@ public final class SnapshotParser {
     DcsFailsafe failsafe = null;
     for (DcsEntry entry : entries) {
       String path = relativePath(cluster, entry.key());
+      if (path != null && path.startsWith(ClusterRef.LEASE_DIRECTORY)) {
+        continue; // patroni4j's own leases (DcsClient.acquireLease): not Patroni's, but not garbage either
+      }
       DcsKey key = path == null ? null : DcsKey.ofRelativePath(path).orElse(null);
       if (key == null) {
         reader.problems.add(new DcsProblem(entry, DcsProblem.Kind.UNKNOWN_KEY, "not a key Patroni writes"));
