@@ -499,6 +499,12 @@ public final class LocalPatroniCluster implements AutoCloseable {
     return node(o.leader().orElseThrow());
   }
 
+  /** Waits until the member names in Patroni's topology satisfy {@code members}, e.g. a node dropped out. */
+  public void awaitMembers(Predicate<Set<String>> members, Duration timeout) {
+    await("the members to satisfy the condition", timeout,
+        obs -> obs.cluster() != null && members.test(obs.memberNames()));
+  }
+
   private Observation await(String condition, Duration timeout, Predicate<Observation> done) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Observation last = observe();
@@ -598,7 +604,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
       }
       await("the cluster to report it is no longer paused", timeout, obs -> !obs.paused());
     }
-    awaitHealthy(timeout);
+    awaitHealthyReinitializingStuckReplicas(timeout);
     if (!"pg1".equals(leader().name())) {
       PatroniNode current = leader();
       RestCalls.Reply r = rest().post(current.restUrl().resolve("/switchover"),
@@ -607,6 +613,31 @@ public final class LocalPatroniCluster implements AutoCloseable {
         throw new TestkitException("cannot switch back to pg1: " + r.status() + " " + r.body());
       }
       awaitLeader("pg1"::equals, timeout);
+    }
+    awaitHealthyReinitializingStuckReplicas(timeout);
+  }
+
+  /**
+   * A replica can get stuck for good: on Patroni 3.0.2 a leader whose Patroni was frozen past
+   * {@code ttl} takes its key back after the thaw, and a replica that already followed the
+   * short-lived new leader onto its timeline then waits forever ("highest timeline 1 of the
+   * primary is behind recovery timeline 2"), which Patroni does not repair. A shared test cluster
+   * must recover from that, so replicas that do not stream within a grace period are
+   * reinitialized from the leader.
+   */
+  private void awaitHealthyReinitializingStuckReplicas(Duration timeout) {
+    try {
+      awaitHealthy(Duration.ofSeconds(Math.min(30, timeout.toSeconds())));
+      return;
+    } catch (ClusterNotReadyException stuck) {
+      Observation o = observe();
+      String leaderName = o.leader().orElseThrow(() -> stuck);
+      for (PatroniNode n : nodes) {
+        if (!n.name().equals(leaderName) && n.isPatroniRunning() && !o.streaming().contains(n.name())) {
+          LOG.log(System.Logger.Level.WARNING, "{0} does not stream from {1}; reinitializing it", n.name(), leaderName);
+          rest().post(n.restUrl().resolve("/reinitialize"), Map.of("force", true));
+        }
+      }
     }
     awaitHealthy(timeout);
   }
@@ -960,6 +991,14 @@ public final class LocalPatroniCluster implements AutoCloseable {
         }
       }
       return Optional.empty();
+    }
+
+    Set<String> memberNames() {
+      Set<String> names = new java.util.TreeSet<>();
+      if (cluster != null) {
+        cluster.path("members").forEach(m -> names.add(m.path("name").asText()));
+      }
+      return names;
     }
 
     boolean paused() {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,22 +33,30 @@ class FaultInjectionTest {
   }
 
   @Test
-  void frozenLeaderPatroniLosesTheLeaderKeyAndTheClusterHealsAfterThaw() {
+  void frozenReplicaPatroniStopsAnsweringAndItsMemberKeyExpiresUntilThawed() {
     LocalPatroniCluster cluster = CLUSTER.cluster();
-    PatroniNode pg1 = cluster.node("pg1");
-    cluster.freezePatroni(pg1);
+    PatroniNode pg3 = cluster.node("pg3");
+    cluster.freezePatroni(pg3);
     try {
-      PatroniNode next = cluster.awaitLeader(name -> !name.equals("pg1"), Duration.ofSeconds(30));
-      assertThat(next.name()).isIn("pg2", "pg3");
+      assertThatThrownBy(() -> {
+        HttpURLConnection c = (HttpURLConnection) pg3.restUrl().resolve("/patroni").toURL().openConnection();
+        c.setConnectTimeout(1000);
+        c.setReadTimeout(1000);
+        c.getResponseCode();
+      }).isInstanceOf(SocketTimeoutException.class);
+      // Nobody renews pg3's member key: after ttl (10 s) it leaves the topology.
+      cluster.awaitMembers(names -> !names.contains("pg3"), Duration.ofSeconds(30));
     } finally {
-      cluster.thawPatroni(pg1);
+      cluster.thawPatroni(pg3);
     }
-    // Which node leads afterwards is Patroni's business: 3.0.2's etcd3 update_leader() writes the
-    // leader key without a compare when its cached view says it leads, so a thawed old leader can
-    // take the key back (seen here). What must hold is one leader and everyone streaming from it.
-    cluster.awaitHealthy(Duration.ofSeconds(90));
-    assertThat(cluster.replicas()).hasSize(2);
+    cluster.awaitHealthy(Duration.ofSeconds(60));
+    assertThat(cluster.leader().name()).isEqualTo("pg1");
   }
+
+  // Freezing the *leader's* Patroni past ttl is left out on purpose: Patroni 3.0.2 (etcd3) lets
+  // the thawed leader take its key back without a compare, and a replica that had followed the
+  // short-lived new leader can be stranded on its timeline (seen here; resetToKnownState repairs
+  // it by reinitializing). The outcome depends on timing, so it makes no deterministic test.
 
   @Test
   void frozenDcsStopsAnsweringUntilThawed() throws IOException {
@@ -92,6 +101,37 @@ class FaultInjectionTest {
 
     assertThat(pg2.patroniPid().orElseThrow()).isNotEqualTo(before);
     assertThat(cluster.leader().name()).isEqualTo("pg1");
+  }
+
+  @Test
+  void replicaStrandedOnAForeignTimelineIsReinitializedByReset() throws Exception {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    PatroniNode pg3 = cluster.node("pg3");
+    long timeline;
+    try (var c = cluster.connect(cluster.leader());
+        var st = c.createStatement();
+        var rs = st.executeQuery("select timeline_id from pg_control_checkpoint()")) {
+      rs.next();
+      timeline = rs.getLong(1);
+    }
+    cluster.stopPatroni(pg3);
+    // What a replica keeps after following a leader that lost its key again: the history of the
+    // next timeline, which the real primary never had. PostgreSQL then refuses to stream from it.
+    Path history = pg3.dataDir().resolve("pg_wal").resolve(String.format("%08X.history", timeline + 1));
+    Files.writeString(history, timeline + "\t0/3000000\tno recovery target specified\n");
+    if ("root".equals(System.getProperty("user.name"))) {
+      var lookup = history.getFileSystem().getUserPrincipalLookupService();
+      Files.setOwner(history, lookup.lookupPrincipalByName("postgres"));
+    }
+    cluster.startPatroni(pg3);
+    assertThatThrownBy(() -> cluster.awaitHealthy(Duration.ofSeconds(15)))
+        .as("pg3 cannot stream with a foreign timeline in its history")
+        .isInstanceOf(ClusterNotReadyException.class);
+
+    cluster.resetToKnownState();
+
+    assertThat(history).doesNotExist();
+    cluster.awaitHealthy(Duration.ofSeconds(5));
   }
 
   private static String postmasterPid(PatroniNode node) throws IOException {
