@@ -10,6 +10,7 @@ import dev.patroni4j.testkit.internal.DcsServer;
 import dev.patroni4j.testkit.internal.EtcdServer;
 import dev.patroni4j.testkit.internal.OsUser;
 import dev.patroni4j.testkit.internal.Processes;
+import dev.patroni4j.testkit.internal.Ports;
 import dev.patroni4j.testkit.internal.RestCalls;
 import dev.patroni4j.testkit.internal.RunRegistry;
 import java.io.File;
@@ -36,6 +37,9 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -85,7 +89,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
   private final String replicationPassword = randomToken(16);
   private final String rewindPassword = randomToken(16);
   private final List<PatroniNode> nodes = new CopyOnWriteArrayList<>();
-  private final Map<String, String> originalConfigs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> originalConfigs = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private final Thread shutdownHook;
   private @Nullable TlsFiles tls;
@@ -169,8 +173,8 @@ public final class LocalPatroniCluster implements AutoCloseable {
   private PatroniNode createNode(int number) {
     String name = "pg" + number;
     Path nodeDir = directory.resolve(name);
-    PatroniNode node = new PatroniNode(name, dev.patroni4j.testkit.internal.Ports.free(),
-        dev.patroni4j.testkit.internal.Ports.free(), settings.restTls(), nodeDir,
+    PatroniNode node = new PatroniNode(name, Ports.free(),
+        Ports.free(), settings.restTls(), nodeDir,
         settings.tags().getOrDefault(number, Map.of()));
     try {
       Files.createDirectories(nodeDir.resolve("pglog"));
@@ -417,7 +421,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
   /** Waits for our own child through Process, so that isAlive() agrees the moment we return. */
   private static boolean awaitExit(Process p, Duration timeout) {
     try {
-      return p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TestkitException("interrupted while waiting for PID " + p.pid() + " to exit", e);
@@ -994,7 +998,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
     }
 
     Set<String> memberNames() {
-      Set<String> names = new java.util.TreeSet<>();
+      Set<String> names = new TreeSet<>();
       if (cluster != null) {
         cluster.path("members").forEach(m -> names.add(m.path("name").asText()));
       }
@@ -1036,7 +1040,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
         }
         sb.append(' ');
       }
-      sb.append("streaming=").append(new java.util.TreeSet<>(streaming));
+      sb.append("streaming=").append(new TreeSet<>(streaming));
       if (paused()) {
         sb.append(" paused");
       }
