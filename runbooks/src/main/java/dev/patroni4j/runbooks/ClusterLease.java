@@ -13,6 +13,9 @@ import java.time.Duration;
  * <p>Thread-safety: implementations must be thread-safe.
  */
 public interface ClusterLease {
+  /** The name of the runbook lease in the DCS: the key {@code <namespace>/<scope>/patroni4j-lease/runbook}. */
+  String DCS_LEASE_NAME = "runbook";
+
   /**
    * Takes the lease for {@code scope} or throws {@link LeaseUnavailableException} naming the current holder. Taking
    * a lease already held by the same {@code owner} succeeds.
@@ -27,6 +30,16 @@ public interface ClusterLease {
     /** Releases the lease if still held; never throws. */
     @Override
     void close();
+  }
+
+  /**
+   * The lease in the DCS ({@link dev.patroni4j.client.dcs.DcsClient#acquireLease}), shared by every process that
+   * uses the same store: the key {@code <namespace>/<scope>/patroni4j-lease/runbook} holding the run id, with the
+   * run's TTL. The caller keeps ownership of {@code dcs} and closes it.
+   */
+  static ClusterLease inDcs(dev.patroni4j.client.dcs.DcsClient dcs, String namespace) {
+    return new dev.patroni4j.runbooks.internal.DcsClusterLease(java.util.Objects.requireNonNull(dcs, "dcs == null"),
+        java.util.Objects.requireNonNull(namespace, "namespace == null"));
   }
 
   /** A lease shared by runners in this JVM only (e.g. one service running many runbooks); TTL on {@code clock}. */

@@ -43,6 +43,22 @@ class ClusterSnapshotTest {
   }
 
   @Test
+  void leaseKeysAreSkippedNotReportedAndLeaseNamesAreChecked() {
+    assertThat(DEMO.leaseKey("runbook")).isEqualTo("/service/demo/patroni4j-lease/runbook");
+    assertThatThrownBy(() -> DEMO.leaseKey("a/b")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DEMO.leaseKey(" ")).isInstanceOf(IllegalArgumentException.class);
+    List<DcsEntry> entries = new ArrayList<>(healthy());
+    entries.add(new DcsEntry(DEMO.leaseKey("runbook"), "run-1", 50, "7587"));
+    entries.add(new DcsEntry("service/demo/patroni4j-lease/other", "run-2", 51, "session-1"));
+    entries.add(entry("patroni4j-leases", "not a lease directory", 52));
+
+    ClusterSnapshot s = ClusterSnapshot.fromEntries(DEMO, 52, entries);
+
+    assertThat(s.problems()).extracting(DcsProblem::key).containsExactly("/service/demo/patroni4j-leases");
+    assertThat(s.leaderName()).contains("n2");
+  }
+
+  @Test
   void consulKeysWithoutTheLeadingSlashAreReadToo() {
     ClusterSnapshot s = ClusterSnapshot.fromEntries(DEMO, 5,
         List.of(new DcsEntry("service/demo/leader", "n1", 5, "session-1")));

@@ -18,7 +18,6 @@ import dev.patroni4j.runbooks.StepPolicy;
 import dev.patroni4j.runbooks.StepRefusedException;
 import dev.patroni4j.runbooks.Steps;
 import dev.patroni4j.runbooks.internal.ClusterOps;
-import dev.patroni4j.runbooks.internal.EtcdLease;
 import dev.patroni4j.runbooks.internal.Observed;
 import dev.patroni4j.runbooks.internal.ClientClusterOps;
 import java.math.BigDecimal;
@@ -393,9 +392,7 @@ public final class PatroniRunbooks {
     private @Nullable PostgresConnector pg;
     private @Nullable DcsClient dcs;
     private String namespace = ClusterRef.DEFAULT_NAMESPACE;
-    private @Nullable URI etcdEndpoint;
-    private @Nullable String etcdUser;
-    private @Nullable String etcdPassword;
+    private @Nullable DcsClient leaseDcs;
 
     private Builder() {}
 
@@ -415,18 +412,12 @@ public final class PatroniRunbooks {
     }
 
     /**
-     * Holds the one-mutating-runbook-per-cluster lease as an etcd key with the run's TTL (etcd v3 JSON gateway at
-     * {@code endpoint}, e.g. {@code http://10.0.0.5:2379}).
+     * Holds the one-mutating-runbook-per-cluster lease in this DCS (e.g. an {@code EtcdDcsClient} or
+     * {@code ConsulDcsClient}; usually the one given to {@link #dcs}), as {@link ClusterLease#inDcs}. The caller
+     * keeps ownership and closes it.
      */
-    public Builder etcdLease(URI endpoint) {
-      this.etcdEndpoint = Objects.requireNonNull(endpoint, "endpoint == null");
-      return this;
-    }
-
-    /** etcd user and password for {@link #etcdLease}; never logged or journaled. */
-    public Builder etcdCredentials(String user, String password) {
-      this.etcdUser = Objects.requireNonNull(user, "user == null");
-      this.etcdPassword = Objects.requireNonNull(password, "password == null");
+    public Builder dcsLease(DcsClient dcs) {
+      this.leaseDcs = Objects.requireNonNull(dcs, "dcs == null");
       return this;
     }
 
@@ -478,8 +469,7 @@ public final class PatroniRunbooks {
         throw new IllegalStateException("restEndpoints(...) or patroniClient(...) is required");
       }
       ClusterOps ops = new ClientClusterOps(rest, http);
-      ClusterLease lease = etcdEndpoint == null ? ClusterLease.none()
-          : new EtcdLease(http, etcdEndpoint, namespace, etcdUser, etcdPassword);
+      ClusterLease lease = leaseDcs == null ? ClusterLease.none() : ClusterLease.inDcs(leaseDcs, namespace);
       ClusterRef ref = ClusterRef.of(namespace, s);
       return new PatroniRunbooks(s, new Env(ops, pg, dcs, ref), dcs, ref, lease);
     }

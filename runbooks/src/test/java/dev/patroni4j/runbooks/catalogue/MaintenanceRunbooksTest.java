@@ -1,14 +1,18 @@
 package dev.patroni4j.runbooks.catalogue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.model.MemberStatus;
+import dev.patroni4j.dcs.etcd.EtcdDcsClient;
 import dev.patroni4j.runbooks.ClusterLease;
 import dev.patroni4j.runbooks.ConfirmationToken;
 import dev.patroni4j.runbooks.Decision;
 import dev.patroni4j.runbooks.ExecuteOptions;
 import dev.patroni4j.runbooks.Impact;
 import dev.patroni4j.runbooks.Journal;
+import dev.patroni4j.runbooks.LeaseUnavailableException;
 import dev.patroni4j.runbooks.Plan;
 import dev.patroni4j.runbooks.PostgresJournal;
 import dev.patroni4j.runbooks.Runbook;
@@ -17,7 +21,6 @@ import dev.patroni4j.runbooks.RunbookRunner;
 import dev.patroni4j.runbooks.StepReport;
 import dev.patroni4j.runbooks.Steps;
 import dev.patroni4j.runbooks.host.HostActions;
-import dev.patroni4j.runbooks.internal.EtcdLease;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
 import dev.patroni4j.testkit.PatroniNode;
@@ -184,38 +187,45 @@ class MaintenanceRunbooksTest {
   }
 
   @Test
-  void aSecondMutatingRunbookIsRefusedWhileTheFirstHoldsTheEtcdLease() throws Exception {
-    PatroniRunbooks catalogue = PatroniRunbooks.builder().scope(cluster().scope())
-        .restEndpoints(cluster().nodes().stream().map(PatroniNode::restUrl).toList())
-        .etcdLease(cluster().etcdEndpoint()).build();
-    EtcdLease etcd = (EtcdLease) catalogue.lease();
-    List<RunbookResult> second = new ArrayList<>();
-    List<String> holderDuringRun = new ArrayList<>();
-    Runbook first = Runbook.named("hold")
-        .step(Steps.named("try-second").impact(Impact.CHANGE).decide(ctx -> Decision.needsAction("x", Map.of()))
-            .act((ctx, intent) -> {
-              holderDuringRun.add(etcd.holder(cluster().scope()));
-              second.add(catalogue.runner().build().execute(catalogue.pause(), RealCluster.journal(dir)));
-            }).build())
-        .build();
+  void aSecondMutatingRunbookIsRefusedWhileTheFirstHoldsTheDcsLease() throws Exception {
+    try (EtcdDcsClient dcs = EtcdDcsClient.builder().endpoint(cluster().etcdEndpoint()).build()) {
+      PatroniRunbooks catalogue = PatroniRunbooks.builder().scope(cluster().scope())
+          .restEndpoints(cluster().nodes().stream().map(PatroniNode::restUrl).toList())
+          .namespace(cluster().namespace()).dcsLease(dcs).build();
+      ClusterRef ref = ClusterRef.of(cluster().namespace(), cluster().scope());
+      ClusterLease lease = catalogue.lease();
+      List<RunbookResult> second = new ArrayList<>();
+      List<String> holderDuringRun = new ArrayList<>();
+      Runbook first = Runbook.named("hold")
+          .step(Steps.named("try-second").impact(Impact.CHANGE).decide(ctx -> Decision.needsAction("x", Map.of()))
+              .act((ctx, intent) -> {
+                holderDuringRun.add(dcs.leaseHolder(ref, ClusterLease.DCS_LEASE_NAME).orElse("(none)"));
+                second.add(catalogue.runner().build().execute(catalogue.pause(), RealCluster.journal(dir)));
+              }).build())
+          .build();
 
-    RunbookResult r = catalogue.runner().build().execute(first, RealCluster.journal(dir));
+      RunbookResult r = catalogue.runner().build().execute(first, RealCluster.journal(dir));
 
-    assertThat(r.succeeded()).isTrue();
-    assertThat(holderDuringRun).containsExactly(r.runId());
-    assertThat(second).singleElement().isInstanceOfSatisfying(RunbookResult.Refused.class,
-        refused -> assertThat(refused.evidence()).containsEntry("holder", r.runId()));
-    assertThat(statuses(RealCluster.catalogue(cluster()))).allSatisfy(s -> assertThat(s.paused()).isFalse());
-    assertThat(etcd.holder(cluster().scope())).as("released after the run").isNull();
+      assertThat(r.succeeded()).isTrue();
+      assertThat(holderDuringRun).containsExactly(r.runId());
+      assertThat(second).singleElement().isInstanceOfSatisfying(RunbookResult.Refused.class,
+          refused -> assertThat(refused.evidence()).containsEntry("holder", r.runId()));
+      assertThat(statuses(RealCluster.catalogue(cluster()))).allSatisfy(s -> assertThat(s.paused()).isFalse());
+      assertThat(dcs.leaseHolder(ref, ClusterLease.DCS_LEASE_NAME)).as("released after the run").isEmpty();
 
-    // A crashed holder's lease expires after its TTL.
-    ClusterLease.Handle crashed = etcd.acquire(cluster().scope(), "crashed-run", Duration.ofSeconds(2));
-    assertThat(etcd.holder(cluster().scope())).isEqualTo("crashed-run");
-    Thread.sleep(4000);
-    try (ClusterLease.Handle next = etcd.acquire(cluster().scope(), "next-run", Duration.ofSeconds(10))) {
-      assertThat(etcd.holder(cluster().scope())).isEqualTo("next-run");
+      // A crashed holder's lease expires after its TTL.
+      ClusterLease.Handle crashed = lease.acquire(cluster().scope(), "crashed-run", Duration.ofSeconds(2));
+      assertThat(dcs.leaseHolder(ref, ClusterLease.DCS_LEASE_NAME)).contains("crashed-run");
+      Thread.sleep(4000);
+      try (ClusterLease.Handle next = lease.acquire(cluster().scope(), "next-run", Duration.ofSeconds(10))) {
+        assertThat(dcs.leaseHolder(ref, ClusterLease.DCS_LEASE_NAME)).contains("next-run");
+        assertThatThrownBy(crashed::renew).isInstanceOf(LeaseUnavailableException.class);
+        crashed.close();
+        assertThat(dcs.leaseHolder(ref, ClusterLease.DCS_LEASE_NAME)).as("a stale handle releases nothing")
+            .contains("next-run");
+      }
+      assertThat(dcs.leaseHolder(ref, ClusterLease.DCS_LEASE_NAME)).isEmpty();
     }
-    crashed.close();
   }
 
   @Test
