@@ -101,7 +101,8 @@ public interface DcsClient extends AutoCloseable {
    * <p>A lease still held under the same {@code holder} (the same run resuming after a crash) is taken over. An
    * acquisition whose answer was lost is settled by reading the key back, never by sending it again.
    *
-   * @param ttl at least one second; rounded up to whole seconds (and to the store's minimum)
+   * @param ttl at least one second; rounded up to whole seconds (Consul refuses TTLs below its
+   *     {@code session_ttl_min}, 10 s by default)
    * @return the lease, or empty if another holder has it ({@link #leaseHolder} says who)
    * @throws IllegalArgumentException if {@code name} or {@code holder} is blank, {@code name} contains {@code /}
    *     or {@code ttl} is shorter than one second

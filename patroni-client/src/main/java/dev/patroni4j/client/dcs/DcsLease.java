@@ -32,7 +32,8 @@ public interface DcsLease extends AutoCloseable {
 
   /**
    * How long the lease outlives its last acquisition or renewal if nobody renews it: the TTL asked for, rounded up
-   * to whole seconds and to the store's minimum. The store may keep it somewhat longer (Consul: up to twice this).
+   * to whole seconds (etcd: as granted, which raises a TTL below its minimum). The store may keep it somewhat
+   * longer (Consul: up to twice this).
    */
   Duration expiresAfter();
 

@@ -11,6 +11,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -39,7 +40,8 @@ public final class EtcdLeases {
   public Optional<DcsLease> acquire(ClusterRef cluster, String name, String holder, Duration ttl) {
     String key = LeaseArguments.check(cluster, name, holder, ttl);
     Calls calls = store.calls();
-    long id = calls.write("acquireLease", key, () -> leases.grant(LeaseArguments.seconds(ttl))).getID();
+    LeaseGrantResponse grant = calls.write("acquireLease", key, () -> leases.grant(LeaseArguments.seconds(ttl)));
+    long id = grant.getID();
     try {
       ByteSequence k = EtcdStore.bytes(key);
       ByteSequence value = EtcdStore.bytes(holder);
@@ -72,7 +74,7 @@ public final class EtcdLeases {
         throw e;
       }
     }
-    return Optional.of(new Held(cluster, name, holder, Duration.ofSeconds(LeaseArguments.seconds(ttl)), key, id));
+    return Optional.of(new Held(cluster, name, holder, Duration.ofSeconds(grant.getTTL()), key, id));
   }
 
   public Optional<String> holder(ClusterRef cluster, String name) {
