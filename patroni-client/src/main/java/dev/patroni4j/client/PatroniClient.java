@@ -363,6 +363,7 @@ public final class PatroniClient {
     private Sleeper sleeper = Sleeper.system();
     private Duration pollInterval = Duration.ofSeconds(1);
     private Executor executor = DEFAULT_EXECUTOR;
+    private final List<RequestListener> requestListeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -496,6 +497,15 @@ public final class PatroniClient {
     }
 
     /**
+     * Adds a listener told when each request has been written and when its answer arrived (see {@link
+     * RequestListener}). May be called more than once: listeners are told in the order they were added.
+     */
+    public Builder requestListener(RequestListener listener) {
+      requestListeners.add(Objects.requireNonNull(listener, "listener == null"));
+      return this;
+    }
+
+    /**
      * Builds the client.
      *
      * @throws IllegalStateException if no member URL was given
@@ -514,11 +524,32 @@ public final class PatroniClient {
           http.hostnameVerifier((host, session) -> true);
         }
       }
-      HttpTransport transport = new HttpTransport(http.build(), authorization, headers, maxResponseBytes, maxInFlightPerMember);
+      HttpTransport transport = new HttpTransport(http.build(), authorization, headers, maxResponseBytes, maxInFlightPerMember,
+          allOf(List.copyOf(requestListeners)));
       List<HttpUrl> seeds = members.stream().map(MemberClient::baseOf).distinct().toList();
       String description = "PatroniClient{members=" + seeds.stream().map(MemberClient::uriOf).toList() + ", tls=" + (tls != null)
           + ", basicAuth=" + (username == null ? "none" : username + ":***") + "}";
       return new PatroniClient(transport, new AtomicReference<>(seeds), timeouts, clock, sleeper, pollInterval, executor, description);
+    }
+
+    private static RequestListener allOf(List<RequestListener> listeners) {
+      if (listeners.isEmpty()) {
+        return RequestListener.NONE;
+      }
+      if (listeners.size() == 1) {
+        return listeners.get(0);
+      }
+      return new RequestListener() {
+        @Override
+        public void requestSent(String method, URI target, String endpointKind) {
+          listeners.forEach(l -> l.requestSent(method, target, endpointKind));
+        }
+
+        @Override
+        public void responseReceived(String method, URI target, String endpointKind, int status) {
+          listeners.forEach(l -> l.responseReceived(method, target, endpointKind, status));
+        }
+      };
     }
 
     @Override

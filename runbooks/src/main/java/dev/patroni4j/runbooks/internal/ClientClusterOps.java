@@ -5,28 +5,25 @@ import dev.patroni4j.client.FailoverRequest;
 import dev.patroni4j.client.Outcome;
 import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.client.ReinitializeRequest;
+import dev.patroni4j.client.RequestListener;
 import dev.patroni4j.client.RestartRequest;
 import dev.patroni4j.client.SwitchoverRequest;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.client.model.HistoryEntry;
 import dev.patroni4j.client.model.MemberStatus;
-import java.io.IOException;
+import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okio.BufferedSink;
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@link ClusterOps} over patroni-client's typed {@link PatroniClient}. The client is built here, from the caller's
- * builder, with an OkHttp interceptor that reports the moment a switchover or failover request has been written
+ * builder, with a {@link RequestListener} that reports the moment a switchover or failover request has been written
  * to the wire: that is when the runbook's "switchover initiated" event fires.
  */
 public final class ClientClusterOps implements ClusterOps {
@@ -34,42 +31,17 @@ public final class ClientClusterOps implements ClusterOps {
   private final AtomicReference<@Nullable Runnable> onSent = new AtomicReference<>();
 
   public ClientClusterOps(PatroniClient.Builder builder, OkHttpClient http) {
-    // The client installs its own event listener, so the hook wraps the request body instead: it fires once the
-    // body has been written and flushed to the socket.
-    OkHttpClient withHook = http.newBuilder().addInterceptor(chain -> {
-      Request req = chain.request();
-      RequestBody body = req.body();
-      if (body == null || !isTakeover(req)) {
-        return chain.proceed(req);
-      }
-      return chain.proceed(req.newBuilder().method(req.method(), new RequestBody() {
-        @Override
-        public @Nullable MediaType contentType() {
-          return body.contentType();
-        }
-
-        @Override
-        public long contentLength() throws IOException {
-          return body.contentLength();
-        }
-
-        @Override
-        public void writeTo(BufferedSink sink) throws IOException {
-          body.writeTo(sink);
-          sink.flush();
+    this.client = builder.okHttpClient(http).requestListener(new RequestListener() {
+      @Override
+      public void requestSent(String method, URI target, String endpointKind) {
+        if (method.equals("POST") && (endpointKind.equals("switchover") || endpointKind.equals("failover"))) {
           Runnable r = onSent.getAndSet(null);
           if (r != null) {
             r.run();
           }
         }
-      }).build());
+      }
     }).build();
-    this.client = builder.okHttpClient(withHook).build();
-  }
-
-  private static boolean isTakeover(Request request) {
-    String path = request.url().encodedPath();
-    return "POST".equals(request.method()) && (path.equals("/switchover") || path.equals("/failover"));
   }
 
   public PatroniClient client() {

@@ -2,6 +2,7 @@ package dev.patroni4j.client.internal.http;
 
 import dev.patroni4j.client.PatroniException;
 import dev.patroni4j.client.PatroniException.Delivery;
+import dev.patroni4j.client.RequestListener;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -48,6 +49,7 @@ public final class HttpTransport {
   private final Map<String, String> extraHeaders;
   private final long maxResponseBytes;
   private final int maxInFlightPerMember;
+  private final RequestListener listener;
   private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
 
   public HttpTransport(
@@ -55,7 +57,8 @@ public final class HttpTransport {
       @Nullable Secret authorization,
       Map<String, String> extraHeaders,
       long maxResponseBytes,
-      int maxInFlightPerMember) {
+      int maxInFlightPerMember,
+      RequestListener listener) {
     this.http =
         base.newBuilder()
             // Patroni speaks HTTP/1.0 only; HTTP/2 over ALPN (offered by proxies) would also
@@ -73,6 +76,7 @@ public final class HttpTransport {
     this.extraHeaders = Map.copyOf(extraHeaders);
     this.maxResponseBytes = maxResponseBytes;
     this.maxInFlightPerMember = maxInFlightPerMember;
+    this.listener = listener;
   }
 
   /** The OkHttp client in use (for tests and for deriving clients). */
@@ -97,7 +101,7 @@ public final class HttpTransport {
   public HttpResult execute(String method, HttpUrl url, @Nullable String jsonBody, Duration timeout) {
     String target = target(method, url);
     boolean unsafe = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS"));
-    SendTracker tracker = new SendTracker();
+    SendTracker tracker = new SendTracker(listener, method, url);
     Request.Builder rb = new Request.Builder().url(url).tag(SendTracker.class, tracker);
     extraHeaders.forEach(rb::header);
     // Patroni answers HTTP/1.0 and closes every connection, but status-only answers carry no
