@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.EventListener;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
@@ -116,5 +120,29 @@ class RequestListenerTest {
 
     assertThat(client.memberAt(base).status()).isNotNull();
     assertThat(events).containsExactly("received GET " + base + "/patroni patroni 200");
+  }
+
+  @Test
+  void anEventListenerOnTheCallersOkHttpClientStillHearsEveryCall() throws Exception {
+    server.enqueue(new MockResponse().setBody(Fixtures.read("patroni-replica-3.0.2.json")));
+    URI base = URI.create("http://" + server.getHostName() + ":" + server.getPort());
+    List<String> theirs = new CopyOnWriteArrayList<>();
+    OkHttpClient callers = new OkHttpClient.Builder().eventListener(new EventListener() {
+      @Override
+      public void requestHeadersEnd(Call call, Request request) {
+        theirs.add("headers " + request.url().encodedPath());
+      }
+
+      @Override
+      public void callEnd(Call call) {
+        theirs.add("end");
+      }
+    }).build();
+    PatroniClient client = PatroniClient.builder().member(base).okHttpClient(callers).requestListener(recorder).build();
+
+    client.memberAt(base).status();
+
+    assertThat(theirs).containsExactly("headers /patroni", "end");
+    assertThat(events).containsExactly("sent GET " + base + "/patroni patroni", "received GET " + base + "/patroni patroni 200");
   }
 }

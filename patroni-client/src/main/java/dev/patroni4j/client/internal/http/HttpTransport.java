@@ -70,7 +70,8 @@ public final class HttpTransport {
             .readTimeout(Duration.ZERO)
             .writeTimeout(Duration.ZERO)
             .callTimeout(Duration.ZERO)
-            .eventListenerFactory(SendTracker.FACTORY)
+            // Alongside, never instead of, a listener the caller installed on the client it gave.
+            .eventListenerFactory(SendTracker.alongside(base.eventListenerFactory()))
             .build();
     this.authorization = authorization;
     this.extraHeaders = Map.copyOf(extraHeaders);

@@ -59,11 +59,18 @@ final class SendTracker {
     }
   }
 
-  static final EventListener.Factory FACTORY =
-      call -> {
-        SendTracker t = call.request().tag(SendTracker.class);
-        return t == null ? EventListener.NONE : new Listener(t);
-      };
+  /** A factory whose listeners track calls tagged with a tracker and also tell the caller's own listener. */
+  static EventListener.Factory alongside(EventListener.Factory callers) {
+    return call -> {
+      EventListener theirs = callers.create(call);
+      SendTracker t = call.request().tag(SendTracker.class);
+      if (t == null) {
+        return theirs;
+      }
+      EventListener ours = new Listener(t);
+      return theirs == EventListener.NONE ? ours : new BothListeners(ours, theirs);
+    };
+  }
 
   private static final class Listener extends EventListener {
     private final SendTracker tracker;
