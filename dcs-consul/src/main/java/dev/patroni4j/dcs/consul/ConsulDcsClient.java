@@ -14,10 +14,11 @@ import dev.patroni4j.client.dcs.DcsException;
 import dev.patroni4j.client.dcs.DcsKey;
 import dev.patroni4j.client.dcs.DcsLease;
 import dev.patroni4j.client.dcs.DcsListener;
-import dev.patroni4j.client.dcs.DcsRemovalRefusedException;
 import dev.patroni4j.client.dcs.DcsWatch;
 import dev.patroni4j.client.dcs.FailoverRequest;
 import dev.patroni4j.client.dcs.RemovalConfirmation;
+import dev.patroni4j.client.dcs.internal.BuilderChecks;
+import dev.patroni4j.client.dcs.internal.RemovalRefusals;
 import dev.patroni4j.client.dcs.internal.SnapshotParser;
 import dev.patroni4j.client.internal.http.PemTls;
 import dev.patroni4j.client.model.DynamicConfig;
@@ -251,16 +252,12 @@ public final class ConsulDcsClient implements DcsClient {
    * still at the version whose value was checked, or (for an empty confirmation of an absent key) still absent.
    */
   private ArrayNode guard(String operation, ClusterRef cluster, RemovalConfirmation confirmation) {
-    if (!confirmation.scope().equals(cluster.scope())) {
-      throw new DcsRemovalRefusedException(operation + " refused: the confirmation names cluster \""
-          + confirmation.scope() + "\", not \"" + cluster.scope() + "\"; nothing was removed", operation, cluster,
-          confirmation);
-    }
+    RemovalRefusals.checkScope(operation, cluster, confirmation);
     String key = ConsulKv.consulKey(cluster.key(DcsKey.INITIALIZE));
     Optional<DcsEntry> initialize = kv.get(operation, key);
     String held = initialize.map(DcsEntry::value).orElse("");
     if (!held.equals(confirmation.systemIdentifier())) {
-      throw refused(operation, cluster, confirmation);
+      throw RemovalRefusals.identifierMismatch(operation, cluster, confirmation);
     }
     ArrayNode ops = transport.json().createArrayNode();
     if (initialize.isPresent()) {
@@ -276,18 +273,9 @@ public final class ConsulDcsClient implements DcsClient {
     ConsulTransport.Reply reply = txn(operation, target, ops);
     if (reply.status() != 200) {
       // The initialize key changed between the check and the transaction: the guard held, nothing was removed.
-      throw refused(operation, cluster, confirmation);
+      throw RemovalRefusals.identifierMismatch(operation, cluster, confirmation);
     }
     return transport.json(operation, target, reply);
-  }
-
-  private static DcsRemovalRefusedException refused(String operation, ClusterRef cluster,
-      RemovalConfirmation confirmation) {
-    return new DcsRemovalRefusedException(operation + " refused: " + cluster.key(DcsKey.INITIALIZE)
-        + (confirmation.systemIdentifier().isEmpty()
-            ? " holds a system identifier, but the confirmation names none"
-            : " does not hold the confirmed system identifier " + confirmation.systemIdentifier())
-        + "; nothing was removed", operation, cluster, confirmation);
   }
 
   private static ObjectNode kvOp(ArrayNode ops, String verb, String key) {
@@ -464,10 +452,7 @@ public final class ConsulDcsClient implements DcsClient {
 
     /** The Consul agent, e.g. {@code http://127.0.0.1:8500} or {@code https://consul.example:8501}. */
     public Builder endpoint(URI endpoint) {
-      Objects.requireNonNull(endpoint, "endpoint == null");
-      if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme())) {
-        throw new IllegalArgumentException("endpoint must be http:// or https://, got " + endpoint);
-      }
+      BuilderChecks.httpEndpoint(endpoint);
       if (HttpUrl.parse(endpoint.toString()) == null) {
         throw new IllegalArgumentException("endpoint is not a valid URL: " + endpoint);
       }
@@ -512,13 +497,13 @@ public final class ConsulDcsClient implements DcsClient {
 
     /** The longest any call may take, read retries included (default 5 s). */
     public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = positive(timeout, "requestTimeout");
+      this.requestTimeout = BuilderChecks.positive(timeout, "requestTimeout");
       return this;
     }
 
     /** How long one blocking query of a watch waits for a change (default 1 min; Consul caps it at 10 min). */
     public Builder watchWait(Duration wait) {
-      positive(wait, "watchWait");
+      BuilderChecks.positive(wait, "watchWait");
       if (wait.compareTo(Duration.ofMinutes(10)) > 0) {
         throw new IllegalArgumentException("watchWait > 10 min: Consul caps blocking queries at 10 min");
       }
@@ -528,11 +513,9 @@ public final class ConsulDcsClient implements DcsClient {
 
     /** Backoff between read retries while Consul is unavailable: from {@code initial}, doubling up to {@code max}. */
     public Builder readBackoff(Duration initial, Duration max) {
-      this.initialBackoff = positive(initial, "initial");
-      this.maxBackoff = positive(max, "max");
-      if (max.compareTo(initial) < 0) {
-        throw new IllegalArgumentException("max < initial");
-      }
+      BuilderChecks.backoff(initial, max);
+      this.initialBackoff = initial;
+      this.maxBackoff = max;
       return this;
     }
 
@@ -543,14 +526,6 @@ public final class ConsulDcsClient implements DcsClient {
      */
     public ConsulDcsClient build() {
       return new ConsulDcsClient(this);
-    }
-
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name + " == null");
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " <= 0");
-      }
-      return value;
     }
 
     @Override

@@ -7,10 +7,11 @@ import dev.patroni4j.client.dcs.DcsClient;
 import dev.patroni4j.client.dcs.DcsKey;
 import dev.patroni4j.client.dcs.DcsLease;
 import dev.patroni4j.client.dcs.DcsListener;
-import dev.patroni4j.client.dcs.DcsRemovalRefusedException;
 import dev.patroni4j.client.dcs.DcsWatch;
 import dev.patroni4j.client.dcs.FailoverRequest;
 import dev.patroni4j.client.dcs.RemovalConfirmation;
+import dev.patroni4j.client.dcs.internal.BuilderChecks;
+import dev.patroni4j.client.dcs.internal.RemovalRefusals;
 import dev.patroni4j.client.dcs.internal.SnapshotParser;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.dcs.etcd.internal.Calls;
@@ -193,11 +194,7 @@ public final class EtcdDcsClient implements DcsClient {
    */
   private TxnResponse guardedDelete(String operation, ClusterRef cluster, RemovalConfirmation confirmation,
       String target, boolean prefix) {
-    if (!confirmation.scope().equals(cluster.scope())) {
-      throw new DcsRemovalRefusedException(operation + " refused: the confirmation names cluster \""
-          + confirmation.scope() + "\", not \"" + cluster.scope() + "\"; nothing was removed", operation, cluster,
-          confirmation);
-    }
+    RemovalRefusals.checkScope(operation, cluster, confirmation);
     ByteSequence initialize = bytes(cluster.key(DcsKey.INITIALIZE));
     Op delete = Op.delete(bytes(target), DeleteOption.builder().isPrefix(prefix).build());
     List<Cmp> guards = new ArrayList<>();
@@ -211,11 +208,7 @@ public final class EtcdDcsClient implements DcsClient {
         return response;
       }
     }
-    throw new DcsRemovalRefusedException(operation + " refused: " + cluster.key(DcsKey.INITIALIZE)
-        + (confirmation.systemIdentifier().isEmpty()
-            ? " holds a system identifier, but the confirmation names none"
-            : " does not hold the confirmed system identifier " + confirmation.systemIdentifier())
-        + "; nothing was removed", operation, cluster, confirmation);
+    throw RemovalRefusals.identifierMismatch(operation, cluster, confirmation);
   }
 
   @Override
@@ -249,10 +242,7 @@ public final class EtcdDcsClient implements DcsClient {
 
     /** Adds an etcd endpoint, e.g. {@code http://10.0.0.5:2379} or {@code https://...} with TLS. */
     public Builder endpoint(URI endpoint) {
-      Objects.requireNonNull(endpoint, "endpoint == null");
-      if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme())) {
-        throw new IllegalArgumentException("endpoint must be http:// or https://, got " + endpoint);
-      }
+      BuilderChecks.httpEndpoint(endpoint);
       endpoints.add(endpoint);
       return this;
     }
@@ -285,17 +275,15 @@ public final class EtcdDcsClient implements DcsClient {
 
     /** The longest any call may take, retries included (default 5 s). */
     public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = positive(timeout, "requestTimeout");
+      this.requestTimeout = BuilderChecks.positive(timeout, "requestTimeout");
       return this;
     }
 
     /** Backoff between read retries while etcd is unavailable: from {@code initial}, doubling up to {@code max}. */
     public Builder readBackoff(Duration initial, Duration max) {
-      this.initialBackoff = positive(initial, "initial");
-      this.maxBackoff = positive(max, "max");
-      if (max.compareTo(initial) < 0) {
-        throw new IllegalArgumentException("max < initial");
-      }
+      BuilderChecks.backoff(initial, max);
+      this.initialBackoff = initial;
+      this.maxBackoff = max;
       return this;
     }
 
@@ -309,14 +297,6 @@ public final class EtcdDcsClient implements DcsClient {
         throw new IllegalStateException("no etcd endpoint");
       }
       return new EtcdDcsClient(this);
-    }
-
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name + " == null");
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " <= 0");
-      }
-      return value;
     }
 
     @Override

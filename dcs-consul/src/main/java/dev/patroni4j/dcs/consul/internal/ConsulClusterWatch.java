@@ -6,9 +6,9 @@ import dev.patroni4j.client.dcs.DcsEvent;
 import dev.patroni4j.client.dcs.DcsException;
 import dev.patroni4j.client.dcs.DcsListener;
 import dev.patroni4j.client.dcs.DcsWatch;
+import dev.patroni4j.client.dcs.internal.WatchDelivery;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Consumer;
 import okhttp3.Call;
 import org.jspecify.annotations.Nullable;
@@ -29,22 +29,18 @@ public final class ConsulClusterWatch implements DcsWatch {
 
   private final ConsulKv kv;
   private final ClusterRef cluster;
-  private final DcsListener listener;
+  private final WatchDelivery delivery;
   private final Duration wait;
   private final Duration maxBackoff;
   private final Consumer<ConsulClusterWatch> onClose;
   private final Thread thread;
-  private final Object deliveryLock = new Object();
-  private volatile ClusterSnapshot current;
-  private volatile boolean closed;
   private volatile @Nullable Call inFlight;
 
   public ConsulClusterWatch(ConsulKv kv, ClusterSnapshot since, DcsListener listener, Duration wait,
       Duration maxBackoff, Consumer<ConsulClusterWatch> onClose) {
     this.kv = kv;
     this.cluster = since.cluster();
-    this.listener = listener;
-    this.current = since;
+    this.delivery = new WatchDelivery(since, listener, LOG);
     this.wait = wait;
     this.maxBackoff = maxBackoff;
     this.onClose = onClose;
@@ -55,16 +51,13 @@ public final class ConsulClusterWatch implements DcsWatch {
 
   @Override
   public ClusterSnapshot current() {
-    return current;
+    return delivery.current();
   }
 
   @Override
   public void close() {
-    synchronized (deliveryLock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
+    if (!delivery.close()) {
+      return;
     }
     Call call = inFlight;
     if (call != null) {
@@ -75,41 +68,41 @@ public final class ConsulClusterWatch implements DcsWatch {
   }
 
   private void run() {
-    long index = Math.max(1, current.revision());
+    long index = Math.max(1, delivery.current().revision());
     @Nullable String resyncReason = null;
-    Duration backoff = Duration.ofMillis(100);
-    while (!closed) {
+    Duration backoff = WatchDelivery.firstBackoff();
+    while (!delivery.isClosed()) {
       ClusterSnapshot next;
       try {
         next = kv.await(cluster, index, wait, call -> inFlight = call);
       } catch (DcsException e) {
-        if (closed) {
+        if (delivery.isClosed()) {
           return;
         }
-        notifyError(e);
+        delivery.notifyError(e);
         resyncReason = "Consul query failed: " + e.getMessage();
-        if (!sleep(backoff)) {
+        if (!delivery.sleep(backoff)) {
           return;
         }
-        backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+        backoff = WatchDelivery.nextBackoff(backoff, maxBackoff);
         continue;
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "Consul watch on " + cluster.keyPrefix() + " failed unexpectedly", e);
         resyncReason = "unexpected failure: " + e;
-        if (!sleep(maxBackoff)) {
+        if (!delivery.sleep(maxBackoff)) {
           return;
         }
         continue;
       }
-      backoff = Duration.ofMillis(100);
+      backoff = WatchDelivery.firstBackoff();
       if (Long.compareUnsigned(next.revision(), index) < 0) {
         index = 0;
         resyncReason = "Consul's index went backwards";
         continue;
       }
       index = Math.max(1, next.revision());
-      if (resyncReason != null || changed(current, next)) {
-        publish(next, resyncReason);
+      if (resyncReason != null || changed(delivery.current(), next)) {
+        delivery.publish(next, resyncReason);
         resyncReason = null;
       }
     }
@@ -121,54 +114,5 @@ public final class ConsulClusterWatch implements DcsWatch {
         after.members(), after.config(), after.initialize(), after.failover(), after.sync(), after.history(),
         after.status(), after.failsafe(), after.problems());
     return !sameRevision.equals(before);
-  }
-
-  private void publish(ClusterSnapshot next, @Nullable String resyncReason) {
-    synchronized (deliveryLock) {
-      List<DcsEvent> events = next.changesSince(current);
-      current = next;
-      if (closed) {
-        return;
-      }
-      if (resyncReason != null) {
-        deliver(new DcsEvent.Resynchronized(next.revision(), resyncReason));
-      }
-      events.forEach(this::deliver);
-      try {
-        listener.onSnapshot(next);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "DCS listener failed on a snapshot of " + cluster.keyPrefix(), e);
-      }
-    }
-  }
-
-  private void deliver(DcsEvent event) {
-    try {
-      listener.onEvent(event);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "DCS listener failed on " + event, e);
-    }
-  }
-
-  private void notifyError(DcsException error) {
-    synchronized (deliveryLock) {
-      if (closed) {
-        return;
-      }
-      try {
-        listener.onError(error);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "DCS listener failed on an error", e);
-      }
-    }
-  }
-
-  private boolean sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-      return !closed;
-    } catch (InterruptedException e) {
-      return false;
-    }
   }
 }

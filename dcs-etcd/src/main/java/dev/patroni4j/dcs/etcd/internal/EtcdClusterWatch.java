@@ -3,10 +3,10 @@ package dev.patroni4j.dcs.etcd.internal;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
 import dev.patroni4j.client.dcs.DcsEntry;
-import dev.patroni4j.client.dcs.DcsEvent;
 import dev.patroni4j.client.dcs.DcsException;
 import dev.patroni4j.client.dcs.DcsListener;
 import dev.patroni4j.client.dcs.DcsWatch;
+import dev.patroni4j.client.dcs.internal.WatchDelivery;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
@@ -15,7 +15,6 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,13 +35,11 @@ public final class EtcdClusterWatch implements DcsWatch {
   private final EtcdStore store;
   private final Watch watchClient;
   private final ClusterRef cluster;
-  private final DcsListener listener;
+  private final WatchDelivery delivery;
   private final Duration maxBackoff;
   private final Consumer<EtcdClusterWatch> onClose;
   private final ExecutorService serial;
   private final Map<String, DcsEntry> entries = new HashMap<>();
-  private volatile ClusterSnapshot current;
-  private volatile boolean closed;
   private Watch.@Nullable Watcher watcher;
   private long generation;
 
@@ -51,8 +48,7 @@ public final class EtcdClusterWatch implements DcsWatch {
     this.store = store;
     this.watchClient = watchClient;
     this.cluster = since.cluster();
-    this.listener = listener;
-    this.current = since;
+    this.delivery = new WatchDelivery(since, listener, LOG);
     this.maxBackoff = maxBackoff;
     this.onClose = onClose;
     this.serial = Executors.newSingleThreadExecutor(r -> {
@@ -65,15 +61,14 @@ public final class EtcdClusterWatch implements DcsWatch {
 
   @Override
   public ClusterSnapshot current() {
-    return current;
+    return delivery.current();
   }
 
   @Override
   public void close() {
-    if (closed) {
+    if (!delivery.close()) {
       return;
     }
-    closed = true;
     try {
       serial.execute(this::stopWatcher);
     } catch (RejectedExecutionException e) {
@@ -114,7 +109,7 @@ public final class EtcdClusterWatch implements DcsWatch {
         runSerially(() -> {
           if (mine == generation) {
             if (!EtcdErrors.isCompacted(error)) {
-              notifyError(EtcdErrors.map(error, "watch", cluster.keyPrefix(), store.calls().timeout(), false));
+              delivery.notifyError(EtcdErrors.map(error, "watch", cluster.keyPrefix(), store.calls().timeout(), false));
             }
             resync(EtcdErrors.isCompacted(error) ? "compacted" : "watch failed: " + error.getMessage());
           }
@@ -151,7 +146,7 @@ public final class EtcdClusterWatch implements DcsWatch {
     for (WatchEvent event : response.getEvents()) {
       long revision = event.getKeyValue().getModRevision();
       if (pending != -1 && revision != pending) {
-        publish(ClusterSnapshot.fromEntries(cluster, pending, entries.values()), null);
+        delivery.publish(ClusterSnapshot.fromEntries(cluster, pending, entries.values()), null);
       }
       pending = revision;
       String key = event.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
@@ -162,74 +157,35 @@ public final class EtcdClusterWatch implements DcsWatch {
       }
     }
     if (pending != -1) {
-      publish(ClusterSnapshot.fromEntries(cluster, pending, entries.values()), null);
+      delivery.publish(ClusterSnapshot.fromEntries(cluster, pending, entries.values()), null);
     }
   }
 
   /** Reads the cluster again until it succeeds (or the watch is closed), then streams from after that read. */
   private void resync(String reason) {
-    Duration backoff = Duration.ofMillis(100);
-    while (!closed) {
+    Duration backoff = WatchDelivery.firstBackoff();
+    while (!delivery.isClosed()) {
       try {
         EtcdStore.Range range = store.range(cluster, 0);
         entries.clear();
         range.entries().forEach(e -> entries.put(e.key(), e));
-        publish(ClusterSnapshot.fromEntries(cluster, range.revision(), entries.values()), reason);
+        delivery.publish(ClusterSnapshot.fromEntries(cluster, range.revision(), entries.values()), reason);
         startWatcher(range.revision() + 1);
         return;
       } catch (DcsException e) {
-        notifyError(e);
-        try {
-          Thread.sleep(backoff.toMillis());
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
+        delivery.notifyError(e);
+        if (!delivery.sleep(backoff)) {
           return;
         }
-        backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+        backoff = WatchDelivery.nextBackoff(backoff, maxBackoff);
       }
-    }
-  }
-
-  private void publish(ClusterSnapshot next, @Nullable String resyncReason) {
-    List<DcsEvent> events = next.changesSince(current);
-    current = next;
-    if (closed) {
-      return;
-    }
-    if (resyncReason != null) {
-      deliver(new DcsEvent.Resynchronized(next.revision(), resyncReason));
-    }
-    events.forEach(this::deliver);
-    try {
-      listener.onSnapshot(next);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "DCS listener failed on a snapshot of " + cluster.keyPrefix(), e);
-    }
-  }
-
-  private void deliver(DcsEvent event) {
-    try {
-      listener.onEvent(event);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "DCS listener failed on " + event, e);
-    }
-  }
-
-  private void notifyError(DcsException error) {
-    if (closed) {
-      return;
-    }
-    try {
-      listener.onError(error);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "DCS listener failed on an error", e);
     }
   }
 
   private void runSerially(Runnable task) {
     try {
       serial.execute(() -> {
-        if (!closed) {
+        if (!delivery.isClosed()) {
           task.run();
         }
       });
