@@ -42,7 +42,8 @@ class ParserFuzzTest {
 
   @Test
   void everyMutatedDocumentParsesOrFailsWithATypedParseError() throws Exception {
-    long seed = Long.getLong("fuzz.seed", System.nanoTime());
+    // CI replays one fixed seed so that a red build is reproducible; developers explore new ones.
+    long seed = Long.getLong("fuzz.seed", System.getenv("CI") != null ? 20261122L : System.nanoTime());
     System.out.println("ParserFuzzTest seed=" + seed + " (replay with -Dfuzz.seed=" + seed + ")");
     Random random = new Random(seed);
     List<String> corpus = new ArrayList<>();
@@ -62,7 +63,7 @@ class ParserFuzzTest {
           parsed++;
         } catch (PatroniParseException e) {
           assertThat(e.getMessage()).isNotBlank();
-          assertThat(e.path()).matches("(\\$.*|line \\d+)");
+          assertThat(e.path()).matches("(\\$.*|line \\d+)").doesNotContain("\n", "\r").hasSizeLessThan(2000);
         } catch (RuntimeException | StackOverflowError e) {
           fail("seed " + seed + ": parser " + p.getKey() + " threw " + e + " on input:\n" + abbreviate(input), e);
         }

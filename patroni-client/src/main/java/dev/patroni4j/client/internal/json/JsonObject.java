@@ -47,7 +47,33 @@ public final class JsonObject {
   }
 
   public String pathOf(String field) {
-    return path + "." + field;
+    return path + segment(field);
+  }
+
+  /**
+   * A path segment for a field name that came from outside: plain names as {@code .name}, anything
+   * else bracketed with control and quote characters escaped and long names cut, so that a hostile
+   * key cannot put line breaks or megabytes into an exception message or a log line.
+   */
+  static String segment(String field) {
+    if (!field.isEmpty() && field.length() <= 64 && field.chars().allMatch(c -> c == '_' || c == '-'
+        || (c < 128 && Character.isLetterOrDigit(c)))) {
+      return "." + field;
+    }
+    StringBuilder sb = new StringBuilder("['");
+    int limit = Math.min(field.length(), 64);
+    for (int i = 0; i < limit; i++) {
+      char c = field.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == '\'' || c == '\\' || Character.isISOControl(c) || Character.isSurrogate(c)) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    if (field.length() > limit) {
+      sb.append("...");
+    }
+    return sb.append("']").toString();
   }
 
   /** The field's node, or null if absent or JSON null; marks it read. */
