@@ -7,6 +7,7 @@ import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.DcsEntry;
 import dev.patroni4j.client.dcs.DcsException;
 import dev.patroni4j.client.dcs.DcsLease;
+import dev.patroni4j.client.dcs.internal.HeldLease;
 import dev.patroni4j.client.dcs.DcsLeaseLostException;
 import dev.patroni4j.client.dcs.internal.LeaseArguments;
 import java.nio.charset.StandardCharsets;
@@ -124,41 +125,14 @@ public final class ConsulLeases {
     }
   }
 
-  private final class Held implements DcsLease {
-    private final ClusterRef cluster;
-    private final String name;
-    private final String holder;
-    private final Duration ttl;
+  private final class Held extends HeldLease {
     private final String key;
     private final String session;
 
     Held(ClusterRef cluster, String name, String holder, Duration ttl, String key, String session) {
-      this.cluster = cluster;
-      this.name = name;
-      this.holder = holder;
-      this.ttl = ttl;
+      super(cluster, name, holder, ttl);
       this.key = key;
       this.session = session;
-    }
-
-    @Override
-    public ClusterRef cluster() {
-      return cluster;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public String holder() {
-      return holder;
-    }
-
-    @Override
-    public Duration expiresAfter() {
-      return ttl;
     }
 
     @Override
@@ -166,13 +140,13 @@ public final class ConsulLeases {
       ConsulTransport.Reply reply = transport.write("renewLease", key, "PUT",
           transport.url("session/renew/" + session).build(), null, false);
       if (reply.status() == 404) {
-        throw new DcsLeaseLostException("lease " + key + " of " + holder + " expired or was released: "
+        throw new DcsLeaseLostException("lease " + key + " of " + holder() + " expired or was released: "
             + ConsulTransport.abbreviate(reply.text().trim()), "renewLease", key, null);
       }
       answered("renewLease", key, reply);
       Optional<DcsEntry> now = kv.get("renewLease", key);
       if (now.isEmpty() || !session.equals(now.get().owner())) {
-        throw new DcsLeaseLostException("lease " + key + " of " + holder + " lost: the key is "
+        throw new DcsLeaseLostException("lease " + key + " of " + holder() + " lost: the key is "
             + now.map(e -> "held by " + e.value()).orElse("gone"), "renewLease", key, null);
       }
     }
@@ -184,7 +158,7 @@ public final class ConsulLeases {
 
     @Override
     public String toString() {
-      return "DcsLease[" + key + ", holder=" + holder + ", session " + session + "]";
+      return "DcsLease[" + key + ", holder=" + holder() + ", session " + session + "]";
     }
   }
 }

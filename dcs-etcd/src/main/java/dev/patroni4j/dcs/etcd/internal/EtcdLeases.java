@@ -4,6 +4,7 @@ import dev.patroni4j.client.PatroniException.Delivery;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.DcsException;
 import dev.patroni4j.client.dcs.DcsLease;
+import dev.patroni4j.client.dcs.internal.HeldLease;
 import dev.patroni4j.client.dcs.DcsLeaseLostException;
 import dev.patroni4j.client.dcs.internal.LeaseArguments;
 import io.etcd.jetcd.ByteSequence;
@@ -117,41 +118,14 @@ public final class EtcdLeases {
     return e.getCause() != null && EtcdErrors.code(e.getCause()) == Status.Code.NOT_FOUND;
   }
 
-  private final class Held implements DcsLease {
-    private final ClusterRef cluster;
-    private final String name;
-    private final String holder;
-    private final Duration ttl;
+  private final class Held extends HeldLease {
     private final String key;
     private final long id;
 
     Held(ClusterRef cluster, String name, String holder, Duration ttl, String key, long id) {
-      this.cluster = cluster;
-      this.name = name;
-      this.holder = holder;
-      this.ttl = ttl;
+      super(cluster, name, holder, ttl);
       this.key = key;
       this.id = id;
-    }
-
-    @Override
-    public ClusterRef cluster() {
-      return cluster;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public String holder() {
-      return holder;
-    }
-
-    @Override
-    public Duration expiresAfter() {
-      return ttl;
     }
 
     @Override
@@ -160,14 +134,14 @@ public final class EtcdLeases {
         store.calls().write("renewLease", key, () -> leases.keepAliveOnce(id));
       } catch (DcsException e) {
         if (notFound(e)) {
-          throw new DcsLeaseLostException("lease " + key + " of " + holder + " expired or was released", "renewLease",
+          throw new DcsLeaseLostException("lease " + key + " of " + holder() + " expired or was released", "renewLease",
               key, e);
         }
         throw e;
       }
       GetResponse now = store.calls().read("renewLease", key, () -> store.kv().get(EtcdStore.bytes(key)));
       if (now.getKvs().stream().noneMatch(kv -> kv.getLease() == id)) {
-        throw new DcsLeaseLostException("lease " + key + " of " + holder + " lost: the key is "
+        throw new DcsLeaseLostException("lease " + key + " of " + holder() + " lost: the key is "
             + now.getKvs().stream().findFirst().map(kv -> "held by " + kv.getValue().toString(StandardCharsets.UTF_8))
                 .orElse("gone"), "renewLease", key, null);
       }
@@ -180,7 +154,7 @@ public final class EtcdLeases {
 
     @Override
     public String toString() {
-      return "DcsLease[" + key + ", holder=" + holder + ", etcd lease " + Long.toHexString(id) + "]";
+      return "DcsLease[" + key + ", holder=" + holder() + ", etcd lease " + Long.toHexString(id) + "]";
     }
   }
 }
