@@ -57,9 +57,10 @@ public final class PatroniConfig {
       throw new ConfigParseException(source, 0, 0, "the configuration must be a mapping, found "
           + (value == null ? "an empty document" : PyValues.display(value)));
     }
-    @SuppressWarnings("unchecked")
-    Map<Object, @Nullable Object> m = (Map<Object, @Nullable Object>) map;
-    return new PatroniConfig(m);
+    // Patroni merges each file into an empty configuration, which drops top-level keys set to null
+    Map<Object, @Nullable Object> merged = new LinkedHashMap<>();
+    Trees.patch(merged, map);
+    return new PatroniConfig(merged);
   }
 
   /** Reads a file, or a directory whose {@code *.yml}/{@code *.yaml} files are merged in name order. */

@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The schemas of {@code patroni --validate-config}: 3.0.x, 4.0.x and 4.1.x, written from the
- * {@code schema} objects of Patroni's {@code validator.py} in those releases.
+ * {@code schema} objects of Patroni's {@code validator.py} in 3.0.2, 4.0.7 and 4.1.5.
  */
 public final class PatroniSchemas {
   private PatroniSchemas() {}
@@ -318,6 +318,10 @@ public final class PatroniSchemas {
         "Wrong value");
   });
 
+  static final Check SYNCHRONOUS_MODE_41 = check(null, "a boolean or quorum", (v, c) ->
+      require(v instanceof String s && s.toLowerCase(Locale.ROOT).equals("quorum")
+          || PyValues.parseBool(v).isPresent(), "invalid value for synchronous_mode"));
+
   static final Check WATCHDOG_MODE_3 = check(null, "\"off\", \"automatic\" or \"required\" (a string)", (v, c) ->
       require(v instanceof String s && Set.of("off", "automatic", "required").contains(s), "Wrong value"));
 
@@ -354,6 +358,8 @@ public final class PatroniSchemas {
     return m;
   }
 
+  private static final Check ANY = check(null, "any value", (v, c) -> { });
+
   private static final Dict USER = dict().req("username", STR).opt("password", STR).build();
 
   private static final Dict V3 = v3();
@@ -376,7 +382,10 @@ public final class PatroniSchemas {
     return dict()
         .req("name", STR)
         .req("scope", STR)
-        .req("restapi", dict().req("listen", HOST_PORT_LISTEN).req("connect_address", CONNECT_ADDRESS).build())
+        // 3.0 builds "username:password" from restapi.authentication after validating: it must be a
+        // mapping with both keys (of any type) or Patroni dies with a traceback
+        .req("restapi", dict().req("listen", HOST_PORT_LISTEN).req("connect_address", CONNECT_ADDRESS)
+            .opt("authentication", dict().req("username", ANY).req("password", ANY).build()).build())
         .opt("bootstrap", dict()
             .req("dcs", dict().opt("ttl", INT).opt("loop_wait", INT).opt("retry_timeout", INT)
                 .opt("maximum_lag_on_failover", INT).build())
@@ -487,7 +496,7 @@ public final class PatroniSchemas {
     Schema.DictBuilder top = dict().req("name", STR).req("scope", STR);
     if (v41) {
       top.opt("thread_pool_size", strictInt(5L, null))
-          .opt("thread_stack_size", intValidator(65536L, null, "B", 65535L, true));
+          .opt("thread_stack_size", intValidator(65536L, null, "B", 65536L, true));
     }
     return top
         .opt("log", log.build())
@@ -514,7 +523,7 @@ public final class PatroniSchemas {
                     .anyOf(cases("host", STR, "port", strictInt(null, 65535L), "restore_command", STR))
                     .opt("primary_slot_name", STR).opt("create_replica_methods", listOf(STR))
                     .opt("archive_cleanup_command", STR).opt("recovery_min_apply_delay", STR).build())
-                .opt("synchronous_mode", BOOL).opt("synchronous_mode_strict", BOOL)
+                .opt("synchronous_mode", v41 ? SYNCHRONOUS_MODE_41 : BOOL).opt("synchronous_mode_strict", BOOL)
                 .opt("synchronous_node_count", intMin(1)).build())
             .opt("initdb", listOf(anyOf(STR, DICT)))
             .opt("method", STR).build())
