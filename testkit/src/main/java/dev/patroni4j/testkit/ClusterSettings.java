@@ -1,6 +1,7 @@
 package dev.patroni4j.testkit;
 
 import dev.patroni4j.testkit.internal.ConsulDcs;
+import dev.patroni4j.testkit.internal.Installations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -24,6 +25,26 @@ record ClusterSettings(
     Optional<ConsulDcs.Options> consul,
     Duration startupTimeout,
     Path logArchiveDir,
-    Path patroniBinary,
-    Path etcdBinary,
-    Path postgresBinDir) {}
+    Optional<Path> patroniBinary,
+    Optional<String> patroniVersion,
+    Map<Integer, String> memberPatroniVersions,
+    Optional<Path> etcdBinary,
+    Optional<String> etcdVersion,
+    Path postgresBinDir) {
+
+  /**
+   * The Patroni member {@code number} runs: its own version, else the cluster's, else the binary
+   * ({@code patroni} on the PATH by default). Members added later get the cluster's.
+   */
+  PatroniInstallation patroniFor(int number) {
+    Optional<String> version = Optional.ofNullable(memberPatroniVersions.get(number)).or(this::patroniVersion);
+    return version.map(PatroniInstallation::of)
+        .orElseGet(() -> PatroniInstallation.fromBinary(patroniBinary.orElseGet(() -> Installations.onPath("patroni"))));
+  }
+
+  /** The etcd the cluster's DCS runs: the version asked for, else the binary ({@code etcd} on the PATH). */
+  EtcdInstallation etcd() {
+    return etcdVersion.map(EtcdInstallation::of)
+        .orElseGet(() -> EtcdInstallation.fromBinary(etcdBinary.orElseGet(() -> Installations.onPath("etcd"))));
+  }
+}

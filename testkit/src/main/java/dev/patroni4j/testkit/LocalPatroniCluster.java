@@ -1,8 +1,5 @@
 package dev.patroni4j.testkit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.patroni4j.testkit.consul.ConsulTestServer;
 import dev.patroni4j.testkit.internal.Certificates;
 import dev.patroni4j.testkit.internal.ConsulDcs;
@@ -10,25 +7,16 @@ import dev.patroni4j.testkit.internal.DcsServer;
 import dev.patroni4j.testkit.internal.EtcdServer;
 import dev.patroni4j.testkit.internal.OsUser;
 import dev.patroni4j.testkit.internal.Processes;
-import dev.patroni4j.testkit.internal.Ports;
 import dev.patroni4j.testkit.internal.RestCalls;
 import dev.patroni4j.testkit.internal.RunRegistry;
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +25,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,32 +59,42 @@ import org.jspecify.annotations.Nullable;
  * processes are serialised.
  */
 public final class LocalPatroniCluster implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final System.Logger LOG = System.getLogger(LocalPatroniCluster.class.getName());
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String SUPERUSER = "postgres";
 
   private final ClusterSettings settings;
   private final String scope;
   private final Path directory;
-  private final OsUser osUser;
-  private final String superuserPassword = randomToken(16);
-  private final String replicationPassword = randomToken(16);
-  private final String rewindPassword = randomToken(16);
-  private final List<PatroniNode> nodes = new CopyOnWriteArrayList<>();
-  private final Map<String, String> originalConfigs = new ConcurrentHashMap<>();
-  private final Object lock = new Object();
+  private final Passwords passwords;
+  private final Optional<TlsFiles> tls;
+  private final DcsServer dcs;
+  private final Optional<EtcdInstallation> etcd;
+  private final ClusterMembers members;
+  private final NodeProcesses processes;
+  private final Readiness readiness;
+  private final Faults faults;
+  private final KnownStateReset reset;
+  private final ClusterLifecycle lifecycle;
+  private final ClusterLogs logs;
   private final Thread shutdownHook;
-  private @Nullable TlsFiles tls;
-  private @Nullable DcsServer dcs;
-  private @Nullable RestCalls rest;
-  private volatile boolean closed;
 
-  private LocalPatroniCluster(ClusterSettings settings, String scope, Path directory, OsUser osUser) {
+  private LocalPatroniCluster(ClusterSettings settings, String scope, Path directory, OsUser osUser,
+      Passwords passwords, Optional<TlsFiles> tls, DcsServer dcs, Optional<EtcdInstallation> etcd, ClusterLogs logs) {
     this.settings = settings;
     this.scope = scope;
     this.directory = directory;
-    this.osUser = osUser;
+    this.passwords = passwords;
+    this.tls = tls;
+    this.dcs = dcs;
+    this.etcd = etcd;
+    this.logs = logs;
+    this.members = new ClusterMembers(scope);
+    RestCalls rest = new RestCalls(tls, settings.restAuth());
+    PatroniConfigWriter configs = new PatroniConfigWriter(settings, scope, dcs, tls, passwords);
+    this.processes = new NodeProcesses(settings, osUser, members);
+    this.readiness = new Readiness(members, rest, this::connect);
+    this.faults = new Faults(processes, dcs);
+    this.reset = new KnownStateReset(members, configs, processes, readiness, rest, dcs, settings.startupTimeout());
+    this.lifecycle = new ClusterLifecycle(settings, directory, osUser, members, configs, processes, readiness, dcs);
     this.shutdownHook = new Thread(this::close, "patroni4j-cluster-" + scope + "-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -111,25 +104,48 @@ public final class LocalPatroniCluster implements AutoCloseable {
   }
 
   static LocalPatroniCluster start(ClusterSettings settings) {
-    requireExecutable(settings.patroniBinary(), "patroni", "patroni");
-    if (settings.consul().isEmpty()) {
-      requireExecutable(settings.etcdBinary(), "etcd", "etcd-server");
+    // Everything a cluster needs is checked before anything starts, so that a missing installation
+    // fails in milliseconds with the command that provides it.
+    for (int number = 1; number <= settings.members(); number++) {
+      settings.patroniFor(number).requireInstalled();
     }
+    Optional<EtcdInstallation> etcd = settings.consul().isPresent() ? Optional.empty()
+        : Optional.of(settings.etcd().requireInstalled());
     requireExecutable(settings.postgresBinDir().resolve("postgres"), "postgres", "postgresql-15");
     OsUser osUser = OsUser.detect();
-    String scope = settings.requestedScope().orElseGet(() -> "p4j-" + randomToken(3));
-    Path dir = RunRegistry.newClusterDirectory(scope + "-" + randomToken(4));
-    LocalPatroniCluster cluster = new LocalPatroniCluster(settings, scope, dir, osUser);
+    String scope = settings.requestedScope().orElseGet(() -> "p4j-" + Passwords.randomToken(3));
+    Path dir = RunRegistry.newClusterDirectory(scope + "-" + Passwords.randomToken(4));
+    ClusterLogs logs = new ClusterLogs(dir, settings.logArchiveDir());
     long started = System.nanoTime();
+    @Nullable DcsServer dcs = null;
+    @Nullable LocalPatroniCluster cluster = null;
     try {
-      cluster.boot();
+      Optional<TlsFiles> tls = Optional.empty();
+      Files.createDirectories(dir.resolve("etcd"));
+      if (settings.restTls()) {
+        tls = Optional.of(Certificates.generate(Files.createDirectories(dir.resolve("tls")), Passwords.randomToken(12)));
+      }
+      osUser.takeOwnership(dir);
+      dcs = etcd.isEmpty() ? ConsulDcs.start(settings.consul().orElseThrow())
+          : EtcdServer.start(etcd.get().etcd(), dir.resolve("etcd"), osUser.commandPrefix(),
+              settings.etcdAuth(), settings.startupTimeout());
+      cluster = new LocalPatroniCluster(settings, scope, dir, osUser, Passwords.random(), tls, dcs, etcd, logs);
+      cluster.lifecycle.boot();
       LOG.log(System.Logger.Level.INFO, "started {0} in {1} ms", cluster,
           Duration.ofNanos(System.nanoTime() - started).toMillis());
       return cluster;
-    } catch (RuntimeException e) {
-      Path archived = cluster.archiveLogs("start-failure-" + scope);
-      String tails = cluster.logTails(25);
-      cluster.close();
+    } catch (IOException | RuntimeException e) {
+      Path archived = logs.archive("start-failure-" + scope);
+      String tails = logs.tails(25);
+      if (cluster != null) {
+        cluster.close();
+      } else {
+        if (dcs != null) {
+          dcs.close();
+        }
+        Processes.killAllMentioning(dir + "/");
+        RunRegistry.deleteTree(dir);
+      }
       throw new TestkitException("the local Patroni cluster '" + scope + "' did not start: " + e.getMessage()
           + "\nlogs kept in " + archived + "\n" + tails, e);
     }
@@ -140,131 +156,6 @@ public final class LocalPatroniCluster implements AutoCloseable {
       throw new TestkitException(what + " not found at " + binary + ": install the Debian package '" + debianPackage
           + "' (apt-get install " + debianPackage + ") or point the builder at it");
     }
-  }
-
-  private void boot() {
-    try {
-      Files.createDirectories(directory.resolve("etcd"));
-      if (settings.restTls()) {
-        Path tlsDir = Files.createDirectories(directory.resolve("tls"));
-        tls = Certificates.generate(tlsDir, randomToken(12));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    osUser.takeOwnership(directory);
-    dcs = settings.consul().isPresent() ? ConsulDcs.start(settings.consul().get())
-        : EtcdServer.start(settings.etcdBinary(), directory.resolve("etcd"), osUser.commandPrefix(),
-            settings.etcdAuth(), settings.startupTimeout());
-    rest = new RestCalls(tls(), settings.restAuth());
-    for (int i = 1; i <= settings.members(); i++) {
-      nodes.add(createNode(i));
-    }
-    // The first node bootstraps alone, so that pg1 is the leader of a fresh cluster; the others
-    // then clone from it concurrently.
-    startPatroni(nodes.get(0));
-    awaitLeader(name -> name.equals("pg1"), settings.startupTimeout());
-    for (PatroniNode n : nodes.subList(1, nodes.size())) {
-      startPatroni(n);
-    }
-    awaitHealthy(settings.startupTimeout());
-  }
-
-  private PatroniNode createNode(int number) {
-    String name = "pg" + number;
-    Path nodeDir = directory.resolve(name);
-    PatroniNode node = new PatroniNode(name, Ports.free(),
-        Ports.free(), settings.restTls(), nodeDir,
-        settings.tags().getOrDefault(number, Map.of()));
-    try {
-      Files.createDirectories(nodeDir.resolve("pglog"));
-      String config = JSON.writeValueAsString(patroniConfig(node));
-      Files.writeString(node.configFile(), config);
-      originalConfigs.put(name, config);
-    } catch (IOException e) {
-      throw new TestkitException("cannot write " + node.configFile() + ": " + e.getMessage(), e);
-    }
-    osUser.takeOwnership(nodeDir);
-    return node;
-  }
-
-  private Map<String, Object> patroniConfig(PatroniNode node) {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("scope", scope);
-    config.put("namespace", settings.namespace());
-    config.put("name", node.name());
-
-    Map<String, Object> restapi = new LinkedHashMap<>();
-    restapi.put("listen", "127.0.0.1:" + node.restPort());
-    restapi.put("connect_address", "127.0.0.1:" + node.restPort());
-    Map<String, Object> ctl = new LinkedHashMap<>();
-    if (tls != null) {
-      restapi.put("certfile", tls.serverCert().toString());
-      restapi.put("keyfile", tls.serverKey().toString());
-      restapi.put("cafile", tls.caCert().toString());
-      restapi.put("verify_client", "required");
-      ctl.put("certfile", tls.clientCert().toString());
-      ctl.put("keyfile", tls.clientKey().toString());
-      ctl.put("cacert", tls.caCert().toString());
-    }
-    settings.restAuth().ifPresent(c -> restapi.put("authentication",
-        Map.of("username", c.username(), "password", c.password())));
-    config.put("restapi", restapi);
-    if (!ctl.isEmpty()) {
-      config.put("ctl", ctl);
-    }
-    config.put(dcs().patroniSectionName(), dcs().patroniSection());
-
-    Map<String, Object> parameters = new LinkedHashMap<>();
-    parameters.put("max_connections", 100);
-    parameters.put("max_wal_senders", 10);
-    parameters.put("max_replication_slots", 10);
-    parameters.put("wal_keep_size", "128MB");
-    parameters.put("shared_buffers", "32MB");
-    parameters.put("hot_standby", "on");
-    // Throwaway clusters: losing data on an OS crash does not matter, start-up speed does.
-    parameters.put("fsync", "off");
-    parameters.putAll(settings.postgresParameters());
-    Map<String, Object> dcsPostgresql = new LinkedHashMap<>();
-    dcsPostgresql.put("use_pg_rewind", true);
-    dcsPostgresql.put("use_slots", true);
-    dcsPostgresql.put("parameters", parameters);
-    Map<String, Object> dynamic = new LinkedHashMap<>();
-    dynamic.put("ttl", 10);
-    dynamic.put("loop_wait", 2);
-    dynamic.put("retry_timeout", 3);
-    dynamic.put("maximum_lag_on_failover", 1048576);
-    dynamic.put("postgresql", dcsPostgresql);
-    dynamic.putAll(settings.dynamicConfig());
-    config.put("bootstrap", Map.of(
-        "dcs", dynamic,
-        "initdb", List.of(Map.of("encoding", "UTF8"), "data-checksums", "no-sync")));
-
-    Map<String, Object> postgresql = new LinkedHashMap<>();
-    postgresql.put("listen", "127.0.0.1:" + node.pgPort());
-    postgresql.put("connect_address", "127.0.0.1:" + node.pgPort());
-    postgresql.put("data_dir", node.dataDir().toString());
-    postgresql.put("bin_dir", settings.postgresBinDir().toString());
-    postgresql.put("pgpass", node.directory().resolve("pgpass").toString());
-    postgresql.put("authentication", Map.of(
-        "superuser", Map.of("username", SUPERUSER, "password", superuserPassword),
-        "replication", Map.of("username", "replicator", "password", replicationPassword),
-        "rewind", Map.of("username", "rewind_user", "password", rewindPassword)));
-    Map<String, Object> local = new LinkedHashMap<>();
-    local.put("unix_socket_directories", node.directory().toString());
-    local.put("logging_collector", "on");
-    local.put("log_directory", node.directory().resolve("pglog").toString());
-    local.put("log_filename", "postgresql.log");
-    postgresql.put("parameters", local);
-    postgresql.put("pg_hba", List.of(
-        "local all all trust",
-        "host all all 127.0.0.1/32 scram-sha-256",
-        "host replication replicator 127.0.0.1/32 scram-sha-256"));
-    postgresql.put("basebackup", List.of(Map.of("checkpoint", "fast")));
-    config.put("postgresql", postgresql);
-    config.put("tags", new TreeMap<>(node.tags()));
-    config.put("watchdog", Map.of("mode", "off"));
-    return config;
   }
 
   // ---------------------------------------------------------------- what a test reads
@@ -279,29 +170,27 @@ public final class LocalPatroniCluster implements AutoCloseable {
 
   /** The members, in start order. */
   public List<PatroniNode> nodes() {
-    return List.copyOf(nodes);
+    return members.all();
   }
 
   public PatroniNode node(String name) {
-    return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no node named " + name + "; nodes are "
-            + nodes.stream().map(PatroniNode::name).toList()));
+    return members.byName(name);
   }
 
   /** The current leader as Patroni's {@code /cluster} reports it; throws if there is none. */
   public PatroniNode leader() {
     return findLeader().orElseThrow(() -> new TestkitException("the cluster has no leader now; observed: "
-        + observe().summary()));
+        + readiness.observe().summary()));
   }
 
   public Optional<PatroniNode> findLeader() {
-    return observe().leader().map(this::node);
+    return readiness.observe().leader().map(members::byName);
   }
 
   /** Every node that is not the current leader. */
   public List<PatroniNode> replicas() {
     String leader = leader().name();
-    return nodes.stream().filter(n -> !n.name().equals(leader)).toList();
+    return members.all().stream().filter(n -> !n.name().equals(leader)).toList();
   }
 
   /** JDBC URL of the current leader. */
@@ -310,18 +199,18 @@ public final class LocalPatroniCluster implements AutoCloseable {
   }
 
   public String superuser() {
-    return SUPERUSER;
+    return PatroniConfigWriter.SUPERUSER;
   }
 
   public String superuserPassword() {
-    return superuserPassword;
+    return passwords.superuser();
   }
 
   /** Opens a superuser connection to a node's PostgreSQL. */
   public Connection connect(PatroniNode node) throws SQLException {
     Properties props = new Properties();
-    props.setProperty("user", SUPERUSER);
-    props.setProperty("password", superuserPassword);
+    props.setProperty("user", PatroniConfigWriter.SUPERUSER);
+    props.setProperty("password", passwords.superuser());
     props.setProperty("connectTimeout", "5");
     props.setProperty("socketTimeout", "30");
     return DriverManager.getConnection(node.jdbcUrl(), props);
@@ -329,7 +218,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
 
   /** Where the cluster's DCS answers: etcd's client URL, or the Consul test server's HTTP address. */
   public URI dcsEndpoint() {
-    return dcs().endpoint();
+    return dcs.endpoint();
   }
 
   /** etcd's client URL; only for clusters on etcd (the default). */
@@ -337,7 +226,23 @@ public final class LocalPatroniCluster implements AutoCloseable {
     if (dcs instanceof ConsulDcs) {
       throw new IllegalStateException("cluster " + scope + " runs on Consul, not etcd; use dcsEndpoint()");
     }
-    return dcs().endpoint();
+    return dcs.endpoint();
+  }
+
+  /** The etcd release the cluster's DCS runs; empty for a cluster on Consul. */
+  public Optional<EtcdInstallation> etcdInstallation() {
+    return etcd;
+  }
+
+  /**
+   * The version etcd itself reports ({@code GET /version}'s {@code etcdserver}), e.g. {@code
+   * 3.5.16}; only for clusters on etcd.
+   */
+  public String etcdVersion() {
+    if (!(dcs instanceof EtcdServer server)) {
+      throw new IllegalStateException("cluster " + scope + " runs on Consul, not etcd");
+    }
+    return server.reportedVersion();
   }
 
   public Optional<Credentials> etcdAuth() {
@@ -354,7 +259,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
   }
 
   public Optional<TlsFiles> tls() {
-    return Optional.ofNullable(tls);
+    return tls;
   }
 
   /** The directory holding everything of this cluster. */
@@ -362,288 +267,125 @@ public final class LocalPatroniCluster implements AutoCloseable {
     return directory;
   }
 
-  /** Runs {@code patronictl -c <pg1's patroni.yml> args...} as the cluster's OS user. */
+  /** Runs pg1's {@code patronictl -c <pg1's patroni.yml> args...} as the cluster's OS user. */
   public CommandResult patronictl(String... args) {
-    List<String> command = new ArrayList<>(osUser.commandPrefix());
-    command.add(settings.patroniBinary().resolveSibling("patronictl").toString());
-    command.add("-c");
-    command.add(nodes.get(0).configFile().toString());
-    command.addAll(List.of(args));
-    return Processes.run(command, processEnvironment(nodes.get(0)), Duration.ofSeconds(90));
+    return processes.patronictl(members.first(), List.of(args));
+  }
+
+  /**
+   * Runs {@code node}'s own {@code patronictl} (the release the node runs) with the node's {@code
+   * patroni.yml}: {@code patronictl -c <node's patroni.yml> args...}.
+   */
+  public CommandResult patronictl(PatroniNode node, String... args) {
+    return processes.patronictl(node, List.of(args));
+  }
+
+  /**
+   * The Patroni version the node's running server reports ({@code GET /patroni}'s {@code
+   * patroni.version}), e.g. {@code 4.1.5}; compare {@link PatroniNode#patroniVersion()}, the
+   * release the test kit started it from.
+   *
+   * @throws TestkitException when the node does not answer
+   */
+  public String reportedPatroniVersion(PatroniNode node) {
+    return readiness.reportedPatroniVersion(node);
   }
 
   // ---------------------------------------------------------------- faults
 
   /** Starts a stopped node's Patroni; it adopts a PostgreSQL left running. Does not wait. */
   public void startPatroni(PatroniNode node) {
-    synchronized (lock) {
-      requireOpen();
-      if (node.isPatroniRunning()) {
-        throw new IllegalStateException(node.name() + "'s Patroni is already running");
-      }
-      List<String> command = new ArrayList<>(osUser.commandPrefix());
-      command.add(settings.patroniBinary().toString());
-      command.add(node.configFile().toString());
-      node.process(Processes.start(command, processEnvironment(node), node.directory(), node.logFile()));
-    }
+    processes.startPatroni(node);
   }
 
   /** SIGTERM to Patroni, which stops PostgreSQL and releases the leader key; SIGKILL after 60 s. */
   public void stopPatroni(PatroniNode node) {
-    synchronized (lock) {
-      Process p = node.process();
-      node.stoppedOnPurpose();
-      if (p == null || !p.isAlive()) {
-        return;
-      }
-      Processes.signal(p.pid(), "CONT");
-      Processes.signal(p.pid(), "TERM");
-      if (!awaitExit(p, Duration.ofSeconds(60))) {
-        Processes.signal(p.pid(), "KILL");
-        awaitExit(p, Duration.ofSeconds(10));
-      }
-    }
+    processes.stopPatroni(node);
   }
 
   /** SIGKILL to Patroni: PostgreSQL keeps running, orphaned, and a leader's key expires after ttl. */
   public void killPatroni(PatroniNode node) {
-    synchronized (lock) {
-      Process p = node.process();
-      if (p == null || !p.isAlive()) {
-        throw new IllegalStateException(node.name() + "'s Patroni is not running");
-      }
-      node.stoppedOnPurpose();
-      Processes.signal(p.pid(), "KILL");
-      awaitExit(p, Duration.ofSeconds(10));
-    }
-  }
-
-  /** Waits for our own child through Process, so that isAlive() agrees the moment we return. */
-  private static boolean awaitExit(Process p, Duration timeout) {
-    try {
-      return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TestkitException("interrupted while waiting for PID " + p.pid() + " to exit", e);
-    }
+    faults.killPatroni(node);
   }
 
   /** Crashes the postmaster: {@code pg_ctl stop -m immediate}. Patroni sees PostgreSQL die. */
   public CommandResult killPostmaster(PatroniNode node) {
-    return pgCtl(node, "stop", "-m", "immediate", "-w");
+    return faults.killPostmaster(node);
   }
 
   /** SIGSTOP to the node's Patroni: it stops answering and stops renewing its key. */
   public void freezePatroni(PatroniNode node) {
-    node.patroniPid().ifPresent(pid -> Processes.signal(pid, "STOP"));
+    faults.freezePatroni(node);
   }
 
   public void thawPatroni(PatroniNode node) {
-    node.patroniPid().ifPresent(pid -> Processes.signal(pid, "CONT"));
+    faults.thawPatroni(node);
   }
 
   /** SIGSTOP to the DCS: clients see timeouts, not refused connections. */
   public void freezeDcs() {
-    dcs().freeze();
+    faults.freezeDcs();
   }
 
   public void thawDcs() {
-    dcs().thaw();
+    faults.thawDcs();
   }
 
   /** Stops the node's Patroni gracefully, starts it again and waits until the cluster is healthy. */
   public void restartNode(PatroniNode node) {
-    stopPatroni(node);
-    startPatroni(node);
-    awaitHealthy(settings.startupTimeout());
+    lifecycle.restartNode(node);
   }
 
   /** Adds a node that clones from the leader, and waits until it streams. */
   public PatroniNode addNode() {
-    PatroniNode node;
-    synchronized (lock) {
-      requireOpen();
-      node = createNode(nodes.size() + 1);
-      nodes.add(node);
-    }
-    startPatroni(node);
-    awaitHealthy(settings.startupTimeout());
-    return node;
+    return lifecycle.addNode();
   }
 
-  private CommandResult pgCtl(PatroniNode node, String... args) {
-    List<String> command = new ArrayList<>(osUser.commandPrefix());
-    command.add(settings.postgresBinDir().resolve("pg_ctl").toString());
-    command.addAll(List.of(args));
-    command.add("-D");
-    command.add(node.dataDir().toString());
-    return Processes.run(command, processEnvironment(node), Duration.ofSeconds(60));
-  }
-
-  private Map<String, String> processEnvironment(PatroniNode node) {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("HOME", node.directory().toString());
-    env.put("LC_ALL", "C.UTF-8");
-    env.put("LANG", "C.UTF-8");
-    env.put("PGHOST", node.directory().toString());
-    return env;
+  /**
+   * Moves a node to another Patroni release, as a package upgrade or downgrade does: stops its
+   * Patroni gracefully (which stops its PostgreSQL, and hands leadership on when it leads), starts
+   * the same data directory and configuration under {@code version}, and waits until the cluster
+   * is healthy and the node reports {@code version}. {@link #resetToKnownState()} moves it back.
+   *
+   * @throws InstallationMissingException at once, before stopping anything, when the release is
+   *     not installed
+   */
+  public void switchPatroniVersion(PatroniNode node, String version) {
+    lifecycle.switchInstallation(node, PatroniInstallation.of(version).requireInstalled());
   }
 
   // ---------------------------------------------------------------- waits
 
   /** Waits until a leader runs and every running node streams from it on its timeline. */
   public void awaitHealthy(Duration timeout) {
-    await("a running leader and every other running node streaming from it", timeout, Observation::healthy);
+    readiness.awaitHealthy(timeout);
   }
 
   /** Waits until the leader's name satisfies {@code leader}, e.g. {@code name -> !name.equals("pg1")}. */
   public PatroniNode awaitLeader(Predicate<String> leader, Duration timeout) {
-    Observation o = await("a leader that satisfies the condition", timeout,
-        obs -> obs.leader().filter(leader).isPresent());
-    return node(o.leader().orElseThrow());
+    return readiness.awaitLeader(leader, timeout);
   }
 
   /** Waits until the member names in Patroni's topology satisfy {@code members}, e.g. a node dropped out. */
   public void awaitMembers(Predicate<Set<String>> members, Duration timeout) {
-    await("the members to satisfy the condition", timeout,
-        obs -> obs.cluster() != null && members.test(obs.memberNames()));
-  }
-
-  private Observation await(String condition, Duration timeout, Predicate<Observation> done) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Observation last = observe();
-    while (!done.test(last)) {
-      for (PatroniNode n : nodes) {
-        n.unexpectedExit().ifPresent(code -> {
-          throw new TestkitException(n.name() + "'s Patroni exited with code " + code + " while waiting for "
-              + condition + "; its log ends:\n" + Processes.tail(n.logFile(), 30));
-        });
-      }
-      if (System.nanoTime() > deadline) {
-        throw new ClusterNotReadyException(condition, timeout, last.summary());
-      }
-      Processes.sleep(Duration.ofMillis(250));
-      requireOpen();
-      last = observe();
-    }
-    return last;
+    readiness.awaitMembers(members, timeout);
   }
 
   /** What the cluster looks like now, through the REST API of the first node that answers. */
   Observation observe() {
-    JsonNode cluster = null;
-    String error = "no node answered GET /cluster";
-    for (PatroniNode n : nodes) {
-      if (!n.isPatroniRunning()) {
-        continue;
-      }
-      RestCalls.Reply r = rest().get(n.restUrl().resolve("/cluster"), Duration.ofSeconds(3));
-      if (r.status() == 200) {
-        cluster = r.json();
-        break;
-      }
-      error = n.name() + ": " + r.status() + " " + r.body();
-    }
-    if (cluster == null) {
-      return new Observation(null, error, Set.of(), nodes);
-    }
-    Set<String> streaming = new HashSet<>();
-    Optional<String> leader = Observation.leaderOf(cluster);
-    if (leader.isPresent()) {
-      try (Connection c = connect(node(leader.get()));
-          Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("select application_name from pg_stat_replication where state = 'streaming'")) {
-        while (rs.next()) {
-          streaming.add(rs.getString(1));
-        }
-      } catch (SQLException | IllegalArgumentException e) {
-        error = "leader's pg_stat_replication: " + e.getMessage();
-      }
-    }
-    return new Observation(cluster, error, streaming, nodes);
+    return readiness.observe();
   }
 
   // ---------------------------------------------------------------- known state
 
   /**
    * Brings a shared cluster back to the state tests expect, cheaply: processes thawed and running,
-   * original configuration files (and so tags), no scheduled switchover or restart, not paused,
-   * leader on pg1, every node streaming. Nodes added with {@link #addNode} stay.
+   * each on the Patroni release the builder gave it, original configuration files (and so tags),
+   * no scheduled switchover or restart, not paused, leader on pg1, every node streaming. Nodes
+   * added with {@link #addNode} stay.
    */
   public void resetToKnownState() {
-    Duration timeout = settings.startupTimeout();
-    dcs().thaw();
-    for (PatroniNode n : nodes) {
-      thawPatroni(n);
-      String original = originalConfigs.get(n.name());
-      try {
-        if (original != null && !original.equals(Files.readString(n.configFile()))) {
-          Files.writeString(n.configFile(), original);
-          if (n.isPatroniRunning()) {
-            rest().post(n.restUrl().resolve("/reload"), Map.of());
-          }
-        }
-      } catch (IOException e) {
-        throw new TestkitException("cannot restore " + n.configFile() + ": " + e.getMessage(), e);
-      }
-      if (!n.isPatroniRunning()) {
-        startPatroni(n);
-      }
-    }
-    awaitLeader(name -> true, timeout);
-    Observation o = observe();
-    PatroniNode leader = node(o.leader().orElseThrow());
-    if (o.cluster() != null && o.cluster().has("scheduled_switchover")) {
-      rest().delete(leader.restUrl().resolve("/switchover"));
-    }
-    for (PatroniNode n : nodes) {
-      if (o.member(n.name()).map(m -> m.has("scheduled_restart")).orElse(false)) {
-        rest().delete(n.restUrl().resolve("/restart"));
-      }
-    }
-    if (o.paused()) {
-      RestCalls.Reply r = rest().patch(leader.restUrl().resolve("/config"), Map.of("pause", false));
-      if (!r.ok()) {
-        throw new TestkitException("cannot resume the cluster: PATCH /config answered " + r.status() + " " + r.body());
-      }
-      await("the cluster to report it is no longer paused", timeout, obs -> !obs.paused());
-    }
-    awaitHealthyReinitializingStuckReplicas(timeout);
-    if (!"pg1".equals(leader().name())) {
-      PatroniNode current = leader();
-      RestCalls.Reply r = rest().post(current.restUrl().resolve("/switchover"),
-          Map.of("leader", current.name(), "candidate", "pg1"));
-      if (r.status() != 200 && r.status() != 503) {
-        throw new TestkitException("cannot switch back to pg1: " + r.status() + " " + r.body());
-      }
-      awaitLeader("pg1"::equals, timeout);
-    }
-    awaitHealthyReinitializingStuckReplicas(timeout);
-  }
-
-  /**
-   * A replica can get stuck for good: on Patroni 3.0.2 a leader whose Patroni was frozen past
-   * {@code ttl} takes its key back after the thaw, and a replica that already followed the
-   * short-lived new leader onto its timeline then waits forever ("highest timeline 1 of the
-   * primary is behind recovery timeline 2"), which Patroni does not repair. A shared test cluster
-   * must recover from that, so replicas that do not stream within a grace period are
-   * reinitialized from the leader.
-   */
-  private void awaitHealthyReinitializingStuckReplicas(Duration timeout) {
-    try {
-      awaitHealthy(Duration.ofSeconds(Math.min(30, timeout.toSeconds())));
-      return;
-    } catch (ClusterNotReadyException stuck) {
-      Observation o = observe();
-      String leaderName = o.leader().orElseThrow(() -> stuck);
-      for (PatroniNode n : nodes) {
-        if (!n.name().equals(leaderName) && n.isPatroniRunning() && !o.streaming().contains(n.name())) {
-          LOG.log(System.Logger.Level.WARNING, "{0} does not stream from {1}; reinitializing it", n.name(), leaderName);
-          rest().post(n.restUrl().resolve("/reinitialize"), Map.of("force", true));
-        }
-      }
-    }
-    awaitHealthy(timeout);
+    reset.reset();
   }
 
   // ---------------------------------------------------------------- logs and clean-up
@@ -653,105 +395,40 @@ public final class LocalPatroniCluster implements AutoCloseable {
    * logArchiveDir/label} and returns that directory. The JUnit extension calls it when a test fails.
    */
   public Path archiveLogs(String label) {
-    Path target = settings.logArchiveDir();
-    for (String segment : label.split("/")) {
-      target = target.resolve(segment.replaceAll("[^A-Za-z0-9._-]", "_"));
-    }
-    try (Stream<Path> files = Files.walk(directory)) {
-      for (Path log : files.filter(p -> p.toString().endsWith(".log") && Files.isRegularFile(p)).toList()) {
-        Path dest = target.resolve(directory.relativize(log).toString().replace(File.separatorChar, '-'));
-        Files.createDirectories(dest.getParent());
-        Files.copy(log, dest, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      System.err.println("patroni4j testkit: could not archive all logs to " + target + ": " + e.getMessage());
-    }
-    return target;
+    return logs.archive(label);
   }
 
   /** The last lines of every log of this cluster, headed by the log's name. */
   public String logTails(int lines) {
-    StringBuilder out = new StringBuilder();
-    try (Stream<Path> files = Files.walk(directory)) {
-      for (Path log : files.filter(p -> p.toString().endsWith(".log") && Files.isRegularFile(p)).sorted().toList()) {
-        out.append("==> ").append(directory.relativize(log)).append(" <==\n")
-            .append(Processes.tail(log, lines)).append('\n');
-      }
-    } catch (IOException | UncheckedIOException e) {
-      out.append("(could not read logs: ").append(e.getMessage()).append(")\n");
-    }
-    return out.toString();
+    return logs.tails(lines);
   }
 
   /** Kills every process of this cluster and deletes its directory. Idempotent. */
   @Override
   public void close() {
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
+    if (!members.close()) {
+      return;
     }
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException alreadyShuttingDown) {
       // we are the hook
     }
-    for (PatroniNode n : nodes) {
-      n.patroniPid().ifPresent(pid -> {
-        Processes.signal(pid, "CONT");
-        Processes.signal(pid, "KILL");
-      });
-    }
-    for (PatroniNode n : nodes) {
-      if (Files.exists(n.dataDir().resolve("postmaster.pid"))) {
-        // An immediate stop frees PostgreSQL's shared memory, which a SIGKILL would leak.
-        pgCtl(n, "stop", "-m", "immediate", "-w");
-      }
-    }
-    if (dcs != null) {
-      dcs.close();
-    }
-    Processes.killAllMentioning(directory + "/");
-    RunRegistry.deleteTree(directory);
+    lifecycle.tearDown();
   }
 
   public boolean isClosed() {
-    return closed;
-  }
-
-  private void requireOpen() {
-    if (closed) {
-      throw new IllegalStateException("cluster " + scope + " is closed");
-    }
-  }
-
-  private DcsServer dcs() {
-    return Objects.requireNonNull(dcs, "DCS not started");
-  }
-
-  private RestCalls rest() {
-    return Objects.requireNonNull(rest, "REST not ready");
+    return members.isClosed();
   }
 
   ClusterSettings settings() {
     return settings;
   }
 
-  private static String randomToken(int bytes) {
-    StringBuilder sb = new StringBuilder();
-    byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
-    for (byte x : b) {
-      sb.append(String.format("%02x", x));
-    }
-    return sb.toString();
-  }
-
   @Override
   public String toString() {
-    return "LocalPatroniCluster[scope=" + scope + ", nodes=" + nodes.stream().map(PatroniNode::name).toList()
-        + ", dcs=" + (dcs == null ? "-" : dcs.endpoint()) + "]";
+    return "LocalPatroniCluster[scope=" + scope + ", nodes=" + members.all().stream().map(PatroniNode::name).toList()
+        + ", dcs=" + dcs.endpoint() + "]";
   }
 
   /**
@@ -763,6 +440,9 @@ public final class LocalPatroniCluster implements AutoCloseable {
    * etcd, so two clusters never share a DCS).
    */
   public static final class Builder {
+    /** The system property that sets the default Patroni release, e.g. {@code -Dpatroni4j.patroniVersion=4.1.5}. */
+    public static final String DEFAULT_VERSION_PROPERTY = "patroni4j.patroniVersion";
+
     private int members = 3;
     private @Nullable String scope;
     private String namespace = "/service";
@@ -776,7 +456,10 @@ public final class LocalPatroniCluster implements AutoCloseable {
     private Duration startupTimeout = Duration.ofMinutes(3);
     private Path logArchiveDir = Path.of("target", "patroni4j-logs");
     private @Nullable Path patroniBinary;
+    private @Nullable String patroniVersion;
+    private final Map<Integer, String> memberPatroniVersions = new TreeMap<>();
     private @Nullable Path etcdBinary;
+    private @Nullable String etcdVersion;
     private Path postgresBinDir = Path.of("/usr/lib/postgresql/15/bin");
 
     private Builder() {}
@@ -902,15 +585,57 @@ public final class LocalPatroniCluster implements AutoCloseable {
       return this;
     }
 
-    /** The {@code patroni} executable; default: found on the PATH. */
+    /**
+     * The {@code patroni} executable, run as it is with {@code patronictl} beside it; default: found
+     * on the PATH. Excludes {@link #patroniVersion(String)}.
+     */
     public Builder patroniBinary(Path path) {
-      this.patroniBinary = path;
+      this.patroniBinary = Objects.requireNonNull(path, "path");
       return this;
     }
 
-    /** The {@code etcd} executable; default: found on the PATH. */
+    /**
+     * The Patroni release every member runs (unless {@link #patroniVersion(int, String)} says
+     * otherwise), one of {@link PatroniInstallation#VERSIONS}: {@code 3.0.2} is the system package,
+     * {@code 4.0.7} and {@code 4.1.5} come from the cache {@code bin/prereqs} fills. A missing
+     * release fails {@link #start()} at once with {@link InstallationMissingException}. Default:
+     * the system property {@code patroni4j.patroniVersion} when set, else the {@code patroni} on
+     * the PATH. Excludes {@link #patroniBinary(Path)}.
+     */
+    public Builder patroniVersion(String version) {
+      PatroniInstallation.of(version);
+      this.patroniVersion = version;
+      return this;
+    }
+
+    /**
+     * The Patroni release member {@code number} (1-based: 1 is pg1) runs, for clusters whose
+     * members run different releases (a package migration's middle). Its {@code patronictl} is
+     * what {@link LocalPatroniCluster#patronictl(PatroniNode, String...)} runs for it.
+     */
+    public Builder patroniVersion(int number, String version) {
+      if (number < 1) {
+        throw new IllegalArgumentException("patroniVersion: member numbers start at 1, was " + number);
+      }
+      PatroniInstallation.of(version);
+      memberPatroniVersions.put(number, version);
+      return this;
+    }
+
+    /** The {@code etcd} executable; default: found on the PATH. Excludes {@link #etcdVersion(String)}. */
     public Builder etcdBinary(Path path) {
-      this.etcdBinary = path;
+      this.etcdBinary = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /**
+     * The etcd release the DCS runs: {@code 3.4} the system's, {@code 3.5} the cached 3.5.16
+     * ({@link EtcdInstallation}). Default: the {@code etcd} on the PATH. Excludes {@link
+     * #etcdBinary(Path)} and {@link #consul()}.
+     */
+    public Builder etcdVersion(String version) {
+      EtcdInstallation.of(version);
+      this.etcdVersion = version;
       return this;
     }
 
@@ -924,33 +649,43 @@ public final class LocalPatroniCluster implements AutoCloseable {
       if (consul != null && etcdAuth != null) {
         throw new IllegalArgumentException("etcdAuth and consul() exclude each other: a Consul cluster has no etcd");
       }
+      if (consul != null && (etcdVersion != null || etcdBinary != null)) {
+        throw new IllegalArgumentException("etcdVersion/etcdBinary and consul() exclude each other: a Consul cluster"
+            + " has no etcd");
+      }
+      if (etcdVersion != null && etcdBinary != null) {
+        throw new IllegalArgumentException("etcdVersion and etcdBinary exclude each other; give one");
+      }
+      if (patroniVersion != null && patroniBinary != null) {
+        throw new IllegalArgumentException("patroniVersion and patroniBinary exclude each other; give one");
+      }
       for (Integer number : tags.keySet()) {
         if (number > members) {
           throw new IllegalArgumentException("tags given for member " + number + " but the cluster has only "
               + members + " members");
         }
       }
+      for (Integer number : memberPatroniVersions.keySet()) {
+        if (number > members) {
+          throw new IllegalArgumentException("patroniVersion given for member " + number
+              + " but the cluster has only " + members + " members");
+        }
+      }
+      String version = patroniVersion;
+      String defaultVersion = System.getProperty(DEFAULT_VERSION_PROPERTY);
+      if (version == null && patroniBinary == null && defaultVersion != null && !defaultVersion.isBlank()) {
+        version = PatroniInstallation.of(defaultVersion.strip()).version();
+      }
       return new ClusterSettings(members, Optional.ofNullable(scope), namespace,
           Map.copyOf(dynamicConfig), Map.copyOf(postgresParameters), Map.copyOf(tags), restTls,
           Optional.ofNullable(restAuth), Optional.ofNullable(etcdAuth), Optional.ofNullable(consul), startupTimeout, logArchiveDir,
-          patroniBinary != null ? patroniBinary : onPath("patroni"),
-          etcdBinary != null ? etcdBinary : onPath("etcd"), postgresBinDir);
+          Optional.ofNullable(patroniBinary), Optional.ofNullable(version), Map.copyOf(memberPatroniVersions),
+          Optional.ofNullable(etcdBinary), Optional.ofNullable(etcdVersion), postgresBinDir);
     }
 
     /** Starts the cluster and returns once it is healthy; the caller closes it. */
     public LocalPatroniCluster start() {
       return LocalPatroniCluster.start(settings());
-    }
-
-    private static Path onPath(String name) {
-      String path = Objects.requireNonNullElse(System.getenv("PATH"), "/usr/bin:/bin");
-      for (String dir : (path + ":/usr/bin:/usr/sbin").split(":")) {
-        Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-        if (Files.isExecutable(candidate)) {
-          return candidate;
-        }
-      }
-      return Path.of("/usr/bin", name);
     }
 
     private static void requireYamlValue(String what, @Nullable Object value) {
@@ -965,86 +700,6 @@ public final class LocalPatroniCluster implements AutoCloseable {
         throw new IllegalArgumentException(what + ": a value of type " + value.getClass().getName()
             + " is not supported; use a String, Number, Boolean, Map or List");
       }
-    }
-  }
-
-  /** What one look at the cluster showed. */
-  record Observation(@Nullable JsonNode cluster, String error, Set<String> streaming, List<PatroniNode> nodes) {
-    static Optional<String> leaderOf(JsonNode cluster) {
-      for (JsonNode m : cluster.path("members")) {
-        String role = m.path("role").asText();
-        if ((role.equals("leader") || role.equals("master") || role.equals("standby_leader"))
-            && m.path("state").asText().equals("running")) {
-          return Optional.of(m.path("name").asText());
-        }
-      }
-      return Optional.empty();
-    }
-
-    Optional<String> leader() {
-      return cluster == null ? Optional.empty() : leaderOf(cluster);
-    }
-
-    Optional<JsonNode> member(String name) {
-      if (cluster == null) {
-        return Optional.empty();
-      }
-      for (JsonNode m : cluster.path("members")) {
-        if (m.path("name").asText().equals(name)) {
-          return Optional.of(m);
-        }
-      }
-      return Optional.empty();
-    }
-
-    Set<String> memberNames() {
-      Set<String> names = new TreeSet<>();
-      if (cluster != null) {
-        cluster.path("members").forEach(m -> names.add(m.path("name").asText()));
-      }
-      return names;
-    }
-
-    boolean paused() {
-      return cluster != null && cluster.path("pause").asBoolean(false);
-    }
-
-    boolean healthy() {
-      Optional<String> leader = leader();
-      if (leader.isEmpty()) {
-        return false;
-      }
-      long timeline = member(leader.get()).map(m -> m.path("timeline").asLong(-1)).orElse(-1L);
-      for (PatroniNode n : nodes) {
-        if (n.name().equals(leader.get()) || !n.isPatroniRunning()) {
-          continue;
-        }
-        Optional<JsonNode> m = member(n.name());
-        if (m.isEmpty() || !streaming.contains(n.name()) || m.get().path("timeline").asLong(-2) != timeline) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    String summary() {
-      if (cluster == null) {
-        return error;
-      }
-      StringBuilder sb = new StringBuilder();
-      for (JsonNode m : cluster.path("members")) {
-        sb.append(m.path("name").asText()).append('=').append(m.path("role").asText()).append('/')
-            .append(m.path("state").asText()).append("/tl").append(m.path("timeline").asText("?"));
-        if (m.has("lag")) {
-          sb.append("/lag").append(m.path("lag").asText());
-        }
-        sb.append(' ');
-      }
-      sb.append("streaming=").append(new TreeSet<>(streaming));
-      if (paused()) {
-        sb.append(" paused");
-      }
-      return sb.toString();
     }
   }
 }

@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * HttpRequest.newBuilder(node.restUrl().resolve("/patroni"))...
  * }</pre>
  *
- * <p>Thread-safe: addresses and paths never change; the process handle is swapped by the cluster
- * under its lock when the node is restarted.
+ * <p>Thread-safe: addresses and paths never change; the process handle and the installation are
+ * swapped by the cluster under its lock when the node is restarted or switched to another release.
  */
 public final class PatroniNode {
   private final String name;
@@ -26,17 +26,22 @@ public final class PatroniNode {
   private final URI restUrl;
   private final Path directory;
   private final Map<String, Object> tags;
+  private final PatroniInstallation configuredInstallation;
+  private volatile PatroniInstallation installation;
   private volatile @Nullable Process patroni;
   /** False once a test stopped or killed Patroni on purpose; a death while true is a failure. */
   private volatile boolean meantToRun;
 
-  PatroniNode(String name, int restPort, int pgPort, boolean tls, Path directory, Map<String, Object> tags) {
+  PatroniNode(String name, int restPort, int pgPort, boolean tls, Path directory, Map<String, Object> tags,
+      PatroniInstallation installation) {
     this.name = name;
     this.restPort = restPort;
     this.pgPort = pgPort;
     this.restUrl = URI.create((tls ? "https" : "http") + "://127.0.0.1:" + restPort);
     this.directory = directory;
     this.tags = Map.copyOf(tags);
+    this.configuredInstallation = installation;
+    this.installation = installation;
   }
 
   public String name() {
@@ -86,6 +91,28 @@ public final class PatroniNode {
     return tags;
   }
 
+  /**
+   * The Patroni release this node runs (or runs next, while stopped): the one the builder gave it
+   * until {@link LocalPatroniCluster#switchPatroniVersion} changes it.
+   */
+  public PatroniInstallation installation() {
+    return installation;
+  }
+
+  /** {@code installation().version()}, e.g. {@code 4.1.5}. */
+  public String patroniVersion() {
+    return installation.version();
+  }
+
+  /** The release the builder gave this node; {@link LocalPatroniCluster#resetToKnownState()} returns to it. */
+  PatroniInstallation configuredInstallation() {
+    return configuredInstallation;
+  }
+
+  void installation(PatroniInstallation installation) {
+    this.installation = installation;
+  }
+
   /** PID of the running Patroni process, empty while it is stopped. */
   public OptionalLong patroniPid() {
     Process p = patroni;
@@ -118,6 +145,6 @@ public final class PatroniNode {
 
   @Override
   public String toString() {
-    return "PatroniNode[" + name + ", rest=" + restUrl + ", pg=" + pgPort + "]";
+    return "PatroniNode[" + name + ", patroni " + installation.version() + ", rest=" + restUrl + ", pg=" + pgPort + "]";
   }
 }

@@ -109,6 +109,24 @@ public final class EtcdServer implements DcsServer {
     }
   }
 
+  /** {@code GET /version}'s {@code etcdserver}, e.g. {@code 3.5.16}. */
+  public String reportedVersion() {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint.resolve("/version"))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      String version = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("etcdserver").asText("");
+      if (r.statusCode() != 200 || version.isEmpty()) {
+        throw new TestkitException("etcd /version answered " + r.statusCode() + ": " + r.body());
+      }
+      return version;
+    } catch (IOException e) {
+      throw new TestkitException("etcd /version failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestkitException("interrupted", e);
+    }
+  }
+
   @Override
   public String patroniSectionName() {
     return "etcd3";
