@@ -14,6 +14,8 @@ import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.client.model.HistoryEntry;
 import dev.patroni4j.client.model.MemberStatus;
+import dev.patroni4j.client.model.PatroniVersion;
+import dev.patroni4j.client.model.Role;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -193,6 +195,8 @@ public final class MemberClient {
     }
     if (request.role() != null) {
       body.put("role", request.role());
+    } else if (request.roleKind() != null) {
+      body.put("role", RestartRequest.spell(request.roleKind(), versionForRestartRole(request.roleKind())));
     }
     if (request.postgresVersionBelow() != null) {
       body.put("postgres_version", request.postgresVersionBelow());
@@ -203,6 +207,20 @@ public final class MemberClient {
       deadline = request.startTimeout().plusSeconds(30);
     }
     return act(Action.RESTART, "POST", "/restart", json(body), orDefault(request.timeout(), deadline));
+  }
+
+  // Only the primary's word differs between versions; the others need no read.
+  private PatroniVersion versionForRestartRole(Role.Kind role) {
+    if (role != Role.Kind.PRIMARY) {
+      return PatroniVersion.parse("4.0");
+    }
+    try {
+      return status().findPatroniVersion().orElseThrow(() -> new PatroniException(
+          "GET " + uri() + "/patroni reported no Patroni version", null, PatroniException.Delivery.ANSWERED, null, 200, null));
+    } catch (PatroniException e) {
+      throw new PatroniException("cannot tell which word for the primary role " + uri() + " expects ("
+          + e.getMessage() + "); the restart was not sent", e, PatroniException.Delivery.NOT_SENT, "POST " + uri() + "/restart", -1, null);
+    }
   }
 
   /** {@code DELETE /restart}: cancel a scheduled restart (404 if none). */

@@ -8,6 +8,7 @@ import dev.patroni4j.client.Metrics;
 import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.HistoryEntry;
+import dev.patroni4j.client.model.Lag;
 import dev.patroni4j.client.model.Member;
 import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.client.model.Role;
@@ -20,7 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Every read endpoint of a real Patroni 3.0.2 cluster (leader pg1, replicas pg2 and pg3). */
+/**
+ * Every read endpoint of a real cluster (leader pg1, replicas pg2 and pg3), on each Patroni version
+ * of the matrix ({@link PatroniUnderTest}); what differs between versions is asserted per version.
+ */
 class RealClusterReadTest {
   @RegisterExtension static final LocalPatroniClusterExtension CLUSTER = TestClusters.plain();
 
@@ -65,11 +69,27 @@ class RealClusterReadTest {
     assertThat(v.leader().role().kind()).isEqualTo(Role.Kind.PRIMARY);
     assertThat(v.timeline()).isPresent();
     for (Member r : v.replicas()) {
+      // 3.0.2 shows a replica's PostgreSQL state; from 3.0.4 on, its replication state.
+      assertThat(r.state().raw()).isEqualTo(PatroniUnderTest.isAtLeast(4, 0) ? "streaming" : "running");
       assertThat(r.state().isRunning()).isTrue();
       assertThat(r.timeline()).isEqualTo(v.timeline().orElseThrow());
       assertThat(r.lag().knownBytes()).isPresent();
       assertThat(r.apiUrl()).endsWith("/patroni");
+      if (PatroniUnderTest.isAtLeast(4, 1)) {
+        assertThat(r.receiveLag().knownBytes()).isPresent();
+        assertThat(r.replayLag().knownBytes()).isPresent();
+        assertThat(r.replayLsn()).isNotNull();
+        assertThat(r.receiveLsn()).isNotNull().isGreaterThanOrEqualTo(r.replayLsn());
+        assertThat(r.lsn()).isNotNull();
+      } else {
+        assertThat(r.replayLag()).isEqualTo(Lag.absent());
+        assertThat(r.receiveLag()).isEqualTo(Lag.absent());
+        assertThat(r.lsn()).isNull();
+      }
     }
+    assertThat(v.leader().lsn()).isNull();
+    assertThat(v.leader().replayLag()).isEqualTo(Lag.absent());
+    assertThat(v.scope()).isEqualTo(PatroniUnderTest.isAtLeast(3, 2) ? cluster.scope() : null);
     assertThat(v.member("pg3").tags().patroniString("zone")).hasValue("b");
     assertThat(v.member("pg3").tags().cloneFrom()).isTrue();
     assertThat(v.rawJson()).contains("\"members\"");
@@ -78,18 +98,23 @@ class RealClusterReadTest {
   @Test
   void memberStatusOfLeaderAndReplica() {
     MemberStatus leader = node("pg1").status();
-    assertThat(leader.role().raw()).isEqualTo("master");
+    assertThat(leader.role().raw()).isEqualTo(PatroniUnderTest.isAtLeast(4, 0) ? "primary" : "master");
     assertThat(leader.role().kind()).isEqualTo(Role.Kind.PRIMARY);
     assertThat(leader.xlogLocation()).isNotNull();
     assertThat(leader.serverVersion().major()).isEqualTo(15);
-    assertThat(leader.patroniVersion().raw()).isEqualTo("3.0.2");
+    assertThat(leader.patroniVersion()).isEqualTo(PatroniUnderTest.VERSION);
     assertThat(leader.scope()).isEqualTo(cluster.scope());
+    assertThat(leader.name()).isEqualTo(PatroniUnderTest.isAtLeast(3, 2) ? "pg1" : null);
     assertThat(leader.replication()).extracting(r -> r.applicationName()).containsExactlyInAnyOrder("pg2", "pg3");
     assertThat(leader.dcsLastSeen()).isNotNull();
     MemberStatus replica = node("pg2").status();
     assertThat(replica.role().kind()).isEqualTo(Role.Kind.REPLICA);
     assertThat(replica.replayedLocation()).isNotNull();
     assertThat(replica.systemIdentifier()).isEqualTo(leader.systemIdentifier());
+    assertThat(replica.replicationState() == null ? null : replica.replicationState().raw())
+        .isEqualTo(PatroniUnderTest.isAtLeast("3.0.4") ? "streaming" : null);
+    assertThat(replica.unknownFields()).as("every field of %s is modelled", PatroniUnderTest.VERSION).isEmpty();
+    assertThat(leader.unknownFields()).isEmpty();
   }
 
   @Test
@@ -98,12 +123,18 @@ class RealClusterReadTest {
         HealthCheck.health(), HealthCheck.readOnlySync(), HealthCheck.of("/"));
     List<HealthCheck> leaderUnhealthy = List.of(HealthCheck.replica(), HealthCheck.standbyLeader(), HealthCheck.sync(),
         HealthCheck.async(), HealthCheck.quorum());
+    // Outside quorum mode /read-only-quorum is a "read-only" path to 3.0.2 (which has no quorum
+    // checks) and to 4.0.7 (which treats it as /read-only): a healthy async replica answers 200.
+    // 4.1.5 answers 503 for it, as the documentation says.
+    assertThat(node("pg2").check(HealthCheck.readOnlyQuorum()).statusCode())
+        .isEqualTo(PatroniUnderTest.isAtLeast(4, 1) ? 503 : 200);
+    assertThat(node("pg1").check(HealthCheck.readOnlyQuorum()).healthy()).isTrue();
     for (HealthCheck c : leaderHealthy) {
       assertThat(node("pg1").check(c).healthy()).as("GET " + c).isTrue();
       assertThat(node("pg1").checkHead(c).healthy()).as("HEAD " + c).isTrue();
       assertThat(node("pg1").checkOptions(c).healthy()).as("OPTIONS " + c).isTrue();
     }
-    // 3.0.2 serves liveness and readiness to GET only; HEAD and OPTIONS fall through to 503.
+    // Every version serves liveness and readiness to GET only; HEAD and OPTIONS fall through to 503.
     for (HealthCheck c : List.of(HealthCheck.liveness(), HealthCheck.readiness())) {
       assertThat(node("pg1").check(c).healthy()).as("GET " + c).isTrue();
       assertThat(node("pg2").check(c).healthy()).as("GET " + c).isTrue();
@@ -132,8 +163,12 @@ class RealClusterReadTest {
     List<HistoryEntry> history = client.history();
     assertThat(history).isNotNull();
     assertThat(client.config().loopWait()).hasValue(2);
+    // The test kit bootstraps ttl 10; from 3.2.0 on Patroni raises it to its minimum, 20, in the DCS.
+    assertThat(client.config().ttl()).hasValue(PatroniUnderTest.isAtLeast(3, 2) ? 20 : 10);
     Metrics m = node("pg1").metrics();
     assertThat(m.value("patroni_primary")).hasValue(1);
+    assertThat(m.find("patroni_master")).as("patroni_master is gone in 4.0").matches(o -> o.isPresent() != PatroniUnderTest.isAtLeast(4, 0));
+    assertThat(m.value("patroni_postgres_state")).isEqualTo(PatroniUnderTest.isAtLeast(4, 1) ? java.util.OptionalDouble.of(5) : java.util.OptionalDouble.empty());
     assertThat(m.value("patroni_postgres_server_version").orElseThrow()).isGreaterThan(150000);
     assertThat(node("pg2").metrics().value("patroni_replica")).hasValue(1);
     assertThat(node("pg1").failsafe()).as("failsafe_mode is off").isEmpty();

@@ -1,6 +1,7 @@
 package dev.patroni4j.client.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.patroni4j.client.ClusterCondition;
 import dev.patroni4j.client.Conditions;
@@ -9,14 +10,17 @@ import dev.patroni4j.client.FailoverRequest;
 import dev.patroni4j.client.MemberClient;
 import dev.patroni4j.client.Outcome;
 import dev.patroni4j.client.PatroniClient;
+import dev.patroni4j.client.PatroniException;
 import dev.patroni4j.client.ReinitializeRequest;
 import dev.patroni4j.client.RestartRequest;
 import dev.patroni4j.client.SwitchoverRequest;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.Member;
+import dev.patroni4j.client.model.Role;
 import dev.patroni4j.client.model.Timeline;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
+import dev.patroni4j.testkit.PatroniNode;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -28,7 +32,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Every mutating endpoint against a real Patroni 3.0.2 cluster; each test starts with leader pg1. */
+/**
+ * Every mutating endpoint against a real cluster on each Patroni version of the matrix; each test
+ * starts with leader pg1.
+ */
 class RealClusterWriteTest {
   @RegisterExtension static final LocalPatroniClusterExtension CLUSTER = TestClusters.plain();
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -114,14 +121,62 @@ class RealClusterWriteTest {
   }
 
   @Test
-  void scheduledRestartOfTheLeaderWithTheRoleSpelledForItsVersionIsAccepted() {
+  void restartOfTheLeaderByRoleKindSendsTheWordItsVersionAccepts() {
     MemberClient pg1 = node("pg1");
-    RestartRequest r = RestartRequest.at(inAnHour()).onlyRole(dev.patroni4j.client.model.Role.Kind.PRIMARY,
-        pg1.status().patroniVersion());
-    assertThat(r.role()).isEqualTo("master");
-    assertThat(pg1.restart(r).kind()).isEqualTo(Outcome.Kind.SCHEDULED);
-    assertThat(pg1.status().scheduledRestart().role()).isEqualTo("master");
+    String word = PatroniUnderTest.isAtLeast(4, 0) ? "primary" : "master";
+    assertThat(RestartRequest.now().onlyRole(Role.Kind.PRIMARY, pg1.status().patroniVersion()).role()).isEqualTo(word);
+    Outcome o = pg1.restart(RestartRequest.at(inAnHour()).onlyRole(Role.Kind.PRIMARY));
+    assertThat(o.kind()).as(o.toString()).isEqualTo(Outcome.Kind.SCHEDULED);
+    assertThat(pg1.status().scheduledRestart().role()).isEqualTo(word);
     assertThat(pg1.cancelScheduledRestart().kind()).isEqualTo(Outcome.Kind.DONE);
+  }
+
+  @Test
+  void restartWithTheOtherVersionsWordForThePrimaryIsRefusedByPatroni4AndNeverMatchesOn3() {
+    MemberClient pg1 = node("pg1");
+    if (PatroniUnderTest.isAtLeast(4, 0)) {
+      Outcome master = pg1.restart(RestartRequest.now().onlyRole("master"));
+      assertThat(master).isInstanceOf(Outcome.Refused.class);
+      assertThat(((Outcome.Refused) master).reason()).isEqualTo(Outcome.Refusal.BAD_REQUEST);
+      assertThat(master.message()).isEqualTo("PostgreSQL role should be either primary, standby_leader, or replica");
+    } else {
+      // 3.x accepts "primary" but compares it with its internal "master": the restart never happens.
+      Outcome primary = pg1.restart(RestartRequest.now().onlyRole("primary"));
+      assertThat(primary).isInstanceOf(Outcome.Refused.class);
+      assertThat(((Outcome.Refused) primary).reason()).isEqualTo(Outcome.Refusal.CONDITIONS_NOT_MET);
+      assertThat(primary.message()).isEqualTo("restart conditions are not satisfied");
+    }
+    assertThat(pg1.status().scheduledRestart()).isNull();
+  }
+
+  @Test
+  void configOfAClusterWithoutItsConfigKeyIsAnAnswered502() {
+    // The leader writes the key back on its next loop; frozen, it cannot.
+    PatroniNode leader = cluster.node("pg1");
+    MemberClient pg2 = node("pg2");
+    cluster.freezePatroni(leader);
+    try {
+      EtcdKeys keys = new EtcdKeys(cluster);
+      assertThat(keys.delete("config")).isEqualTo(1);
+      assertThat(keys.all()).doesNotContainKey("config");
+      // Waits read through pg2 only: a frozen member would cost a read timeout per poll.
+      PatroniClient viaPg2 = PatroniClient.builder().member(cluster.node("pg2").restUrl()).pollInterval(Duration.ofMillis(200)).build();
+      viaPg2.waitUntil(ClusterCondition.of("pg2 no longer serves /config", o -> {
+        try {
+          pg2.config();
+          return false;
+        } catch (PatroniException e) {
+          return e.statusCode().orElse(-1) == 502;
+        }
+      }), Duration.ofSeconds(20));
+      assertThatThrownBy(pg2::config).isInstanceOf(PatroniException.class)
+          .hasMessageContaining("answered 502")
+          .satisfies(e -> assertThat(((PatroniException) e).delivery()).isEqualTo(PatroniException.Delivery.ANSWERED));
+    } finally {
+      cluster.thawPatroni(leader);
+    }
+    client.waitUntil(ClusterCondition.of("the leader wrote /config back", o -> new EtcdKeys(cluster).all().containsKey("config")), WAIT);
+    assertThat(client.config().loopWait()).hasValue(2);
   }
 
   @Test

@@ -22,12 +22,12 @@ final class TestClusters {
 
   static LocalPatroniClusterExtension plain() {
     return LocalPatroniClusterExtension.of(
-        LocalPatroniCluster.builder().members(3).tags(3, Map.of("zone", "b", "clonefrom", true)));
+        PatroniUnderTest.builder().members(3).tags(3, Map.of("zone", "b", "clonefrom", true)));
   }
 
   static LocalPatroniClusterExtension secured() {
     return LocalPatroniClusterExtension.of(
-        LocalPatroniCluster.builder().members(2).restTls(true).restBasicAuth(REST_USER, REST_PASSWORD));
+        PatroniUnderTest.builder().members(2).restTls(true).restBasicAuth(REST_USER, REST_PASSWORD));
   }
 
   /** A client for the cluster as a user would build it: every member URL, its TLS and auth. */
