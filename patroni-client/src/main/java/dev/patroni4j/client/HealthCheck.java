@@ -47,17 +47,25 @@ public record HealthCheck(String path, Map<String, String> query) {
   public static HealthCheck sync() { return of("/sync"); }
   /** {@code /async}: a replica that is neither sync nor quorum standby. */
   public static HealthCheck async() { return of("/async"); }
-  /** {@code /quorum}: a quorum standby (4.0+; older servers answer 503). */
+  /** {@code /quorum}: a quorum standby under {@code synchronous_mode: quorum} (4.0+; 3.x answers 503). */
   public static HealthCheck quorum() { return of("/quorum"); }
   /** {@code /read-only-sync}: leader or synchronous standby. */
   public static HealthCheck readOnlySync() { return of("/read-only-sync"); }
-  /** {@code /read-only-quorum}: leader or quorum standby (4.0+). */
+  /**
+   * {@code /read-only-quorum}: leader or quorum standby (4.0+). A trap seen on 3.0.2: a server
+   * without quorum checks takes it for {@code /read-only} and answers 200 on every healthy replica.
+   */
   public static HealthCheck readOnlyQuorum() { return of("/read-only-quorum"); }
   /** {@code /health}: PostgreSQL is running, any role. */
   public static HealthCheck health() { return of("/health"); }
   /** {@code /liveness}: the HA loop is alive (status only, no body). */
   public static HealthCheck liveness() { return of("/liveness"); }
-  /** {@code /readiness}: leader, or replica ready for traffic (status only, no body). */
+  /**
+   * {@code /readiness}: leader, or replica ready for traffic (status only, no body; GET only, HEAD
+   * and OPTIONS answer 503). Up to 4.0 a running replica with a DCS is ready whatever its lag; from
+   * 4.1 it must stream with lag at most {@code lag} (default {@code maximum_lag_on_failover}),
+   * measured against replayed WAL, or received WAL with {@link #mode mode("write")}.
+   */
   public static HealthCheck readiness() { return of("/readiness"); }
 
   /** Adds {@code lag=<bytes>}: unhealthy if the replica lags more. */

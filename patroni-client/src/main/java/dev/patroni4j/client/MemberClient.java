@@ -121,7 +121,11 @@ public final class MemberClient {
     return read("/history", ModelParsers::history);
   }
 
-  /** {@code GET /config}: the dynamic configuration (4.0.7+ answers 502 if the key is missing). */
+  /**
+   * {@code GET /config}: the dynamic configuration. Without a {@code config} key in the DCS the
+   * member answers 502, which this throws as a {@link PatroniException} with that status (seen on
+   * 3.0.2, 4.0.7 and 4.1.5; by Patroni's release notes 4.0.0 to 4.0.6 answer {@code {}} instead).
+   */
   public DynamicConfig config() {
     return read("/config", ModelParsers::dynamicConfig);
   }

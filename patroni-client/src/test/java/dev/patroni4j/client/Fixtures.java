@@ -6,13 +6,23 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Recorded and documented Patroni responses under src/test/resources/fixtures. */
+/**
+ * Patroni responses under src/test/resources/fixtures: bodies recorded from real servers ({@code
+ * recorded/<version>/}, written by {@code it.FixtureRecorder}; the older 3.0.2 captures at the top
+ * level), the history example of Patroni's documentation, and {@code synthetic-*}: documents
+ * written by hand to hold every optional field and odd value at once (unknown roles and states,
+ * 2^64-1 positions). The synthetic ones claim nothing about any version's shapes.
+ */
 public final class Fixtures {
   public static final List<String> JSON_DOCUMENTS = List.of(
-      "cluster-3.0.2.json", "cluster-4.1.json", "cluster-4.0-mixed.json",
-      "patroni-primary-3.0.2.json", "patroni-replica-3.0.2.json", "patroni-primary-4.0.json",
-      "patroni-replica-4.1-pending.json", "history-3.0.2.json", "history-docs.json",
-      "config-3.0.2.json", "dcs-member-3.0.2.json");
+      "cluster-3.0.2.json", "synthetic-cluster-edge-cases.json",
+      "patroni-primary-3.0.2.json", "patroni-replica-3.0.2.json",
+      "synthetic-status-edge-cases.json", "history-3.0.2.json", "history-docs.json",
+      "config-3.0.2.json", "dcs-member-3.0.2.json",
+      "recorded/4.0.7/cluster-pending-restart.json", "recorded/4.0.7/patroni-primary.json",
+      "recorded/4.1.5/cluster-scheduled.json", "recorded/4.1.5/quorum-cluster.json",
+      "recorded/4.1.5/quorum-patroni-standby.json", "recorded/4.1.5/quorum-patroni-primary.json",
+      "recorded/4.1.5/dcs-members-pg2.json", "recorded/4.1.5/patroni-replica-scheduled-restart.json");
 
   private Fixtures() {}
 

@@ -300,14 +300,14 @@ class MemberClientTest {
 
   @Test
   void readsClusterHistoryConfigMetricsAndFailsafe() {
-    server.enqueue(patroni(200, Fixtures.read("cluster-4.1.json")));
+    server.enqueue(patroni(200, Fixtures.read("recorded/4.1.5/cluster.json")));
     server.enqueue(patroni(200, Fixtures.read("history-3.0.2.json")));
     server.enqueue(patroni(200, Fixtures.read("config-3.0.2.json")));
     server.enqueue(patroni(200, Fixtures.read("metrics-3.0.2.txt")).setHeader("Content-Type", "text/plain"));
     server.enqueue(patroni(200, "{\"pg1\": \"http://127.0.0.1:8008/patroni\"}"));
     server.enqueue(patroniError(502, "Bad Gateway"));
     ClusterView v = member.cluster();
-    assertThat(v.memberNames()).containsExactly("patroni1", "patroni2");
+    assertThat(v.memberNames()).containsExactly("pg1", "pg2", "pg3");
     assertThat(member.history()).hasSize(1);
     assertThat(member.config().ttl()).hasValue(10);
     Metrics m = member.metrics();
@@ -342,7 +342,7 @@ class MemberClientTest {
 
   @Test
   void bodyCutShortByTheServerIsAnAnsweredError() {
-    String full = Fixtures.read("cluster-4.1.json");
+    String full = Fixtures.read("recorded/4.1.5/cluster.json");
     server.enqueue(new MockResponse().setStatus("HTTP/1.0 200 OK").setBody(full)
         .setHeader("Content-Length", full.length() + 500));
     assertThatThrownBy(() -> member.withTimeout(Duration.ofMillis(500)).cluster())
@@ -376,12 +376,31 @@ class MemberClientTest {
   }
 
   @Test
-  void patroni4ShapesServedOverHttpMapToTheSameModel() {
-    server.enqueue(patroni(200, Fixtures.read("patroni-primary-4.0.json")));
-    server.enqueue(patroni(200, Fixtures.read("patroni-replica-4.1-pending.json")));
-    server.enqueue(patroni(200, Fixtures.read("cluster-4.0-mixed.json")));
-    server.enqueue(patroni(200, Fixtures.read("metrics-4.1.txt")).setHeader("Content-Type", "text/plain"));
-    assertThat(member.status().role().kind()).isEqualTo(Role.Kind.PRIMARY);
+  void recordedQuorumModeBodiesOf415ServedOverHttpMapToTheModel() {
+    server.enqueue(patroni(200, Fixtures.read("recorded/4.1.5/quorum-patroni-primary.json")));
+    server.enqueue(patroni(200, Fixtures.read("recorded/4.1.5/quorum-patroni-standby.json")));
+    server.enqueue(patroni(200, Fixtures.read("recorded/4.1.5/quorum-cluster.json")));
+    server.enqueue(patroni(200, Fixtures.read("recorded/4.1.5/quorum-metrics-standby.txt")).setHeader("Content-Type", "text/plain"));
+    dev.patroni4j.client.model.MemberStatus primary = member.status();
+    assertThat(primary.role().kind()).isEqualTo(Role.Kind.PRIMARY);
+    assertThat(primary.replication()).extracting(r -> r.syncState()).containsOnly("quorum");
+    dev.patroni4j.client.model.MemberStatus standby = member.status();
+    assertThat(standby.quorumStandby()).isTrue();
+    assertThat(standby.replicationState().isStreaming()).isTrue();
+    ClusterView v = member.cluster();
+    assertThat(v.member("pg2").role().kind()).isEqualTo(Role.Kind.QUORUM_STANDBY);
+    assertThat(v.member("pg3").replayLsn()).isNotNull();
+    Metrics m = member.metrics();
+    assertThat(m.value("patroni_quorum_standby")).hasValue(1);
+    assertThat(m.value("patroni_postgres_state")).hasValue(5);
+    assertThat(m.find("patroni_version").orElseThrow().labels()).containsEntry("name", "pg2");
+  }
+
+  @Test
+  void syntheticEdgeCasesServedOverHttpMapToTheSameModel() {
+    server.enqueue(patroni(200, Fixtures.read("synthetic-status-edge-cases.json")));
+    server.enqueue(patroni(200, Fixtures.read("synthetic-cluster-edge-cases.json")));
+    server.enqueue(patroni(200, Fixtures.read("synthetic-metrics-edge-cases.txt")).setHeader("Content-Type", "text/plain"));
     dev.patroni4j.client.model.MemberStatus replica = member.status();
     assertThat(replica.quorumStandby()).isTrue();
     assertThat(replica.pendingRestartReason()).containsKey("max_connections");

@@ -51,7 +51,8 @@ class ParserFuzzTest {
       corpus.add(Fixtures.read(name));
     }
     corpus.add(Fixtures.read("metrics-3.0.2.txt"));
-    corpus.add(Fixtures.read("metrics-4.1.txt"));
+    corpus.add(Fixtures.read("synthetic-metrics-edge-cases.txt"));
+    corpus.add(Fixtures.read("recorded/4.1.5/metrics-replica.txt"));
     long deadline = System.nanoTime() + BUDGET_NANOS;
     int runs = 0;
     int parsed = 0;

@@ -236,7 +236,7 @@ class FixtureRecorder {
   /** The cluster's keys in etcd, as stored. */
   private void saveDcs(LocalPatroniCluster cluster, String prefix) {
     Map<String, String> values = new EtcdKeys(cluster).all();
-    for (String key : List.of("members/pg1", "members/pg2", "leader", "status", "sync", "config", "history", "initialize")) {
+    for (String key : List.of("members/pg1", "members/pg2", "members/pg3", "leader", "status", "sync", "config", "history", "initialize")) {
       if (values.containsKey(key)) {
         save(prefix + key.replace('/', '-') + ".json", values.get(key));
       }

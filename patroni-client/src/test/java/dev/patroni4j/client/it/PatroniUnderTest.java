@@ -11,12 +11,12 @@ import java.util.Objects;
 
 /**
  * The Patroni version this test JVM runs its clusters on: the system property {@code
- * patroni4j.patroni.version} (the version-matrix executions of surefire set it), by default the
+ * patroni4j.patroniVersion} (the version-matrix executions of surefire set it), by default the
  * system's Patroni 3.0.2. Other versions run from the installation cache of {@code bin/prereqs}.
  */
 final class PatroniUnderTest {
   static final PatroniVersion VERSION =
-      PatroniVersion.parse(System.getProperty("patroni4j.patroni.version", "3.0.2"));
+      PatroniVersion.parse(System.getProperty("patroni4j.patroniVersion", "3.0.2"));
 
   private PatroniUnderTest() {}
 

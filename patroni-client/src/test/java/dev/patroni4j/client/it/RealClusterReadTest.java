@@ -123,11 +123,10 @@ class RealClusterReadTest {
         HealthCheck.health(), HealthCheck.readOnlySync(), HealthCheck.of("/"));
     List<HealthCheck> leaderUnhealthy = List.of(HealthCheck.replica(), HealthCheck.standbyLeader(), HealthCheck.sync(),
         HealthCheck.async(), HealthCheck.quorum());
-    // Outside quorum mode /read-only-quorum is a "read-only" path to 3.0.2 (which has no quorum
-    // checks) and to 4.0.7 (which treats it as /read-only): a healthy async replica answers 200.
-    // 4.1.5 answers 503 for it, as the documentation says.
+    // 3.0.2 has no quorum checks: /read-only-quorum is a "read-only" path to it, so a healthy
+    // async replica answers 200. From 4.0 it answers 503, as the documentation says.
     assertThat(node("pg2").check(HealthCheck.readOnlyQuorum()).statusCode())
-        .isEqualTo(PatroniUnderTest.isAtLeast(4, 1) ? 503 : 200);
+        .isEqualTo(PatroniUnderTest.isAtLeast(4, 0) ? 503 : 200);
     assertThat(node("pg1").check(HealthCheck.readOnlyQuorum()).healthy()).isTrue();
     for (HealthCheck c : leaderHealthy) {
       assertThat(node("pg1").check(c).healthy()).as("GET " + c).isTrue();
