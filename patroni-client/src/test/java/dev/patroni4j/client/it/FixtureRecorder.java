@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * received, to {@code src/test/resources/fixtures/recorded/<version>/}.
  *
  * <p>Not part of the suite (the name does not end in {@code Test}); run it on every version with
- * {@code bin/record-fixtures}, i.e. {@code mvn -pl patroni-client -am verify -Dtest=FixtureRecorder}
+ * {@code bin/record-fixtures} ({@code mvn -pl patroni-client -am verify -Dtest=FixtureRecorder})
  * once per version, then review the diff. {@code RecordedFixturesTest} reads what it wrote.
  */
 class FixtureRecorder {
