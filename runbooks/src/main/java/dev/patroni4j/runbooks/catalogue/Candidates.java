@@ -17,8 +17,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The switchover candidate rules: streaming on the leader's timeline, not {@code nofailover}, failover priority not
- * 0, lag known and within {@code maximum_lag_on_failover}, the sync standby when synchronous mode is on; least lag
- * wins, then name. Every rejected member gets a reason, so a refusal says exactly why.
+ * 0, lag known and within {@code maximum_lag_on_failover}, the sync standby when synchronous mode is on, a member of
+ * the quorum set under {@code synchronous_mode: quorum}; the highest {@code failover_priority} wins (default 1), then
+ * the highest {@code sync_priority}, then the least lag, then the name. Every rejected member gets a reason, so a
+ * refusal says exactly why.
  */
 final class Candidates {
   private Candidates() {}
@@ -34,13 +36,14 @@ final class Candidates {
     long tl = Observed.timeline(view);
     long maxLag = config.maximumLagOnFailover().orElse(1_048_576);
     boolean sync = config.synchronousMode().map(m -> !m.equals("false") && !m.equals("off")).orElse(false);
+    boolean quorum = config.synchronousMode().filter("quorum"::equals).isPresent();
     Map<String, String> rejected = new LinkedHashMap<>();
     List<Member> ok = new ArrayList<>();
     for (Member m : view.members()) {
       if (m.name().equals(from) || m.isLeader()) {
         continue;
       }
-      String why = rejection(m, tl, maxLag, sync, streaming);
+      String why = rejection(m, tl, maxLag, sync, quorum, streaming);
       if (why == null) {
         ok.add(m);
       } else {
@@ -56,14 +59,25 @@ final class Candidates {
       return new Selection(null, "candidate " + wanted + " does not qualify: " + why, rejected);
     }
     Optional<Member> best = ok.stream()
-        .min(Comparator.comparingLong((Member m) -> m.lag().knownBytes().orElse(Long.MAX_VALUE))
+        .min(Comparator.comparingLong((Member m) -> -failoverPriority(m))
+            .thenComparingLong(m -> -m.tags().syncPriority().orElse(0))
+            .thenComparingLong(m -> m.lag().knownBytes().orElse(Long.MAX_VALUE))
             .thenComparing(Member::name));
     if (best.isEmpty()) {
       return new Selection(null, rejected.isEmpty() ? "no candidate: the cluster has no members except the leader"
           : "no candidate qualifies: " + describe(rejected), rejected);
     }
-    return new Selection(best.get().name(), best.get().name() + " has the least lag ("
-        + lagText(best) + ") of " + ok.size() + " qualifying", rejected);
+    boolean byPriority = ok.stream().anyMatch(m -> failoverPriority(m) != failoverPriority(best.get())
+        || m.tags().syncPriority().orElse(0) != best.get().tags().syncPriority().orElse(0));
+    return new Selection(best.get().name(), best.get().name() + (byPriority
+        ? " has the highest failover_priority " + failoverPriority(best.get()) + " and sync_priority "
+            + best.get().tags().syncPriority().orElse(0) + " (" + lagText(best) + ") of " + ok.size() + " qualifying"
+        : " has the least lag (" + lagText(best) + ") of " + ok.size() + " qualifying"), rejected);
+  }
+
+  // Patroni's default failover_priority is 1.
+  private static long failoverPriority(Member m) {
+    return m.tags().failoverPriority().orElse(1);
   }
 
   private static Optional<Member> find(ClusterView view, String name) {
@@ -80,7 +94,7 @@ final class Candidates {
     return String.join("; ", parts);
   }
 
-  private static @Nullable String rejection(Member m, long tl, long maxLag, boolean sync,
+  private static @Nullable String rejection(Member m, long tl, long maxLag, boolean sync, boolean quorum,
       @Nullable Set<String> streaming) {
     if (m.tags().noFailover()) {
       return "is tagged nofailover";
@@ -103,6 +117,9 @@ final class Candidates {
     }
     if (!m.lag().isAtMost(maxLag)) {
       return "lags " + m.lag().knownBytes().getAsLong() + " bytes, more than maximum_lag_on_failover " + maxLag;
+    }
+    if (quorum && !m.role().is(Role.Kind.QUORUM_STANDBY)) {
+      return "is not in the quorum set (synchronous_mode is quorum" + (m.tags().noSync() ? "; it is tagged nosync" : "") + ")";
     }
     if (sync && !(m.role().is(Role.Kind.SYNC_STANDBY) || m.role().is(Role.Kind.QUORUM_STANDBY))) {
       return "is not the synchronous standby (synchronous mode is on)";

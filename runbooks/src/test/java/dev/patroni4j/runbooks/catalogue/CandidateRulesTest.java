@@ -66,6 +66,31 @@ class CandidateRulesTest {
   }
 
   @Test
+  void inQuorumModeOnlyQuorumStandbysQualifyAndARefusalNamesTheQuorumSet() {
+    ClusterView v = view(member("pg2", "replica", "streaming", 3, Lag.ofBytes(0), Map.of("nosync", true)),
+        member("pg3", "quorum_standby", "streaming", 3, Lag.ofBytes(100), Map.of()));
+    DynamicConfig quorum = DynamicConfig.of(Map.of("synchronous_mode", "quorum"));
+
+    assertThat(Candidates.choose(v, quorum, "pg1", null, null).candidate()).isEqualTo("pg3");
+    assertThat(Candidates.choose(v, quorum, "pg1", "pg2", null).reason())
+        .isEqualTo("candidate pg2 does not qualify: is not in the quorum set (synchronous_mode is quorum; it is tagged nosync)");
+  }
+
+  @Test
+  void higherFailoverPriorityThenSyncPriorityWinOverLessLag() {
+    ClusterView v = view(member("pg2", "replica", "streaming", 3, Lag.ofBytes(0), Map.of()),
+        member("pg3", "replica", "streaming", 3, Lag.ofBytes(500), Map.of("failover_priority", 5)),
+        member("pg4", "replica", "streaming", 3, Lag.ofBytes(400), Map.of("failover_priority", 5, "sync_priority", 2)),
+        member("pg5", "replica", "streaming", 3, Lag.ofBytes(0), Map.of("failover_priority", 0)));
+
+    Candidates.Selection s = Candidates.choose(v, ASYNC, "pg1", null, null);
+
+    assertThat(s.candidate()).isEqualTo("pg4");
+    assertThat(s.reason()).isEqualTo("pg4 has the highest failover_priority 5 and sync_priority 2 (lag 400 B) of 3 qualifying");
+    assertThat(s.rejected()).containsExactly(Map.entry("pg5", "is tagged nofailover"));
+  }
+
+  @Test
   void noQualifyingMemberIsARefusalThatNamesEveryReason() {
     ClusterView v = view(member("pg2", "replica", "streaming", 3, Lag.ofBytes(0), Map.of()));
 
