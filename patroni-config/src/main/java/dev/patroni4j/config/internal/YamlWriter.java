@@ -15,7 +15,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class YamlWriter {
   private static final PyYamlResolver RESOLVER = new PyYamlResolver();
-  private static final Pattern PLAIN_SAFE = Pattern.compile("[A-Za-z0-9_/.$^()+-][A-Za-z0-9_/.$%^()+=: ,@*-]*");
+  private static final Pattern PLAIN_SAFE = Pattern.compile("[A-Za-z0-9_/.$^()+-][A-Za-z0-9_/.$%^()+=: @*-]*");
 
   private YamlWriter() {}
 
