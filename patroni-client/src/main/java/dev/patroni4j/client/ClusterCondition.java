@@ -17,6 +17,14 @@ public interface ClusterCondition {
   /** A short description for messages, e.g. {@code leader is pg2}. */
   String describe();
 
+  /**
+   * Why the condition does not hold in {@code observation}, for progress and timeout messages (e.g. {@code pg3 is
+   * starting}). The default names the condition; the conditions of {@link Conditions} say what is missing.
+   */
+  default String whyNot(ClusterObservation observation) {
+    return "not yet: " + describe();
+  }
+
   /** True if {@link #test} needs each member's {@code /patroni} status, not only the topology. */
   default boolean needsMemberStatuses() {
     return false;

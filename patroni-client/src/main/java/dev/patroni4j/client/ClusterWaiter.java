@@ -2,7 +2,6 @@ package dev.patroni4j.client;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -50,37 +49,15 @@ public final class ClusterWaiter {
    */
   public ClusterObservation waitUntil(ClusterCondition condition, Duration timeout) {
     Objects.requireNonNull(condition, "condition == null");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout < 0");
-    }
-    Instant deadline = clock.instant().plus(timeout);
-    ClusterObservation last = null;
-    PatroniException lastError = null;
-    try {
-      while (true) {
-        Duration remaining = Duration.between(clock.instant(), deadline);
-        try {
-          ClusterObservation o = observer.next(condition.needsMemberStatuses(), remaining.isNegative() ? Duration.ZERO : remaining);
-          last = o;
-          lastError = null;
-          if (condition.test(o)) {
-            return o;
-          }
-        } catch (PatroniException e) {
-          lastError = e;
-        }
-        remaining = Duration.between(clock.instant(), deadline);
-        if (remaining.isNegative() || remaining.isZero()) {
-          throw new PatroniWaitTimeoutException(condition.describe(), timeout, last, lastError);
-        }
-        if (pollInterval != null || lastError != null) {
-          Duration step = pollInterval != null ? pollInterval : Duration.ofMillis(200);
-          sleeper.sleep(step.compareTo(remaining) < 0 ? step : remaining);
-        }
+    Waiter waiter = pollInterval != null ? Waiter.polling(pollInterval, clock, sleeper) : Waiter.reacting(clock, sleeper);
+    return waiter.until(condition.describe(), timeout, remaining -> {
+      ClusterObservation o;
+      try {
+        o = observer.next(condition.needsMemberStatuses(), remaining);
+      } catch (PatroniException e) {
+        return Waiter.Attempt.failed(e);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PatroniException("interrupted while waiting for " + condition.describe(), e);
-    }
+      return condition.test(o) ? Waiter.Attempt.done(o) : Waiter.Attempt.pending(o);
+    });
   }
 }

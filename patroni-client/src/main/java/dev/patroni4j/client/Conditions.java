@@ -5,9 +5,13 @@ import dev.patroni4j.client.model.MemberState;
 import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.client.model.ReplicationConnection;
 import dev.patroni4j.client.model.Timeline;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -91,6 +95,97 @@ public final class Conditions {
       @Override
       public boolean needsMemberStatuses() {
         return true;
+      }
+    };
+  }
+
+  /**
+   * A running leader other than {@code oldLeader}, on a timeline after {@code before}: a switchover or failover away
+   * from {@code oldLeader} took effect.
+   */
+  public static ClusterCondition leaderChangedFrom(String oldLeader, Timeline before) {
+    Objects.requireNonNull(oldLeader, "oldLeader == null");
+    Objects.requireNonNull(before, "before == null");
+    return new ClusterCondition() {
+      @Override
+      public boolean test(ClusterObservation o) {
+        return o.view().findLeader().filter(l -> !l.name().equals(oldLeader) && l.state().isRunning()
+            && l.timeline() != null && l.timeline().isAfter(before)).isPresent();
+      }
+
+      @Override
+      public String describe() {
+        return "a running leader other than " + oldLeader + " on a timeline after " + before;
+      }
+
+      @Override
+      public String whyNot(ClusterObservation o) {
+        return o.view().findLeader().map(l -> "leader " + l.name() + " " + l.state().raw() + " on timeline "
+            + (l.timeline() == null ? "?" : l.timeline())).orElse("no leader");
+      }
+    };
+  }
+
+  /**
+   * Every member in {@code expected} is in the topology, the leader runs, and every other member (expected or not)
+   * runs on the leader's timeline and streams from it. A member of {@code expected} that left the topology keeps
+   * this from holding: "all members stream" is claimed only for all of them. Streaming is confirmed from the
+   * leader's WAL senders where Patroni does not report replication state (before 3.0.4).
+   */
+  public static ClusterCondition allStreaming(Collection<String> expected) {
+    Set<String> names = new TreeSet<>(expected);
+    return new ClusterCondition() {
+      @Override
+      public boolean test(ClusterObservation o) {
+        return problems(o).isEmpty();
+      }
+
+      @Override
+      public String describe() {
+        return "members " + names + " all present and streaming from the leader on its timeline";
+      }
+
+      @Override
+      public String whyNot(ClusterObservation o) {
+        List<String> p = problems(o);
+        return p.isEmpty() ? "holds" : String.join("; ", p);
+      }
+
+      @Override
+      public boolean needsMemberStatuses() {
+        return true;
+      }
+
+      private List<String> problems(ClusterObservation o) {
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+          if (o.view().findMember(n).isEmpty()) {
+            out.add(n + " is missing from the cluster");
+          }
+        }
+        Optional<Member> leader = o.view().findLeader();
+        if (leader.isEmpty()) {
+          out.add("no leader");
+          return out;
+        }
+        Member l = leader.get();
+        if (!l.state().isRunning()) {
+          out.add("leader " + l.name() + " is " + l.state().raw());
+          return out;
+        }
+        List<ReplicationConnection> senders = o.status(l.name()).map(MemberStatus::replication).orElse(List.of());
+        for (Member m : o.view().replicas()) {
+          if (!m.state().isRunning()) {
+            out.add(m.name() + " is " + m.state().raw());
+          } else if (!Objects.equals(m.timeline(), l.timeline())) {
+            out.add(m.name() + " on timeline " + (m.timeline() == null ? "?" : m.timeline()) + ", leader on "
+                + (l.timeline() == null ? "?" : l.timeline()));
+          } else if (!m.state().isStreaming()
+              && senders.stream().noneMatch(s -> s.applicationName().equals(m.name()) && s.isStreaming())) {
+            out.add(m.name() + " does not stream from " + l.name());
+          }
+        }
+        return out;
       }
     };
   }

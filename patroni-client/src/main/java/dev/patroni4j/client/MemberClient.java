@@ -164,6 +164,14 @@ public final class MemberClient {
 
   /** {@code POST /switchover}: now (Patroni answers when done) or scheduled (202). */
   public Outcome switchover(SwitchoverRequest request) {
+    return switchover(request, RequestListener.NONE);
+  }
+
+  /**
+   * {@code POST /switchover}, telling {@code sent} when this request has been written (and answered). Only this
+   * call is reported to {@code sent}: it is the per-call way to learn the moment a switchover was requested.
+   */
+  public Outcome switchover(SwitchoverRequest request, RequestListener sent) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("leader", request.leader());
     if (request.candidate() != null) {
@@ -172,7 +180,8 @@ public final class MemberClient {
     if (request.scheduledAt() != null) {
       body.put("scheduled_at", PatroniTime.format(request.scheduledAt()));
     }
-    Outcome o = act(Action.SWITCHOVER, "POST", "/switchover", json(body), orDefault(request.timeout(), timeouts.switchover()));
+    Outcome o = act(Action.SWITCHOVER, "POST", "/switchover", json(body), orDefault(request.timeout(), timeouts.switchover()),
+        sent);
     return withRequested(o, request.candidate());
   }
 
@@ -183,8 +192,13 @@ public final class MemberClient {
 
   /** {@code POST /failover}: promote the candidate. */
   public Outcome failover(FailoverRequest request) {
+    return failover(request, RequestListener.NONE);
+  }
+
+  /** {@code POST /failover}, telling {@code sent} when this request has been written (and answered). */
+  public Outcome failover(FailoverRequest request, RequestListener sent) {
     Outcome o = act(Action.FAILOVER, "POST", "/failover", json(Map.of("candidate", request.candidate())),
-        orDefault(request.timeout(), timeouts.switchover()));
+        orDefault(request.timeout(), timeouts.switchover()), sent);
     return withRequested(o, request.candidate());
   }
 
@@ -279,9 +293,14 @@ public final class MemberClient {
   }
 
   private Outcome act(Action action, String method, String path, @Nullable String body, Duration timeout) {
+    return act(action, method, path, body, timeout, RequestListener.NONE);
+  }
+
+  private Outcome act(
+      Action action, String method, String path, @Nullable String body, Duration timeout, RequestListener sent) {
     HttpResult r;
     try {
-      r = send(method, path(path), body, timeout);
+      r = transport.execute(method, path(path), body, timeout, sent);
     } catch (PatroniException e) {
       return OutcomeMapper.fromFailure(e);
     }

@@ -74,10 +74,12 @@ public final class PatroniClient {
   private final Duration pollInterval;
   private final Executor executor;
   private final String description;
+  private final Builder settings;
 
   private PatroniClient(
       HttpTransport transport, AtomicReference<List<HttpUrl>> known, Timeouts timeouts,
-      Clock clock, Sleeper sleeper, Duration pollInterval, Executor executor, String description) {
+      Clock clock, Sleeper sleeper, Duration pollInterval, Executor executor, String description, Builder settings) {
+    this.settings = settings;
     this.transport = transport;
     this.known = known;
     this.timeouts = timeouts;
@@ -99,7 +101,26 @@ public final class PatroniClient {
    */
   public PatroniClient withTimeout(Duration timeout) {
     checkPositive(timeout, "timeout");
-    return new PatroniClient(transport, known, timeouts.withAll(timeout), clock, sleeper, pollInterval, executor, description);
+    return new PatroniClient(transport, known, timeouts.withAll(timeout), clock, sleeper, pollInterval, executor, description,
+        settings);
+  }
+
+  /**
+   * A builder holding this client's settings (members it knows, credentials, TLS, timeouts, limits, clock,
+   * sleeper, listeners) whose clients share this client's connection pool and dispatcher, as OkHttp's {@code
+   * newBuilder()} does: derive clients with other timeouts or credentials without opening a second pool.
+   *
+   * <pre>{@code
+   * PatroniClient patient = client.newBuilder().switchoverTimeout(Duration.ofMinutes(3)).build();
+   * PatroniClient admin = client.newBuilder().basicAuth("admin", adminPassword).build();
+   * }</pre>
+   */
+  public Builder newBuilder() {
+    Builder b = new Builder(settings);
+    b.members.clear();
+    b.members.addAll(knownMembers());
+    b.timeouts = timeouts;
+    return b;
   }
 
   /** The member URLs this client knows: the ones it was built with, then the ones discovered. */
@@ -194,7 +215,23 @@ public final class PatroniClient {
 
   /** {@code POST /switchover} to the leader. */
   public Outcome switchover(SwitchoverRequest request) {
-    return toLeaderFirst(m -> m.switchover(request));
+    return switchover(request, RequestListener.NONE);
+  }
+
+  /**
+   * {@code POST /switchover} to the leader, telling {@code sent} when the switchover request itself has been written
+   * and answered. The per-call listener hears of this one request only (not of the topology read that finds the
+   * leader), so concurrent callers on one shared client each learn of their own request.
+   *
+   * <pre>{@code
+   * client.switchover(SwitchoverRequest.from("pg1").to("pg2"), new RequestListener() {
+   *   public void requestSent(String method, URI target, String endpointKind) { audit.record("requested"); }
+   * });
+   * }</pre>
+   */
+  public Outcome switchover(SwitchoverRequest request, RequestListener sent) {
+    Objects.requireNonNull(sent, "sent == null");
+    return toLeaderFirst(m -> m.switchover(request, sent));
   }
 
   /** {@code DELETE /switchover} to the leader. */
@@ -204,12 +241,18 @@ public final class PatroniClient {
 
   /** {@code POST /failover} to the leader, or to the candidate if there is no leader. */
   public Outcome failover(FailoverRequest request) {
+    return failover(request, RequestListener.NONE);
+  }
+
+  /** {@code POST /failover} like {@link #failover(FailoverRequest)}, telling {@code sent} of this request only. */
+  public Outcome failover(FailoverRequest request, RequestListener sent) {
+    Objects.requireNonNull(sent, "sent == null");
     ClusterView view = cluster();
     List<MemberClient> order = new ArrayList<>();
     view.findLeader().ifPresent(l -> order.add(clientFor(l)));
     view.findMember(request.candidate()).filter(m -> m.apiUrl() != null).ifPresent(m -> order.add(clientFor(m)));
     addOthers(order, view);
-    return firstSent(order, m -> m.failover(request));
+    return firstSent(order, m -> m.failover(request, sent));
   }
 
   /** {@code PATCH /config} to the leader. */
@@ -230,6 +273,11 @@ public final class PatroniClient {
   @Override
   public String toString() {
     return description;
+  }
+
+  /** The OkHttp client calls go through (tests check what derived clients share). */
+  OkHttpClient okHttp() {
+    return transport.okHttp();
   }
 
   // ---- plumbing ----
@@ -366,6 +414,24 @@ public final class PatroniClient {
     private final List<RequestListener> requestListeners = new ArrayList<>();
 
     private Builder() {}
+
+    private Builder(Builder from) {
+      members.addAll(from.members);
+      okHttp = from.okHttp;
+      tls = from.tls;
+      authorization = from.authorization;
+      username = from.username;
+      headers.putAll(from.headers);
+      connectTimeout = from.connectTimeout;
+      timeouts = from.timeouts;
+      maxResponseBytes = from.maxResponseBytes;
+      maxInFlightPerMember = from.maxInFlightPerMember;
+      clock = from.clock;
+      sleeper = from.sleeper;
+      pollInterval = from.pollInterval;
+      executor = from.executor;
+      requestListeners.addAll(from.requestListeners);
+    }
 
     /** A member's REST URL, e.g. {@code http://10.0.0.1:8008} (a path such as {@code /patroni} is ignored). */
     public Builder member(URI uri) {
@@ -515,8 +581,9 @@ public final class PatroniClient {
       if (members.isEmpty()) {
         throw new IllegalStateException("at least one member URL is needed");
       }
-      OkHttpClient.Builder http = (okHttp != null ? okHttp.newBuilder() : new OkHttpClient.Builder())
-          .connectTimeout(connectTimeout);
+      // Clients derived with newBuilder() start from the same root, so they share its pool and dispatcher.
+      OkHttpClient root = okHttp != null ? okHttp : new OkHttpClient();
+      OkHttpClient.Builder http = root.newBuilder().connectTimeout(connectTimeout);
       if (tls != null) {
         PemTls.Material m = PemTls.load(tls.caFile().orElse(null), tls.certFile().orElse(null), tls.keyFile().orElse(null), tls.keyPassword());
         http.sslSocketFactory(m.context().getSocketFactory(), m.trustManager());
@@ -529,7 +596,10 @@ public final class PatroniClient {
       List<HttpUrl> seeds = members.stream().map(MemberClient::baseOf).distinct().toList();
       String description = "PatroniClient{members=" + seeds.stream().map(MemberClient::uriOf).toList() + ", tls=" + (tls != null)
           + ", basicAuth=" + (username == null ? "none" : username + ":***") + "}";
-      return new PatroniClient(transport, new AtomicReference<>(seeds), timeouts, clock, sleeper, pollInterval, executor, description);
+      Builder settings = new Builder(this);
+      settings.okHttp = root;
+      return new PatroniClient(transport, new AtomicReference<>(seeds), timeouts, clock, sleeper, pollInterval, executor, description,
+          settings);
     }
 
     private static RequestListener allOf(List<RequestListener> listeners) {

@@ -5,8 +5,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A wait whose condition did not hold before its deadline. Carries what was last seen, and the
- * last error if the cluster could not be observed.
+ * A wait whose condition did not hold before its deadline: the one timeout of every wait in patroni4j (cluster
+ * conditions, runbook step verification). Carries what was last seen, typed as the wait observed it, and the last
+ * error if nothing could be observed.
  *
  * <pre>{@code
  * try {
@@ -23,17 +24,32 @@ public class PatroniWaitTimeoutException extends PatroniException {
 
   private final String condition;
   private final Duration timeout;
-  private final transient @Nullable ClusterObservation lastObserved;
+  private final transient @Nullable Object lastObservation;
 
+  /** A timed-out wait for a cluster condition. */
   public PatroniWaitTimeoutException(
       String condition, Duration timeout, @Nullable ClusterObservation lastObserved, @Nullable PatroniException lastError) {
+    this(condition, timeout, (Object) lastObserved, lastError);
+  }
+
+  private PatroniWaitTimeoutException(
+      String condition, Duration timeout, @Nullable Object lastObservation, @Nullable PatroniException lastError) {
     super("timed out after " + timeout.toMillis() + " ms waiting for " + condition + "; last observed: "
-            + (lastObserved == null ? "nothing" : lastObserved.toString())
+            + (lastObservation == null ? "nothing" : lastObservation.toString())
             + (lastError == null ? "" : "; last error: " + lastError.getMessage()),
         lastError);
     this.condition = condition;
     this.timeout = timeout;
-    this.lastObserved = lastObserved;
+    this.lastObservation = lastObservation;
+  }
+
+  /**
+   * A timed-out wait of any kind ({@link Waiter#until}); {@code lastObservation} is what the wait's probe saw last,
+   * e.g. a {@link ClusterObservation} or a runbook step's pending verification.
+   */
+  public static PatroniWaitTimeoutException of(
+      String awaited, Duration timeout, @Nullable Object lastObservation, @Nullable PatroniException lastError) {
+    return new PatroniWaitTimeoutException(awaited, timeout, lastObservation, lastError);
   }
 
   /** The condition waited for. */
@@ -46,8 +62,13 @@ public class PatroniWaitTimeoutException extends PatroniException {
     return timeout;
   }
 
-  /** The last observation, if any succeeded. */
+  /** The last cluster observation, if the wait observed a cluster and any observation succeeded. */
   public Optional<ClusterObservation> lastObserved() {
-    return Optional.ofNullable(lastObserved);
+    return lastObservation(ClusterObservation.class);
+  }
+
+  /** The last observation if it is of {@code type} (e.g. a runbook step's {@code Verification.Pending}). */
+  public <T> Optional<T> lastObservation(Class<T> type) {
+    return type.isInstance(lastObservation) ? Optional.of(type.cast(lastObservation)) : Optional.empty();
   }
 }

@@ -100,9 +100,18 @@ public final class HttpTransport {
    *     may have (timeout, reset), ANSWERED if the answer was too large
    */
   public HttpResult execute(String method, HttpUrl url, @Nullable String jsonBody, Duration timeout) {
+    return execute(method, url, jsonBody, timeout, RequestListener.NONE);
+  }
+
+  /**
+   * Sends the request like {@link #execute(String, HttpUrl, String, Duration)}, and tells {@code callListener}
+   * (after the client-wide listener) when this one request has been written and answered.
+   */
+  public HttpResult execute(
+      String method, HttpUrl url, @Nullable String jsonBody, Duration timeout, RequestListener callListener) {
     String target = target(method, url);
     boolean unsafe = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS"));
-    SendTracker tracker = new SendTracker(listener, method, url);
+    SendTracker tracker = new SendTracker(listener, callListener, method, url);
     Request.Builder rb = new Request.Builder().url(url).tag(SendTracker.class, tracker);
     extraHeaders.forEach(rb::header);
     // Patroni answers HTTP/1.0 and closes every connection, but status-only answers carry no

@@ -13,20 +13,22 @@ import okhttp3.Response;
 /**
  * Follows one call's progress. It records whether the call started writing its request, so a failure can be told
  * apart (before the request headers went out nothing can have been applied; after, it may have been), and tells
- * the user's {@link RequestListener} when the request has been written and when the status line came back.
+ * the client's {@link RequestListener} and the one of this call, each guarded on its own, when the request has been written and when the status line came back.
  */
 final class SendTracker {
   private static final System.Logger LOG = System.getLogger("dev.patroni4j.client.http");
 
   private final RequestListener listener;
+  private final RequestListener callListener;
   private final String method;
   private final URI target;
   private final String endpointKind;
   private final AtomicBoolean sent = new AtomicBoolean();
   private volatile boolean requestStarted;
 
-  SendTracker(RequestListener listener, String method, HttpUrl url) {
+  SendTracker(RequestListener listener, RequestListener callListener, String method, HttpUrl url) {
     this.listener = listener;
+    this.callListener = callListener;
     this.method = method;
     // Only scheme, host, port and path: never credentials or the query.
     this.target = URI.create(url.newBuilder().username("").password("").query(null).fragment(null).build().toString());
@@ -41,12 +43,14 @@ final class SendTracker {
   private void written() {
     if (sent.compareAndSet(false, true)) {
       guarded(() -> listener.requestSent(method, target, endpointKind));
+      guarded(() -> callListener.requestSent(method, target, endpointKind));
     }
   }
 
   private void answered(int status) {
     if (sent.get()) {
       guarded(() -> listener.responseReceived(method, target, endpointKind, status));
+      guarded(() -> callListener.responseReceived(method, target, endpointKind, status));
     }
   }
 
