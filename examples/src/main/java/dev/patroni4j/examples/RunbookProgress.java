@@ -1,5 +1,6 @@
 package dev.patroni4j.examples;
 
+import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.runbooks.FileJournal;
 import dev.patroni4j.runbooks.Plan;
 import dev.patroni4j.runbooks.RunbookEvent;
@@ -97,9 +98,11 @@ public final class RunbookProgress implements RunbookListener {
     try (LocalPatroniCluster cluster = LocalPatroniCluster.builder().members(3).start()) {
       String user = cluster.superuser();
       String password = cluster.superuserPassword();
-      PatroniRunbooks catalogue = PatroniRunbooks.builder()
+      PatroniClient client = PatroniClient.builder()
+          .members(cluster.nodes().stream().map(PatroniNode::restUrl).toList())
+          .build();
+      PatroniRunbooks catalogue = PatroniRunbooks.builder(client)
           .scope(cluster.scope())
-          .restEndpoints(cluster.nodes().stream().map(PatroniNode::restUrl).toList())
           .postgres((member, host, port) ->
               DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", user, password))
           .build();

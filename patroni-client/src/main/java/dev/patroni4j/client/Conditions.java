@@ -133,6 +133,17 @@ public final class Conditions {
    * leader's WAL senders where Patroni does not report replication state (before 3.0.4).
    */
   public static ClusterCondition allStreaming(Collection<String> expected) {
+    return streaming(expected, false,
+        "members " + new TreeSet<>(expected) + " all present and streaming from the leader on its timeline");
+  }
+
+  /** {@code member} is in the topology and streams from a running leader on its timeline (or is that leader). */
+  public static ClusterCondition memberStreaming(String member) {
+    Objects.requireNonNull(member, "member == null");
+    return streaming(List.of(member), true, member + " streams from the leader on its timeline");
+  }
+
+  private static ClusterCondition streaming(Collection<String> expected, boolean onlyExpected, String description) {
     Set<String> names = new TreeSet<>(expected);
     return new ClusterCondition() {
       @Override
@@ -142,7 +153,7 @@ public final class Conditions {
 
       @Override
       public String describe() {
-        return "members " + names + " all present and streaming from the leader on its timeline";
+        return description;
       }
 
       @Override
@@ -175,6 +186,9 @@ public final class Conditions {
         }
         List<ReplicationConnection> senders = o.status(l.name()).map(MemberStatus::replication).orElse(List.of());
         for (Member m : o.view().replicas()) {
+          if (onlyExpected && !names.contains(m.name())) {
+            continue;
+          }
           if (!m.state().isRunning()) {
             out.add(m.name() + " is " + m.state().raw());
           } else if (!Objects.equals(m.timeline(), l.timeline())) {

@@ -16,6 +16,9 @@ public interface ClusterLease {
   /** The name of the runbook lease in the DCS: the key {@code <namespace>/<scope>/patroni4j-lease/runbook}. */
   String DCS_LEASE_NAME = "runbook";
 
+  /** The evidence of a run refused because another run holds the lease: that run's id. */
+  Fact<String> HOLDER = Fact.text("holder");
+
   /**
    * Takes the lease for {@code scope} or throws {@link LeaseUnavailableException} naming the current holder. Taking
    * a lease already held by the same {@code owner} succeeds.

@@ -1,15 +1,16 @@
 package dev.patroni4j.runbooks;
 
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
- * What a step decided after observing the cluster, with the facts it decided on (leader, timeline, LSN, member set).
- * The facts are journaled before the step acts; they must not contain secrets.
+ * What a step decided after observing the cluster, with the typed facts it decided on (leader, timeline, LSN, member
+ * set). The facts are journaled before the step acts and read back typed on resume; they must not contain secrets.
  *
  * <pre>{@code
- * return timeline > recorded ? Decision.satisfied("timeline advanced to " + timeline, Map.of("timeline", "" + timeline))
- *                            : Decision.needsAction("leader is still pg1", Map.of("leader", "pg1"));
+ * return leader.equals(from)
+ *     ? Decision.needsAction("leader is still " + from, Facts.of(LEADER, from, TIMELINE, timeline))
+ *     : Decision.satisfied("leader is " + leader + ", not " + from);
  * }</pre>
  *
  * <p>Thread-safety: immutable.
@@ -17,59 +18,88 @@ import java.util.TreeMap;
 public sealed interface Decision {
   String reason();
 
-  Map<String, String> facts();
+  Facts facts();
+
+  /** The decision's kind. */
+  Kind kind();
+
+  /** The kinds of decision, plus {@link #UNOBSERVABLE} for a plan step that could not observe the cluster. */
+  enum Kind {
+    /** The goal already holds; the step does nothing. */
+    SATISFIED,
+    /** The step will act (or wait). */
+    NEEDS_ACTION,
+    /** The step cannot proceed safely; the run ends refused. */
+    BLOCKED,
+    /** Only in plans: the step could not observe the cluster when the plan was made. */
+    UNOBSERVABLE;
+
+    /** The lower-case word plans print, e.g. {@code needs-action}. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
 
   /** The step's goal already holds; the step is skipped and reported as such. */
-  record Satisfied(String reason, Map<String, String> facts) implements Decision {
+  record Satisfied(String reason, Facts facts) implements Decision {
     public Satisfied {
-      facts = Map.copyOf(facts);
+      Objects.requireNonNull(reason, "reason == null");
+      Objects.requireNonNull(facts, "facts == null");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.SATISFIED;
     }
   }
 
   /** The step must act; {@code facts} are what the action relies on and what resumption compares against. */
-  record NeedsAction(String reason, Map<String, String> facts) implements Decision {
+  record NeedsAction(String reason, Facts facts) implements Decision {
     public NeedsAction {
-      facts = Map.copyOf(facts);
+      Objects.requireNonNull(reason, "reason == null");
+      Objects.requireNonNull(facts, "facts == null");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.NEEDS_ACTION;
     }
   }
 
   /** The step cannot proceed safely; the runbook ends refused with this reason and nothing changed by this step. */
-  record Blocked(String reason, Map<String, String> facts) implements Decision {
+  record Blocked(String reason, Facts facts) implements Decision {
     public Blocked {
-      facts = Map.copyOf(facts);
+      Objects.requireNonNull(reason, "reason == null");
+      Objects.requireNonNull(facts, "facts == null");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.BLOCKED;
     }
   }
 
   static Satisfied satisfied(String reason) {
-    return new Satisfied(reason, Map.of());
+    return new Satisfied(reason, Facts.of());
   }
 
-  static Satisfied satisfied(String reason, Map<String, String> facts) {
+  static Satisfied satisfied(String reason, Facts facts) {
     return new Satisfied(reason, facts);
   }
 
-  static NeedsAction needsAction(String reason, Map<String, String> facts) {
+  static NeedsAction needsAction(String reason) {
+    return new NeedsAction(reason, Facts.of());
+  }
+
+  static NeedsAction needsAction(String reason, Facts facts) {
     return new NeedsAction(reason, facts);
   }
 
-  static Blocked blocked(String reason, Map<String, String> facts) {
+  static Blocked blocked(String reason, Facts facts) {
     return new Blocked(reason, facts);
   }
 
   static Blocked blocked(String reason) {
-    return new Blocked(reason, Map.of());
-  }
-
-  /** The decision's kind as a stable lower-case word for plans and journals. */
-  default String kind() {
-    if (this instanceof Satisfied) {
-      return "satisfied";
-    }
-    return this instanceof NeedsAction ? "needs-action" : "blocked";
-  }
-
-  /** Facts sorted by key, for stable output. */
-  default Map<String, String> sortedFacts() {
-    return new TreeMap<>(facts());
+    return new Blocked(reason, Facts.of());
   }
 }

@@ -1,13 +1,12 @@
 package dev.patroni4j.runbooks;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One record in a run's journal. Intent entries are written before a step acts, with the facts it decided on;
- * outcome entries after. {@code payload} carries the plan's JSON on {@link Kind#RUN_STARTED}.
+ * outcome entries after; facts are typed ({@link Fact}) and journaled as JSON. {@code payload} carries the plan's JSON on {@link Kind#RUN_STARTED}.
  *
  * <p>Thread-safety: immutable.
  */
@@ -18,14 +17,14 @@ public record JournalEntry(
     String stepId,
     Kind kind,
     String reason,
-    Map<String, String> facts,
+    Facts facts,
     @Nullable String payload) {
   public JournalEntry {
     Objects.requireNonNull(runId, "runId == null");
     Objects.requireNonNull(stepId, "stepId == null");
     Objects.requireNonNull(kind, "kind == null");
     Objects.requireNonNull(reason, "reason == null");
-    facts = Map.copyOf(facts);
+    Objects.requireNonNull(facts, "facts == null");
   }
 
   /** Entry kinds. The run-level kinds use the empty step id. */

@@ -3,7 +3,6 @@ package dev.patroni4j.runbooks;
 import dev.patroni4j.runbooks.internal.JsonCodec;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -12,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * What a runbook would do, computed by {@link RunbookRunner#plan} without changing anything: the cluster it was made
  * on, the plan-time bindings, and each step's decision with its reason. A plan serialises to JSON, can be stored,
  * approved and executed later; execution refuses a plan whose preconditions (cluster identity, leader, timeline,
- * members, each step's decision) no longer hold.
+ * members, each step's decision) no longer hold. Bindings are typed {@link Facts}.
  *
  * <pre>{@code
  * Plan plan = runner.plan(switchover);
@@ -28,13 +27,13 @@ public record Plan(
     String runbook,
     Instant createdAt,
     ClusterIdentity cluster,
-    Map<String, List<String>> bindings,
+    Facts bindings,
     List<PlannedStep> steps,
     @Nullable String approvedBy) {
   public Plan {
     Objects.requireNonNull(id, "id == null");
     Objects.requireNonNull(runbook, "runbook == null");
-    bindings = Map.copyOf(bindings);
+    Objects.requireNonNull(bindings, "bindings == null");
     steps = List.copyOf(steps);
   }
 
@@ -82,7 +81,7 @@ public record Plan(
         .append(cluster.timeline()).append(")\n");
     for (PlannedStep s : steps) {
       sb.append("  ").append(s.wouldAct() ? "ACT " : "    ").append(s.stepId()).append(" [")
-          .append(s.decision()).append("] ").append(s.reason()).append('\n');
+          .append(s.decision().label()).append("] ").append(s.reason()).append('\n');
     }
     return sb.toString();
   }

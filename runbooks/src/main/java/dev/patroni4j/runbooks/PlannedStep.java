@@ -1,19 +1,25 @@
 package dev.patroni4j.runbooks;
 
-import java.util.Map;
+import java.util.Objects;
 
 /**
  * One step of a {@link Plan}: what it would do and why, judged against the cluster as observed when planning.
  *
- * @param decision {@code satisfied}, {@code needs-action}, {@code blocked} or {@code unobservable}
+ * <p>Thread-safety: immutable.
+ *
+ * @param decision what the step decided, or {@link Decision.Kind#UNOBSERVABLE} if it could not observe
  */
-public record PlannedStep(String stepId, Impact impact, String decision, String reason, Map<String, String> facts) {
+public record PlannedStep(String stepId, Impact impact, Decision.Kind decision, String reason, Facts facts) {
   public PlannedStep {
-    facts = Map.copyOf(facts);
+    Objects.requireNonNull(stepId, "stepId == null");
+    Objects.requireNonNull(impact, "impact == null");
+    Objects.requireNonNull(decision, "decision == null");
+    Objects.requireNonNull(reason, "reason == null");
+    Objects.requireNonNull(facts, "facts == null");
   }
 
   /** True when executing would act (or wait) in this step. */
   public boolean wouldAct() {
-    return "needs-action".equals(decision);
+    return decision == Decision.Kind.NEEDS_ACTION;
   }
 }

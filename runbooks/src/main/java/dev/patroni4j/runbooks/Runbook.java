@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -15,17 +16,19 @@ import java.util.regex.Pattern;
  * themselves; a {@link RunbookRunner} plans and executes them.
  *
  * <pre>{@code
+ * Fact<List<String>> replicas = Fact.texts("replicas");
  * Runbook rolling = Runbook.named("rolling-restart")
- *     .bind("replicas", ctx -> pendingReplicasOf(client))          // resolved once, at plan time, then journaled
- *     .forEach("replicas", member -> restartStep(member))           // one step per bound value, in order
+ *     .bind(replicas, ctx -> pendingReplicasOf(client))             // resolved once, at plan time, then journaled
+ *     .forEach(replicas, member -> restartStep(member))             // one step per bound value, in order
  *     .include(switchover)                                          // a sub-runbook: its steps become "switchover/..."
  *     .step(restartOldLeader, StepPolicy.custom().verifyTimeout(Duration.ofMinutes(5)).build())
  *     .build();
  * }</pre>
  *
  * <p>Bindings are how a runbook fixes the facts it was planned on (the leader to switch away from, the members to
- * restart and their order): they are resolved when the plan is made, stored in the plan and the journal, and reused
- * unchanged on resume, so a resumed run walks exactly the steps the interrupted one planned.
+ * restart and their order): typed {@link Fact}s resolved when the plan is made, stored in the plan and the journal,
+ * and read back as the same typed values on resume, so a resumed run walks exactly the steps the interrupted one
+ * planned.
  *
  * <p>Thread-safety: immutable and thread-safe; share freely.
  */
@@ -49,10 +52,10 @@ public final class Runbook {
     return name;
   }
 
-  /** Resolves a binding's values at plan time; may observe the cluster and read earlier bindings. */
+  /** Resolves a binding's value at plan time; may observe the cluster and read earlier bindings. */
   @FunctionalInterface
-  public interface Binder {
-    List<String> resolve(StepContext ctx) throws Exception;
+  public interface Binder<T> {
+    T resolve(StepContext ctx) throws Exception;
   }
 
   sealed interface Element {}
@@ -61,18 +64,35 @@ public final class Runbook {
 
   record Include(Runbook runbook) implements Element {}
 
-  record Bind(String name, Binder binder) implements Element {}
+  /** A binding; an optional one may resolve to nothing (then the plan has no value for it). */
+  record Bind<T>(Fact<T> fact, Binder<Optional<T>> binder) implements Element {
+    String name() {
+      return fact.name();
+    }
 
-  record ForEach(String binding, Function<String, Step> factory, StepPolicy policy) implements Element {}
+    /** Resolves and adds the value (if any) to {@code into}. */
+    Facts resolveInto(Facts into, StepContext ctx) throws Exception {
+      Optional<T> value = binder.resolve(ctx);
+      return value.map(v -> into.with(fact, v)).orElse(into);
+    }
+  }
+
+  record ForEach<T>(Fact<List<T>> binding, Function<T, Step> factory, StepPolicy policy) implements Element {
+    List<Step> steps(Facts values) {
+      List<T> items = values.find(binding)
+          .orElseThrow(() -> new IllegalArgumentException("binding '" + binding.name() + "' was not resolved"));
+      return items.stream().map(factory).toList();
+    }
+  }
 
   /** A step with its id (path within nested runbooks) and policy, ready to run. */
   record Resolved(String id, Step step, StepPolicy policy) {}
 
   /** Bindings in declaration order (nested ones included), each with its qualified position. */
-  List<Bind> bindings() {
-    List<Bind> out = new ArrayList<>();
+  List<Bind<?>> bindings() {
+    List<Bind<?>> out = new ArrayList<>();
     for (Element e : elements) {
-      if (e instanceof Bind b) {
+      if (e instanceof Bind<?> b) {
         out.add(b);
       } else if (e instanceof Include inc) {
         out.addAll(inc.runbook.bindings());
@@ -82,7 +102,7 @@ public final class Runbook {
   }
 
   /** The flat, ordered list of steps for the given binding values. */
-  List<Resolved> resolve(Map<String, List<String>> values, StepPolicy defaultPolicy) {
+  List<Resolved> resolve(Facts values, StepPolicy defaultPolicy) {
     List<Resolved> out = new ArrayList<>();
     resolveInto(out, "", values, defaultPolicy);
     Set<String> seen = new HashSet<>();
@@ -95,22 +115,17 @@ public final class Runbook {
   }
 
   private void resolveInto(
-      List<Resolved> out, String prefix, Map<String, List<String>> values, StepPolicy defaultPolicy) {
+      List<Resolved> out, String prefix, Facts values, StepPolicy defaultPolicy) {
     for (Element e : elements) {
       if (e instanceof StepElement s) {
         out.add(new Resolved(prefix + checkName(s.step.name(), "step name"), s.step,
             s.policy == DEFAULT ? defaultPolicy : s.policy));
       } else if (e instanceof Include inc) {
         inc.runbook.resolveInto(out, prefix + inc.runbook.name + "/", values, defaultPolicy);
-      } else if (e instanceof ForEach f) {
-        List<String> items = values.get(f.binding);
-        if (items == null) {
-          throw new IllegalArgumentException("binding '" + f.binding + "' was not resolved");
-        }
-        for (String item : items) {
-          Step step = f.factory.apply(item);
+      } else if (e instanceof ForEach<?> f) {
+        for (Step step : f.steps(values)) {
           out.add(new Resolved(prefix + checkName(step.name(), "step name"), step,
-              f.policy == DEFAULT ? defaultPolicy : f.policy));
+              f.policy() == DEFAULT ? defaultPolicy : f.policy()));
         }
       }
     }
@@ -162,22 +177,31 @@ public final class Runbook {
     }
 
     /** Declares a plan-time binding; see the class documentation. */
-    public Builder bind(String bindingName, Binder binder) {
-      checkName(bindingName, "binding name");
-      if (bindingNames.put(bindingName, true) != null) {
-        throw new IllegalArgumentException("binding '" + bindingName + "' declared twice");
+    public <T> Builder bind(Fact<T> fact, Binder<T> binder) {
+      Objects.requireNonNull(binder, "binder == null");
+      return bindOptional(fact, ctx -> Optional.of(binder.resolve(ctx)));
+    }
+
+    /**
+     * Declares a plan-time binding that may resolve to nothing (e.g. "no candidate named: choose when deciding");
+     * steps read it with {@link StepContext#findBinding}.
+     */
+    public <T> Builder bindOptional(Fact<T> fact, Binder<Optional<T>> binder) {
+      Objects.requireNonNull(fact, "fact == null");
+      if (bindingNames.put(fact.name(), true) != null) {
+        throw new IllegalArgumentException("binding '" + fact.name() + "' declared twice");
       }
-      elements.add(new Bind(bindingName, Objects.requireNonNull(binder, "binder == null")));
+      elements.add(new Bind<>(fact, Objects.requireNonNull(binder, "binder == null")));
       return this;
     }
 
     /** Appends one step per value of {@code binding}, made by {@code factory}; step names must differ per value. */
-    public Builder forEach(String binding, Function<String, Step> factory) {
+    public <T> Builder forEach(Fact<List<T>> binding, Function<T, Step> factory) {
       return forEach(binding, factory, DEFAULT);
     }
 
-    public Builder forEach(String binding, Function<String, Step> factory, StepPolicy policy) {
-      elements.add(new ForEach(binding, Objects.requireNonNull(factory, "factory == null"),
+    public <T> Builder forEach(Fact<List<T>> binding, Function<T, Step> factory, StepPolicy policy) {
+      elements.add(new ForEach<>(binding, Objects.requireNonNull(factory, "factory == null"),
           Objects.requireNonNull(policy, "policy == null")));
       return this;
     }

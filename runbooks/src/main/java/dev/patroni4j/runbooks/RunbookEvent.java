@@ -1,8 +1,8 @@
 package dev.patroni4j.runbooks;
 
+import dev.patroni4j.client.model.Timeline;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * Typed progress events, delivered to a {@link RunbookListener}. Every event names the run, the step (a path such as
@@ -28,12 +28,7 @@ public sealed interface RunbookEvent {
   record StepSkipped(String runId, Instant at, String stepId, String reason) implements RunbookEvent {}
 
   /** A step's action ran; verification follows. */
-  record StepActed(String runId, Instant at, String stepId, String reason, Map<String, String> facts)
-      implements RunbookEvent {
-    public StepActed {
-      facts = Map.copyOf(facts);
-    }
-  }
+  record StepActed(String runId, Instant at, String stepId, String reason, Facts facts) implements RunbookEvent {}
 
   /** A step's effect was observed. */
   record StepVerified(String runId, Instant at, String stepId, String reason, Duration took) implements RunbookEvent {}
@@ -46,7 +41,8 @@ public sealed interface RunbookEvent {
       implements RunbookEvent {}
 
   /** The switchover's outcome was resolved by observation. */
-  record SwitchoverFinalized(String runId, Instant at, String stepId, String newLeader, long timeline, String outcome)
+  record SwitchoverFinalized(String runId, Instant at, String stepId, String newLeader, Timeline timeline,
+      String outcome)
       implements RunbookEvent {}
 
   /** A member's PostgreSQL was restarted (observed running again). */

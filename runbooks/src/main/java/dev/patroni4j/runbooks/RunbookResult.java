@@ -1,7 +1,6 @@
 package dev.patroni4j.runbooks;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -35,7 +34,10 @@ public sealed interface RunbookResult {
     return this instanceof Succeeded;
   }
 
-  /** Every step completed, was skipped, or had been completed by an earlier run of the same journal. */
+  /**
+   * Every step completed, was skipped, or had been completed by an earlier run of the same journal, and every step's
+   * goal held for everything the plan named (the final checks of the catalogue's runbooks cover every planned member).
+   */
   record Succeeded(String runId, List<StepReport> steps) implements RunbookResult {
     public Succeeded {
       steps = List.copyOf(steps);
@@ -43,10 +45,10 @@ public sealed interface RunbookResult {
   }
 
   /** The run stopped before doing anything unsafe: a step was blocked, the cluster refused, or a guard failed. */
-  record Refused(String runId, String reason, @Nullable String stepId, Map<String, String> evidence,
+  record Refused(String runId, String reason, @Nullable String stepId, Facts evidence,
       List<StepReport> steps) implements RunbookResult {
     public Refused {
-      evidence = Map.copyOf(evidence);
+      java.util.Objects.requireNonNull(evidence, "evidence == null");
       steps = List.copyOf(steps);
     }
 
@@ -55,11 +57,15 @@ public sealed interface RunbookResult {
     }
   }
 
-  /** An action or verification failed or timed out; {@code cause} is the exception, if one was thrown. */
-  record Failed(String runId, String reason, @Nullable String stepId, Map<String, String> evidence,
+  /**
+   * An action or verification failed or timed out, or the goal was found not to hold (a planned member vanished, more
+   * than one member accepts writes); {@code evidence} says what was observed, {@code cause} is the exception, if one
+   * was thrown.
+   */
+  record Failed(String runId, String reason, @Nullable String stepId, Facts evidence,
       @Nullable Throwable cause, List<StepReport> steps) implements RunbookResult {
     public Failed {
-      evidence = Map.copyOf(evidence);
+      java.util.Objects.requireNonNull(evidence, "evidence == null");
       steps = List.copyOf(steps);
     }
 

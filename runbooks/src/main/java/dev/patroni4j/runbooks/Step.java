@@ -17,8 +17,8 @@ package dev.patroni4j.runbooks;
  *
  * <pre>{@code
  * Step reload = Steps.named("reload-pg2").impact(Impact.CHANGE)
- *     .decide(ctx -> Decision.needsAction("reload requested", Map.of()))
- *     .act((ctx, intent) -> client.reload("pg2"))
+ *     .decide(ctx -> Decision.needsAction("reload requested"))
+ *     .act((ctx, intent) -> client.member("pg2").reload().orThrow())
  *     .build();
  * }</pre>
  *

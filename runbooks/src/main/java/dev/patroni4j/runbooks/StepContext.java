@@ -1,21 +1,27 @@
 package dev.patroni4j.runbooks;
 
+import dev.patroni4j.client.ClusterCondition;
+import dev.patroni4j.client.ClusterObservation;
+import dev.patroni4j.client.ClusterObserver;
+import dev.patroni4j.client.ClusterWaiter;
+import dev.patroni4j.client.PatroniWaitTimeoutException;
+import dev.patroni4j.client.Sleeper;
+import dev.patroni4j.client.Waiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a step sees of its run: the plan-time bindings, the confirmation token, the injected clock and sleeper, the
- * event sink and a deadline-bounded wait.
+ * What a step sees of its run: the typed plan-time bindings, the cluster the plan was made on, the confirmation
+ * token, the injected clock and sleeper, the event sink, and waits with a deadline that time out into {@link
+ * PatroniWaitTimeoutException} with the typed last observation.
  *
  * <pre>{@code
- * String from = ctx.binding("leader");
- * ctx.await("leader other than " + from, Duration.ofSeconds(60), () -> observeLeaderChange(from));
+ * String from = ctx.binding(FROM);
+ * ClusterObservation o = ctx.await(Conditions.leaderChangedFrom(from, before), Duration.ofSeconds(60));
  * }</pre>
  *
  * <p>Thread-safety: confined to the runner's thread for the duration of one step.
@@ -23,24 +29,29 @@ import org.jspecify.annotations.Nullable;
 public final class StepContext {
   private final String runId;
   private final String stepId;
-  private final Map<String, List<String>> bindings;
+  private final Facts bindings;
+  private final @Nullable ClusterIdentity plannedCluster;
   private final @Nullable ConfirmationToken confirmation;
   private final Clock clock;
   private final Sleeper sleeper;
   private final StepPolicy policy;
   private final RunbookListener listener;
+  private final @Nullable ClusterObserver observer;
+  private Facts noted = Facts.of();
 
-  StepContext(String runId, String stepId, Map<String, List<String>> bindings,
+  StepContext(String runId, String stepId, Facts bindings, @Nullable ClusterIdentity plannedCluster,
       @Nullable ConfirmationToken confirmation, Clock clock, Sleeper sleeper, StepPolicy policy,
-      RunbookListener listener) {
+      RunbookListener listener, @Nullable ClusterObserver observer) {
     this.runId = runId;
     this.stepId = stepId;
     this.bindings = bindings;
+    this.plannedCluster = plannedCluster;
     this.confirmation = confirmation;
     this.clock = clock;
     this.sleeper = sleeper;
     this.policy = policy;
     this.listener = listener;
+    this.observer = observer;
   }
 
   public String runId() {
@@ -52,22 +63,28 @@ public final class StepContext {
     return stepId;
   }
 
-  /** The single value of a binding; throws {@link IllegalStateException} if absent or multi-valued. */
-  public String binding(String name) {
-    List<String> values = bindingValues(name);
-    if (values.size() != 1) {
-      throw new IllegalStateException("binding '" + name + "' has " + values.size() + " values, expected one");
-    }
-    return values.get(0);
+  /** A binding's value; throws {@link IllegalStateException} if it was not resolved (declared after this step?). */
+  public <T> T binding(Fact<T> fact) {
+    return findBinding(fact).orElseThrow(() -> new IllegalStateException("binding '" + fact.name()
+        + "' is not resolved (declared after this step, or an optional binding that resolved to nothing?)"));
   }
 
-  /** A binding's values; throws {@link IllegalStateException} if the binding was not resolved yet. */
-  public List<String> bindingValues(String name) {
-    List<String> values = bindings.get(name);
-    if (values == null) {
-      throw new IllegalStateException("binding '" + name + "' is not resolved (declared after this step?)");
-    }
-    return values;
+  /** A binding's value, empty if it is optional and resolved to nothing. */
+  public <T> Optional<T> findBinding(Fact<T> fact) {
+    return bindings.find(fact);
+  }
+
+  /** Every binding resolved so far. */
+  public Facts bindings() {
+    return bindings;
+  }
+
+  /**
+   * The cluster as the plan found it (scope, system identifier, leader, timeline and every member's name): what the
+   * run's final checks must cover. Empty while the plan itself is being made.
+   */
+  public Optional<ClusterIdentity> plannedCluster() {
+    return Optional.ofNullable(plannedCluster);
   }
 
   public Optional<ConfirmationToken> confirmation() {
@@ -96,36 +113,80 @@ public final class StepContext {
   }
 
   /**
-   * Polls {@code probe} every {@link StepPolicy#pollInterval()} until it reports done; exceptions from the probe count
-   * as "not yet". Throws {@link WaitTimeoutException} with the last observation at the deadline, and
-   * {@link RunbookException} if the probe reports failure.
+   * Records what an action learned (the member Patroni actually switched to, the HTTP outcome): journaled with the
+   * step's {@code ACTED} entry and reported with the step.
    */
-  public Verification.Done await(String awaited, Duration timeout, Callable<Verification> probe)
-      throws InterruptedException {
-    Instant deadline = clock.instant().plus(timeout);
-    String last = "nothing observed yet";
-    while (true) {
-      Verification v;
-      try {
-        v = probe.call();
-      } catch (InterruptedException e) {
-        throw e;
-      } catch (RunbookException e) {
-        throw e;
-      } catch (Exception e) {
-        v = Verification.pending(e.getClass().getSimpleName() + ": " + e.getMessage());
-      }
-      if (v instanceof Verification.Done done) {
-        return done;
-      }
-      if (v instanceof Verification.Failed failed) {
-        throw new RunbookException(awaited + " failed: " + failed.reason());
-      }
-      last = v.reason();
-      if (!clock.instant().isBefore(deadline)) {
-        throw new WaitTimeoutException(awaited, timeout, last);
-      }
-      sleeper.sleep(policy.pollInterval());
+  public <T> void note(Fact<T> fact, T value) {
+    noted = noted.with(fact, value);
+  }
+
+  Facts noted() {
+    return noted;
+  }
+
+  /**
+   * Asks {@code probe} every {@link StepPolicy#pollInterval()} until it reports done; exceptions other than {@link
+   * RunbookException} count as "not yet". Throws {@link PatroniWaitTimeoutException} at the deadline, whose last
+   * observation is the last {@link Verification.Pending}, and {@link RunbookException} if the probe reports failure.
+   */
+  public Verification.Done await(String awaited, Duration timeout, Callable<Verification> probe) {
+    Verification v = waiter().until(awaited, timeout, remaining -> attempt(probe));
+    if (v instanceof Verification.Failed f) {
+      throw new RunbookException(awaited + " failed: " + f.reason());
     }
+    return (Verification.Done) v;
+  }
+
+  /**
+   * Waits until {@code condition} holds on the cluster, observed with the runner's {@link ClusterObserver}.
+   *
+   * @throws PatroniWaitTimeoutException at the deadline, with the last {@link ClusterObservation}
+   * @throws IllegalStateException if the runner has no cluster observer
+   */
+  public ClusterObservation await(ClusterCondition condition, Duration timeout) {
+    return ClusterWaiter.polling(requireObserver(), pollInterval(), clock, sleeper).waitUntil(condition, timeout);
+  }
+
+  /**
+   * One observation of {@code condition}: {@link Verification.Done} if it holds, else {@link Verification.Pending}
+   * saying why not ({@link ClusterCondition#whyNot}); for steps whose goal is a cluster condition.
+   */
+  public Verification check(ClusterCondition condition) throws InterruptedException {
+    ClusterObservation o = observe(condition.needsMemberStatuses());
+    return condition.test(o) ? Verification.done(condition.describe())
+        : Verification.pending(condition.whyNot(o));
+  }
+
+  /** Observes the cluster once with the runner's {@link ClusterObserver}. */
+  public ClusterObservation observe(boolean withMemberStatuses) throws InterruptedException {
+    return requireObserver().next(withMemberStatuses, Duration.ZERO);
+  }
+
+  Waiter waiter() {
+    return Waiter.polling(pollInterval(), clock, sleeper);
+  }
+
+  private Duration pollInterval() {
+    return policy.pollInterval().isZero() ? Duration.ofMillis(1) : policy.pollInterval();
+  }
+
+  private ClusterObserver requireObserver() {
+    if (observer == null) {
+      throw new IllegalStateException("the runner has no ClusterObserver: RunbookRunner.builder().observer(...)");
+    }
+    return observer;
+  }
+
+  /** One attempt of a step's probe, as the engine's waits count it. */
+  static Waiter.Attempt<Verification> attempt(Callable<Verification> probe) throws InterruptedException {
+    Verification v;
+    try {
+      v = probe.call();
+    } catch (InterruptedException | RunbookException e) {
+      throw e;
+    } catch (Exception e) {
+      return Waiter.Attempt.pending(Verification.pending(RunbookRunner.describe(e)));
+    }
+    return v instanceof Verification.Pending ? Waiter.Attempt.pending(v) : Waiter.Attempt.done(v);
   }
 }

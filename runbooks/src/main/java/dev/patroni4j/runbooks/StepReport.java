@@ -1,16 +1,18 @@
 package dev.patroni4j.runbooks;
 
 import java.time.Duration;
-import java.util.Map;
+import java.util.Objects;
 
 /**
- * What happened to one step in a run.
+ * What happened to one step in a run, with the typed facts it decided on and observed.
  *
  * <p>Thread-safety: immutable.
  */
-public record StepReport(String stepId, Outcome outcome, String reason, Map<String, String> facts, Duration took) {
+public record StepReport(String stepId, Outcome outcome, String reason, Facts facts, Duration took) {
   public StepReport {
-    facts = Map.copyOf(facts);
+    Objects.requireNonNull(stepId, "stepId == null");
+    Objects.requireNonNull(outcome, "outcome == null");
+    Objects.requireNonNull(facts, "facts == null");
   }
 
   /** A step's outcome. */
@@ -23,7 +25,7 @@ public record StepReport(String stepId, Outcome outcome, String reason, Map<Stri
     COMPLETED,
     /** It was blocked or the cluster refused the action. */
     REFUSED,
-    /** The action or its verification failed or timed out. */
+    /** The action or its verification failed or timed out, or its goal was found unreachable. */
     FAILED
   }
 

@@ -1,6 +1,6 @@
 package dev.patroni4j.runbooks;
 
-import java.util.Map;
+import dev.patroni4j.client.ClusterCondition;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -11,11 +11,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * Step drainPool = Steps.named("drain-pgbouncer").impact(Impact.CHANGE)
- *     .decide(ctx -> pool.isPaused() ? Decision.satisfied("pool paused") : Decision.needsAction("pool active", Map.of()))
+ *     .decide(ctx -> pool.isPaused() ? Decision.satisfied("pool paused") : Decision.needsAction("pool active"))
  *     .act((ctx, intent) -> pool.pause())                                  // throws IOException: fine
  *     .verify((ctx, intent) -> pool.isPaused() ? Verification.done("paused") : Verification.pending("draining"))
  *     .build();
  * Step settled = Steps.await("replicas-caught-up", ctx -> lagBelow(16 << 20));
+ * Step streaming = Steps.until("all-streaming", Conditions.allStreaming(List.of("pg1", "pg2", "pg3")));
  * }</pre>
  *
  * <p>Thread-safety: the built steps are immutable; thread-safety of the lambdas is the caller's.
@@ -53,7 +54,8 @@ public final class Steps {
 
   /**
    * A step that only waits: satisfied if {@code condition} already holds, otherwise polled until it does (within
-   * the step's verify timeout).
+   * the step's verify timeout). A condition that reports {@link Verification.Failed} blocks a plan, and fails a
+   * running run (never refuses it: earlier steps may have acted).
    */
   public static <X extends Exception> Step await(String name, Condition<X> condition) {
     Objects.requireNonNull(condition, "condition == null");
@@ -64,12 +66,24 @@ public final class Steps {
             return Decision.satisfied(d.reason(), d.facts());
           }
           if (v instanceof Verification.Failed f) {
-            return Decision.blocked(f.reason(), f.facts());
+            // When planning, an unreachable goal refuses the run before anything is done; once the run executes
+            // (earlier steps may have acted), it fails the run with the evidence, through verification.
+            return ctx.plannedCluster().isEmpty() ? Decision.blocked(f.reason(), f.facts())
+                : Decision.needsAction("goal unreachable: " + f.reason(), f.facts());
           }
-          return Decision.needsAction("waiting: " + v.reason(), Map.of());
+          return Decision.needsAction("waiting: " + v.reason());
         })
         .verify((ctx, intent) -> condition.test(ctx))
         .build();
+  }
+
+  /**
+   * A step that only waits for a cluster condition, observed with the runner's {@link
+   * dev.patroni4j.client.ClusterObserver}: satisfied if it holds already, otherwise verified until it does.
+   */
+  public static Step until(String name, ClusterCondition condition) {
+    Objects.requireNonNull(condition, "condition == null");
+    return await(name, ctx -> ctx.check(condition));
   }
 
   /** Builder for lambda steps; not thread-safe. */

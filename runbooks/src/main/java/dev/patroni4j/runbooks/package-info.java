@@ -1,5 +1,6 @@
 /**
- * The runbook engine: idempotent, journaled, resumable {@link dev.patroni4j.runbooks.Step}s composed into immutable
+ * The runbook engine: idempotent (per journal: a resumed run never repeats a visible action; per target: a step whose
+ * goal holds does nothing), journaled, resumable {@link dev.patroni4j.runbooks.Step}s composed into immutable
  * {@link dev.patroni4j.runbooks.Runbook}s, planned and executed by a {@link dev.patroni4j.runbooks.RunbookRunner}.
  *
  * <pre>{@code
@@ -11,8 +12,10 @@
  * RunbookResult r = runner.execute(rb, FileJournal.at(path));   // same journal again = resume
  * }</pre>
  *
- * <p>Each step observes, decides (satisfied / needs action / blocked), journals its intent with the facts it decided
- * on, acts at most once and verifies with a deadline; destructive steps need a {@link
+ * <p>Each step observes, decides (satisfied / needs action / blocked), journals its intent with the typed {@link
+ * dev.patroni4j.runbooks.Fact}s it decided on, acts at most once and verifies with a deadline (through patroni4j's
+ * one deadline loop, {@link dev.patroni4j.client.Waiter}, timing out into {@link
+ * dev.patroni4j.client.PatroniWaitTimeoutException}); destructive steps need a {@link
  * dev.patroni4j.runbooks.ConfirmationToken}; one mutating run per cluster holds a {@link
  * dev.patroni4j.runbooks.ClusterLease}; progress is a stream of {@link dev.patroni4j.runbooks.RunbookEvent}s. The
  * Patroni runbooks live in {@link dev.patroni4j.runbooks.catalogue}, host actions in {@link

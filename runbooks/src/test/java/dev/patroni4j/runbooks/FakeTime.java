@@ -1,5 +1,6 @@
 package dev.patroni4j.runbooks;
 
+import dev.patroni4j.client.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.Map;
+import dev.patroni4j.client.model.Timeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +17,7 @@ class FileJournalTest {
 
   private static JournalEntry entry(long seq, JournalEntry.Kind kind) {
     return new JournalEntry("run-1", seq, Instant.parse("2026-11-22T04:00:00Z"), "switchover", kind,
-        "leader is pg1 \"quoted\"\nnewline", Map.of("leader", "pg1", "timeline", "3"), null);
+        "leader is pg1 \"quoted\"\nnewline", Facts.of(Fact.text("leader"), "pg1", Fact.timeline("timeline"), Timeline.of(3)), null);
   }
 
   @Test

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import dev.patroni4j.client.model.Lsn;
 import org.junit.jupiter.api.Test;
 
 class PlanJsonTest {
   private final Plan plan = new Plan("p-1", "planned-switchover", Instant.parse("2026-11-22T04:00:00Z"),
-      new ClusterIdentity("demo", "77", "pg1", 3, List.of("pg2", "pg1")), Map.of("from", List.of("pg1")),
-      List.of(new PlannedStep("switchover", Impact.DISRUPTIVE, "needs-action", "leader is pg1", Map.of("lsn", "0/3000060"))),
+      new ClusterIdentity("demo", "77", "pg1", 3, List.of("pg2", "pg1")), Facts.of(Fact.text("from"), "pg1"),
+      List.of(new PlannedStep("switchover", Impact.DISRUPTIVE, Decision.Kind.NEEDS_ACTION, "leader is pg1",
+          Facts.of(Fact.lsn("lsn"), Lsn.parse("0/3000060")))),
       null);
 
   @Test
@@ -31,7 +32,7 @@ class PlanJsonTest {
     assertThatThrownBy(() -> Plan.fromJson(noTimeline)).hasMessage("plan.cluster.timeline must be an integer");
     String badImpact = plan.toJson().replace("DISRUPTIVE", "NUCLEAR");
     assertThatThrownBy(() -> Plan.fromJson(badImpact)).hasMessageContaining("plan.steps[0].impact");
-    String future = plan.toJson().replace("\"format\":1", "\"format\":9");
+    String future = plan.toJson().replace("\"format\":2", "\"format\":9");
     assertThatThrownBy(() -> Plan.fromJson(future)).hasMessageContaining("plan format 9 is not supported");
   }
 

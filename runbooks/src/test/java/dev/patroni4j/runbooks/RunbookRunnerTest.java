@@ -3,18 +3,22 @@ package dev.patroni4j.runbooks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.client.PatroniWaitTimeoutException;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunbookRunnerTest {
+  private static final Fact<String> PG2 = Fact.text("pg2");
+  private static final Fact<String> A = Fact.text("a");
+  private static final Fact<Long> HTTP = Fact.number("http");
+  private static final Fact<List<String>> MEMBERS = Fact.texts("members");
   private final ScriptedCluster cluster = new ScriptedCluster();
   private final FakeTime time = new FakeTime(cluster::tick);
   private final List<String> events = new ArrayList<>();
@@ -75,9 +79,9 @@ class RunbookRunnerTest {
     AtomicInteger later = new AtomicInteger();
     Runbook rb = Runbook.named("rb")
         .step(Steps.named("guard").decide(ctx -> Decision.blocked("no candidate: pg2 is nofailover",
-            Map.of("pg2", "nofailover"))).build())
+            Facts.of(PG2, "nofailover"))).build())
         .step(Steps.named("later").impact(Impact.CHANGE)
-            .decide(ctx -> Decision.needsAction("x", Map.of())).act((ctx, i) -> later.incrementAndGet()).build())
+            .decide(ctx -> Decision.needsAction("x")).act((ctx, i) -> later.incrementAndGet()).build())
         .build();
 
     RunbookResult r = runner().build().execute(rb, journal("b"));
@@ -85,7 +89,7 @@ class RunbookRunnerTest {
     assertThat(r).isInstanceOfSatisfying(RunbookResult.Refused.class, refused -> {
       assertThat(refused.reason()).isEqualTo("no candidate: pg2 is nofailover");
       assertThat(refused.stepId()).isEqualTo("guard");
-      assertThat(refused.evidence()).containsEntry("pg2", "nofailover");
+      assertThat(refused.evidence().get(PG2)).isEqualTo("nofailover");
     });
     assertThat(later).hasValue(0);
   }
@@ -97,8 +101,9 @@ class RunbookRunnerTest {
 
     assertThat(r).isInstanceOfSatisfying(RunbookResult.Failed.class, f -> {
       assertThat(f.stepId()).isEqualTo("switchover");
-      assertThat(f.cause()).isInstanceOf(WaitTimeoutException.class);
-      assertThat(((WaitTimeoutException) f.cause()).lastObserved()).isEqualTo("timeline still 1");
+      assertThat(f.cause()).isInstanceOf(PatroniWaitTimeoutException.class);
+      assertThat(((PatroniWaitTimeoutException) f.cause()).lastObservation(Verification.Pending.class)
+          .map(Verification::reason)).hasValue("timeline still 1");
       assertThat(f.reason()).contains("PT10S");
     });
   }
@@ -145,9 +150,9 @@ class RunbookRunnerTest {
     Journal journal = journal("e");
     List<String> seen = new ArrayList<>();
     Runbook rb = Runbook.named("each")
-        .bind("members", ctx -> List.copyOf(cluster.members))
-        .forEach("members", m -> Steps.named("touch[" + m + "]").impact(Impact.CHANGE)
-            .decide(ctx -> Decision.needsAction("touch " + m, Map.of()))
+        .bind(MEMBERS, ctx -> List.copyOf(cluster.members))
+        .forEach(MEMBERS, m -> Steps.named("touch[" + m + "]").impact(Impact.CHANGE)
+            .decide(ctx -> Decision.needsAction("touch " + m))
             .act((ctx, i) -> {
               seen.add(m);
               if (m.equals("pg2") && seen.size() == 2) { // crash after acting, before the outcome is journaled
@@ -172,7 +177,8 @@ class RunbookRunnerTest {
 
     assertThat(cluster.switchoverRequests).isZero();
     assertThat(plan.actions()).extracting(PlannedStep::stepId).containsExactly("switchover");
-    assertThat(plan.bindings()).containsEntry("from", List.of("pg1")).containsEntry("to", List.of("pg2"));
+    assertThat(plan.bindings().get(ScriptedCluster.FROM)).isEqualTo("pg1");
+    assertThat(plan.bindings().get(ScriptedCluster.TO)).isEqualTo("pg2");
     Plan stored = Plan.fromJson(plan.toJson());
     assertThat(stored).isEqualTo(plan);
     assertThat(plan.describe()).contains("ACT switchover [needs-action] leader is pg1");
@@ -214,9 +220,9 @@ class RunbookRunnerTest {
   void destructiveStepNeedsATokenBoundToClusterSystemIdentifierAndLeader() {
     AtomicInteger wiped = new AtomicInteger();
     Runbook rb = Runbook.named("wipe")
-        .step(Steps.named("note").impact(Impact.CHANGE).decide(ctx -> Decision.needsAction("note", Map.of()))
+        .step(Steps.named("note").impact(Impact.CHANGE).decide(ctx -> Decision.needsAction("note"))
             .act((ctx, i) -> wiped.addAndGet(100)).build())
-        .step(Steps.named("wipe").impact(Impact.DESTRUCTIVE).decide(ctx -> Decision.needsAction("wipe", Map.of()))
+        .step(Steps.named("wipe").impact(Impact.DESTRUCTIVE).decide(ctx -> Decision.needsAction("wipe"))
             .act((ctx, i) -> wiped.incrementAndGet()).build())
         .build();
     RunbookRunner runner = runner().build();
@@ -244,7 +250,7 @@ class RunbookRunnerTest {
     RunbookRunner runner = runner().lease(lease).build();
     List<RunbookResult> inner = new ArrayList<>();
     Runbook outer = Runbook.named("outer")
-        .step(Steps.named("nested").impact(Impact.CHANGE).decide(ctx -> Decision.needsAction("x", Map.of()))
+        .step(Steps.named("nested").impact(Impact.CHANGE).decide(ctx -> Decision.needsAction("x"))
             .act((ctx, i) -> inner.add(runner.execute(cluster.switchoverRunbook(), journal("j2")))).build())
         .build();
 
@@ -253,7 +259,7 @@ class RunbookRunnerTest {
     assertThat(r.succeeded()).isTrue();
     assertThat(inner).singleElement().isInstanceOfSatisfying(RunbookResult.Refused.class, refused -> {
       assertThat(refused.reason()).contains("locked by another runbook run: " + r.runId());
-      assertThat(refused.evidence()).containsEntry("holder", r.runId());
+      assertThat(refused.evidence().get(ClusterLease.HOLDER)).isEqualTo(r.runId());
     });
     assertThat(cluster.switchoverRequests).isZero();
     assertThat(runner.execute(cluster.switchoverRunbook(), journal("j3")).succeeded()).isTrue();
@@ -269,7 +275,7 @@ class RunbookRunnerTest {
               if (reads.incrementAndGet() < 3) {
                 throw new IOException("connection reset");
               }
-              return Decision.needsAction("go", Map.of());
+              return Decision.needsAction("go");
             })
             .act((ctx, i) -> {
               acts.incrementAndGet();
@@ -291,16 +297,16 @@ class RunbookRunnerTest {
   @Test
   void stepRefusedByTheClusterEndsRefusedWithEvidence() {
     Runbook rb = Runbook.named("rb")
-        .step(Steps.named("ask").impact(Impact.DISRUPTIVE).decide(ctx -> Decision.needsAction("go", Map.of("a", "1")))
+        .step(Steps.named("ask").impact(Impact.DISRUPTIVE).decide(ctx -> Decision.needsAction("go", Facts.of(A, "1")))
             .act((ctx, i) -> {
-              throw new StepRefusedException("Patroni: no good candidates have been found", Map.of("http", "412"));
+              throw new StepRefusedException("Patroni: no good candidates have been found", Facts.of(HTTP, 412L));
             }).build())
         .build();
 
     RunbookResult r = runner().build().execute(rb, journal("l"));
 
     assertThat(r).isInstanceOfSatisfying(RunbookResult.Refused.class, refused ->
-        assertThat(refused.evidence()).containsEntry("http", "412").containsEntry("a", "1"));
+        assertThat(refused.evidence()).isEqualTo(Facts.of(HTTP, 412L, A, "1")));
   }
 
   @Test

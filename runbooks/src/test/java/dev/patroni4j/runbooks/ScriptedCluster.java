@@ -8,6 +8,10 @@ import java.util.List;
  * effect after {@code switchoverTicks} observations of sleeping, like Patroni's HA loop.
  */
 final class ScriptedCluster {
+  static final Fact<String> FROM = Fact.text("from");
+  static final Fact<String> TO = Fact.text("to");
+  static final Fact<String> LEADER = Fact.text("leader");
+  static final Fact<Long> TIMELINE = Fact.number("timeline");
   String scope = "demo";
   String systemId = "7710832286115904311";
   String leader = "pg1";
@@ -47,8 +51,8 @@ final class ScriptedCluster {
   /** A compact switchover runbook over this fake: away from the leader bound at plan time, to a bound candidate. */
   Runbook switchoverRunbook() {
     return Runbook.named("switchover")
-        .bind("from", ctx -> List.of(leader))
-        .bind("to", ctx -> List.of(members.stream().filter(m -> !m.equals(leader)).findFirst().orElseThrow()))
+        .bind(FROM, ctx -> leader)
+        .bind(TO, ctx -> members.stream().filter(m -> !m.equals(leader)).findFirst().orElseThrow())
         .step(Steps.await("healthy", ctx -> Verification.done("leader " + leader)))
         .step(switchoverStep())
         .step(Steps.await("settled", ctx -> Verification.done("timeline " + timeline)))
@@ -57,18 +61,18 @@ final class ScriptedCluster {
 
   Step switchoverStep() {
     return Steps.named("switchover").impact(Impact.DISRUPTIVE)
-        .decide(ctx -> leader.equals(ctx.binding("from"))
-            ? Decision.needsAction("leader is " + leader, java.util.Map.of("leader", leader, "timeline", "" + timeline))
-            : Decision.satisfied("leader is " + leader + ", not " + ctx.binding("from")))
+        .decide(ctx -> leader.equals(ctx.binding(FROM))
+            ? Decision.needsAction("leader is " + leader, Facts.of(LEADER, leader, TIMELINE, timeline))
+            : Decision.satisfied("leader is " + leader + ", not " + ctx.binding(FROM)))
         .act((ctx, intent) -> {
-          requestSwitchover(ctx.binding("to"));
+          requestSwitchover(ctx.binding(TO));
           if (crashAfterRequest) {
             crashAfterRequest = false;
             throw new SimulatedCrash();
           }
         })
-        .verify((ctx, intent) -> timeline > Long.parseLong(intent.facts().get("timeline"))
-            ? Verification.done("timeline " + timeline, java.util.Map.of("timeline", "" + timeline))
+        .verify((ctx, intent) -> timeline > intent.facts().get(TIMELINE)
+            ? Verification.done("timeline " + timeline, Facts.of(TIMELINE, timeline))
             : Verification.pending("timeline still " + timeline))
         .build();
   }

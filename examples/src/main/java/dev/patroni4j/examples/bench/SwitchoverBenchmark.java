@@ -2,6 +2,7 @@ package dev.patroni4j.examples.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.runbooks.FileJournal;
 import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.RunbookRunner;
@@ -46,9 +47,11 @@ public final class SwitchoverBenchmark {
     try (LocalPatroniCluster cluster = LocalPatroniCluster.builder().members(3).start()) {
       String user = cluster.superuser();
       String password = cluster.superuserPassword();
-      PatroniRunbooks catalogue = PatroniRunbooks.builder()
+      PatroniClient client = PatroniClient.builder()
+          .members(cluster.nodes().stream().map(PatroniNode::restUrl).toList())
+          .build();
+      PatroniRunbooks catalogue = PatroniRunbooks.builder(client)
           .scope(cluster.scope())
-          .restEndpoints(cluster.nodes().stream().map(PatroniNode::restUrl).toList())
           .postgres((member, host, port) ->
               DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", user, password))
           .build();

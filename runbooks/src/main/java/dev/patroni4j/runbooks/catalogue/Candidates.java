@@ -5,7 +5,8 @@ import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.client.model.Member;
 import dev.patroni4j.client.model.Role;
 import dev.patroni4j.client.model.Timeline;
-import dev.patroni4j.runbooks.internal.Observed;
+import dev.patroni4j.runbooks.Fact;
+import dev.patroni4j.runbooks.Facts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -25,15 +26,23 @@ import org.jspecify.annotations.Nullable;
 final class Candidates {
   private Candidates() {}
 
+  /** The members rejected as candidates, each with the reason. */
+  static final Fact<Map<String, String>> REJECTED = Fact.textMap("rejected");
+
   record Selection(@Nullable String candidate, String reason, Map<String, String> rejected) {
     Optional<String> find() {
       return Optional.ofNullable(candidate);
+    }
+
+    /** The rejections as typed evidence. */
+    Facts evidence() {
+      return rejected.isEmpty() ? Facts.of() : Facts.of(REJECTED, rejected);
     }
   }
 
   static Selection choose(ClusterView view, DynamicConfig config, String from, @Nullable String wanted,
       @Nullable Set<String> streaming) {
-    long tl = Observed.timeline(view);
+    long tl = Views.timeline(view).map(Timeline::id).orElse(0L);
     long maxLag = config.maximumLagOnFailover().orElse(1_048_576);
     boolean sync = config.synchronousMode().map(m -> !m.equals("false") && !m.equals("off")).orElse(false);
     boolean quorum = config.synchronousMode().filter("quorum"::equals).isPresent();
@@ -102,7 +111,7 @@ final class Candidates {
     if (m.tags().failoverPriority().isPresent() && m.tags().failoverPriority().getAsLong() <= 0) {
       return "has failover_priority 0";
     }
-    if (!Observed.isUp(m.state())) {
+    if (!m.state().isRunning()) {
       return "is " + m.state().raw();
     }
     long mtl = m.findTimeline().map(Timeline::id).orElse(-1L);

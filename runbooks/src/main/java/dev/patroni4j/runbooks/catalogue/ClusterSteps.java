@@ -1,10 +1,19 @@
 package dev.patroni4j.runbooks.catalogue;
 
+import dev.patroni4j.client.ClusterObservation;
+import dev.patroni4j.client.ConfigPatch;
+import dev.patroni4j.client.FailoverRequest;
+import dev.patroni4j.client.Outcome;
+import dev.patroni4j.client.RequestListener;
+import dev.patroni4j.client.SwitchoverRequest;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.DynamicConfig;
+import dev.patroni4j.client.model.Member;
 import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.client.model.ScheduledSwitchover;
+import dev.patroni4j.client.model.Timeline;
 import dev.patroni4j.runbooks.Decision;
+import dev.patroni4j.runbooks.Facts;
 import dev.patroni4j.runbooks.Impact;
 import dev.patroni4j.runbooks.RunbookEvent;
 import dev.patroni4j.runbooks.RunbookException;
@@ -12,8 +21,7 @@ import dev.patroni4j.runbooks.Step;
 import dev.patroni4j.runbooks.StepRefusedException;
 import dev.patroni4j.runbooks.Steps;
 import dev.patroni4j.runbooks.Verification;
-import dev.patroni4j.runbooks.internal.ActionReply;
-import dev.patroni4j.runbooks.internal.Observed;
+import java.net.URI;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -30,17 +38,16 @@ final class ClusterSteps {
   static Step candidateQualifies(Env env) {
     return Steps.named("candidate")
         .decide(ctx -> {
-          String from = ctx.binding("from");
-          ClusterView view = env.ops.cluster();
-          Optional<String> leader = Observed.leaderName(view);
+          String from = ctx.binding(Keys.FROM);
+          ClusterView view = env.client.cluster();
+          Optional<String> leader = Views.leaderName(view);
           if (leader.isPresent() && !leader.get().equals(from)) {
             return Decision.satisfied("no switchover needed: leader is " + leader.get());
           }
-          List<String> to = ctx.bindingValues("to");
-          Candidates.Selection sel = Candidates.choose(view, env.ops.config(), from, to.isEmpty() ? null : to.get(0),
-              env.streamingFromLeader(view));
-          return sel.candidate() != null ? Decision.satisfied(sel.reason(), Map.of("candidate", sel.candidate()))
-              : Decision.blocked(sel.reason(), sel.rejected());
+          Candidates.Selection sel = Candidates.choose(view, env.client.config(), from,
+              ctx.findBinding(Keys.TO).orElse(null), env.streamingFromLeader(view));
+          return sel.candidate() != null ? Decision.satisfied(sel.reason(), Facts.of(Keys.CANDIDATE, sel.candidate()))
+              : Decision.blocked(sel.reason(), sel.evidence());
         })
         .build();
   }
@@ -48,13 +55,12 @@ final class ClusterSteps {
   /** Waits until the bound candidate lags at most {@code maxLag} bytes (skipped once the switchover happened). */
   static Step lagBelow(Env env, long maxLag) {
     return Steps.await("lag-below", ctx -> {
-      ClusterView view = env.ops.cluster();
-      if (!Observed.leaderName(view).map(ctx.binding("from")::equals).orElse(true)) {
+      ClusterView view = env.client.cluster();
+      if (!Views.leaderName(view).map(ctx.binding(Keys.FROM)::equals).orElse(true)) {
         return Verification.done("no switchover needed");
       }
-      String to = ctx.binding("to");
-      long lag = view.members().stream().filter(m -> m.name().equals(to)).findFirst()
-          .map(m -> m.lag().knownBytes().orElse(Long.MAX_VALUE)).orElse(Long.MAX_VALUE);
+      String to = ctx.binding(Keys.TO);
+      long lag = view.findMember(to).map(m -> m.lag().knownBytes().orElse(Long.MAX_VALUE)).orElse(Long.MAX_VALUE);
       return lag <= maxLag ? Verification.done(to + " lags " + lag + " bytes <= " + maxLag)
           : Verification.pending(to + " lags " + (lag == Long.MAX_VALUE ? "unknown" : lag + " bytes") + " > " + maxLag);
     });
@@ -64,13 +70,13 @@ final class ClusterSteps {
   static Step checkpoint(Env env) {
     return Steps.named("checkpoint").impact(Impact.CHANGE)
         .decide(ctx -> {
-          String from = ctx.binding("from");
-          ClusterView view = env.ops.cluster();
-          return Observed.leaderName(view).map(from::equals).orElse(false)
-              ? Decision.needsAction("CHECKPOINT on " + from + " before switching over", Map.of("leader", from))
+          String from = ctx.binding(Keys.FROM);
+          ClusterView view = env.client.cluster();
+          return Views.leaderName(view).map(from::equals).orElse(false)
+              ? Decision.needsAction("CHECKPOINT on " + from + " before switching over", Facts.of(Keys.LEADER, from))
               : Decision.satisfied("no switchover needed");
         })
-        .act((ctx, intent) -> env.sql(env.ops.cluster(), intent.facts().get("leader"), c -> {
+        .act((ctx, intent) -> env.sql(env.client.cluster(), intent.facts().get(Keys.LEADER), c -> {
           try (Statement s = c.createStatement()) {
             s.execute("CHECKPOINT");
           }
@@ -83,85 +89,98 @@ final class ClusterSteps {
   static Step failover(Env env) {
     return Steps.named("failover").impact(Impact.DISRUPTIVE)
         .decide(ctx -> {
-          ClusterView view = env.ops.cluster();
-          Optional<String> leader = Observed.leaderName(view);
-          List<String> to = ctx.bindingValues("to");
+          ClusterView view = env.client.cluster();
+          Optional<String> leader = Views.leaderName(view);
+          Optional<String> to = ctx.findBinding(Keys.TO);
           if (leader.isPresent()) {
-            return to.contains(leader.get()) ? Decision.satisfied("leader is " + leader.get())
+            return to.equals(leader) ? Decision.satisfied("leader is " + leader.get())
                 : Decision.blocked("the cluster has a leader (" + leader.get()
                     + "); use the planned switchover runbook");
           }
           if (to.isEmpty()) {
-            return Decision.blocked("no member can be promoted: " + ctx.bindingValues("to-reason").get(0));
+            return Decision.blocked("no member can be promoted: " + ctx.binding(Keys.TO_REASON));
           }
-          return Decision.needsAction("no leader; promote " + to.get(0),
-              Map.of("candidate", to.get(0), "timeline", "" + Observed.timeline(view)));
+          Facts facts = Facts.of(Keys.CANDIDATE, to.get());
+          Optional<Timeline> tl = Views.timeline(view);
+          return Decision.needsAction("no leader; promote " + to.get(),
+              tl.isPresent() ? facts.with(Keys.TIMELINE, tl.get()) : facts);
         })
         .act((ctx, intent) -> {
-          String to = intent.facts().get("candidate");
-          ActionReply r = env.ops.failover(to, () -> ctx.publish(
-              new RunbookEvent.SwitchoverInitiated(ctx.runId(), ctx.now(), ctx.stepId(), "-", to)));
-          if (r.kind() == ActionReply.Kind.REFUSED) {
-            throw new StepRefusedException("Patroni refused the failover: " + r, Map.of("http", "" + r.status()));
+          String to = intent.facts().get(Keys.CANDIDATE);
+          RequestListener sent = new RequestListener() {
+            @Override
+            public void requestSent(String method, URI target, String endpointKind) {
+              ctx.publish(new RunbookEvent.SwitchoverInitiated(ctx.runId(), ctx.now(), ctx.stepId(), "-", to));
+            }
+          };
+          Outcome o = env.client.failover(FailoverRequest.to(to), sent);
+          ctx.note(Keys.OUTCOME, o.kind().name());
+          o.member().ifPresent(m -> ctx.note(Keys.ACTUAL_MEMBER, m));
+          if (o.kind() == Outcome.Kind.REFUSED) {
+            throw new StepRefusedException("Patroni refused the failover: " + Env.describe(o), Env.evidence(o));
           }
-          if (r.kind() == ActionReply.Kind.FAILED || r.kind() == ActionReply.Kind.SCHEDULED) {
-            throw new RunbookException("failover did not happen: " + r);
+          if (o.kind() == Outcome.Kind.FAILED || o.kind() == Outcome.Kind.SCHEDULED) {
+            throw new RunbookException("failover did not happen: " + Env.describe(o));
           }
         })
         .verify((ctx, intent) -> {
-          ClusterView view = env.ops.cluster();
-          Optional<String> leader = Observed.leaderName(view);
-          if (leader.isPresent() && view.findLeader().map(m -> Observed.isUp(m.state())).orElse(false)) {
-            ctx.publish(new RunbookEvent.SwitchoverFinalized(ctx.runId(), ctx.now(), ctx.stepId(), leader.get(),
-                Observed.timeline(view), leader.get().equals(intent.facts().get("candidate")) ? "failed over"
-                    : "failed over to another member"));
-            return Verification.done("leader is " + leader.get(), Map.of("newLeader", leader.get()));
+          ClusterObservation o = ctx.observe(false);
+          Optional<Member> leader = o.view().findLeader();
+          if (leader.isPresent() && leader.get().state().isRunning()) {
+            String name = leader.get().name();
+            Optional<Timeline> tl = Views.timeline(o.view());
+            tl.ifPresent(t -> ctx.publish(new RunbookEvent.SwitchoverFinalized(ctx.runId(), ctx.now(), ctx.stepId(),
+                name, t, name.equals(intent.facts().get(Keys.CANDIDATE)) ? "failed over"
+                    : "failed over to another member")));
+            return Verification.done("leader is " + name, Facts.of(Keys.NEW_LEADER, name));
           }
           return Verification.pending("no running leader yet");
         })
-        .afterInterruption((ctx, intent) -> Observed.leaderName(env.ops.cluster()).isPresent()
-            ? Verification.done("a leader exists") : Verification.failed("still no leader", Map.of()))
+        .afterInterruption((ctx, intent) -> env.client.cluster().findLeader().isPresent()
+            ? Verification.done("a leader exists") : Verification.failed("still no leader"))
         .build();
   }
 
   static Step scheduleSwitchover(Env env, OffsetDateTime at) {
     return Steps.named("schedule-switchover").impact(Impact.CHANGE)
         .decide(ctx -> {
-          ScheduledSwitchover s = env.ops.cluster().scheduledSwitchover();
-          String to = ctx.bindingValues("to").isEmpty() ? null : ctx.binding("to");
+          ScheduledSwitchover s = env.client.cluster().scheduledSwitchover();
+          String to = ctx.findBinding(Keys.TO).orElse(null);
           if (s != null && s.at().toInstant().equals(at.toInstant()) && Objects.equals(s.toMember(), to)) {
             return Decision.satisfied("switchover already scheduled at " + s.at());
           }
           if (s != null) {
             return Decision.blocked("another switchover is scheduled at " + s.at() + "; cancel it first");
           }
-          return Decision.needsAction("schedule a switchover from " + ctx.binding("from") + " at " + at,
-              Map.of("at", at.toString()));
+          return Decision.needsAction("schedule a switchover from " + ctx.binding(Keys.FROM) + " at " + at,
+              Facts.of(Keys.AT, at.toString()));
         })
         .act((ctx, intent) -> {
-          String to = ctx.bindingValues("to").isEmpty() ? null : ctx.binding("to");
-          ActionReply r = env.ops.switchover(ctx.binding("from"), to, at, () -> { });
-          if (r.kind() != ActionReply.Kind.SCHEDULED && r.kind() != ActionReply.Kind.UNKNOWN) {
-            throw new StepRefusedException("Patroni did not schedule the switchover: " + r, Map.of());
+          SwitchoverRequest request = SwitchoverRequest.from(ctx.binding(Keys.FROM)).at(at);
+          Optional<String> to = ctx.findBinding(Keys.TO);
+          Outcome o = env.client.switchover(to.isPresent() ? request.to(to.get()) : request);
+          if (o.kind() != Outcome.Kind.SCHEDULED && o.kind() != Outcome.Kind.UNKNOWN) {
+            throw new StepRefusedException("Patroni did not schedule the switchover: " + Env.describe(o),
+                Env.evidence(o));
           }
         })
-        .verify((ctx, intent) -> env.ops.cluster().scheduledSwitchover() != null
+        .verify((ctx, intent) -> env.client.cluster().scheduledSwitchover() != null
             ? Verification.done("switchover scheduled") : Verification.pending("no scheduled switchover yet"))
         .build();
   }
 
   static Step cancelScheduledSwitchover(Env env) {
     return Steps.named("cancel-switchover").impact(Impact.CHANGE)
-        .decide(ctx -> env.ops.cluster().scheduledSwitchover() == null
+        .decide(ctx -> env.client.cluster().scheduledSwitchover() == null
             ? Decision.satisfied("no switchover is scheduled")
-            : Decision.needsAction("cancel the scheduled switchover", Map.of()))
+            : Decision.needsAction("cancel the scheduled switchover"))
         .act((ctx, intent) -> {
-          ActionReply r = env.ops.cancelScheduledSwitchover();
-          if (r.kind() == ActionReply.Kind.REFUSED && r.status() != 404) {
-            throw new StepRefusedException("Patroni refused to cancel: " + r, Map.of());
+          Outcome o = env.client.cancelScheduledSwitchover();
+          if (o instanceof Outcome.Refused r && r.reason() != Outcome.Refusal.NOTHING_SCHEDULED) {
+            throw new StepRefusedException("Patroni refused to cancel: " + Env.describe(o), Env.evidence(o));
           }
         })
-        .verify((ctx, intent) -> env.ops.cluster().scheduledSwitchover() == null
+        .verify((ctx, intent) -> env.client.cluster().scheduledSwitchover() == null
             ? Verification.done("no switchover is scheduled") : Verification.pending("switchover still scheduled"))
         .build();
   }
@@ -172,17 +191,12 @@ final class ClusterSteps {
     return Steps.named(pause ? "pause" : "resume").impact(Impact.CHANGE)
         .decide(ctx -> {
           List<String> lagging = membersNotReporting(env, pause);
-          boolean config = env.ops.config().paused();
+          boolean config = env.client.config().paused();
           return config == pause && lagging.isEmpty()
               ? Decision.satisfied("cluster and every member report " + word)
-              : Decision.needsAction("set pause=" + pause, Map.of("notYet", String.join(",", lagging)));
+              : Decision.needsAction("set pause=" + pause, Facts.of(Keys.NOT_YET, lagging));
         })
-        .act((ctx, intent) -> {
-          ActionReply r = env.ops.patchConfig(Map.of("pause", pause));
-          if (r.kind() == ActionReply.Kind.REFUSED || r.kind() == ActionReply.Kind.FAILED) {
-            throw new StepRefusedException("Patroni refused PATCH /config: " + r, Map.of());
-          }
-        })
+        .act((ctx, intent) -> Env.refuseUnlessDone(pause ? env.client.pause() : env.client.resume(), "PATCH /config"))
         .verify((ctx, intent) -> {
           List<String> lagging = membersNotReporting(env, pause);
           return lagging.isEmpty() ? Verification.done("every member reports " + word)
@@ -193,8 +207,8 @@ final class ClusterSteps {
 
   private static List<String> membersNotReporting(Env env, boolean pause) {
     List<String> out = new ArrayList<>();
-    for (var m : env.ops.cluster().members()) {
-      MemberStatus s = env.ops.status(m.name());
+    for (Member m : env.client.cluster().members()) {
+      MemberStatus s = env.client.clientFor(m).status();
       if (s.paused() != pause) {
         out.add(m.name());
       }
@@ -217,33 +231,52 @@ final class ClusterSteps {
           if (differ.isEmpty()) {
             return Decision.satisfied("configuration already has " + String.join(", ", ConfigDiff.paths(patch)));
           }
-          String planned = ctx.binding("config-version");
+          String planned = ctx.binding(Keys.CONFIG_VERSION);
           if (!planned.equals(current.version())) {
             return Decision.blocked("the configuration changed since the plan was made (version " + planned + " -> "
-                + current.version() + "); plan again", Map.of("planned", planned, "current", current.version()));
+                + current.version() + "); plan again", Facts.of(Keys.PLANNED, planned, Keys.CURRENT, current.version()));
           }
           return Decision.needsAction("change " + String.join(", ", differ),
-              Map.of("keys", String.join(",", differ), "version", current.version()));
+              Facts.of(Keys.KEYS, differ, Keys.VERSION, current.version()));
         })
         .act((ctx, intent) -> {
           if (env.dcs != null) {
-            ConfigVersions.casWrite(env, patch, intent.facts().get("version"));
+            ConfigVersions.casWrite(env, env.dcs, patch, intent.facts().get(Keys.VERSION));
             return;
           }
-          ActionReply r = env.ops.patchConfig(patch);
-          if (r.status() == 409) {
-            throw new StepRefusedException("configuration changed concurrently (409); plan again", Map.of("http", "409"));
+          Outcome o = env.client.patchConfig(toPatch(patch));
+          if (o instanceof Outcome.Refused r && r.reason() == Outcome.Refusal.CONFLICT) {
+            throw new StepRefusedException("configuration changed concurrently (409); plan again", Env.evidence(o));
           }
-          if (r.kind() == ActionReply.Kind.REFUSED || r.kind() == ActionReply.Kind.FAILED) {
-            throw new StepRefusedException("Patroni refused PATCH /config: " + r, Map.of("http", "" + r.status()));
-          }
+          Env.refuseUnlessDone(o, "PATCH /config");
         })
         .verify((ctx, intent) -> {
-          DynamicConfig c = env.ops.config();
+          DynamicConfig c = env.client.config();
           List<String> differ = ConfigDiff.differences(c, patch);
           return differ.isEmpty() ? Verification.done("configuration stored")
               : Verification.pending("still differs: " + differ);
         })
         .build();
+  }
+
+  /** A JSON-merge-patch-shaped map (nested maps, {@code null} removes) as patroni-client's {@link ConfigPatch}. */
+  static ConfigPatch toPatch(Map<String, Object> patch) {
+    ConfigPatch.Builder b = ConfigPatch.builder();
+    flatten(b, new ArrayList<>(), patch);
+    return b.build();
+  }
+
+  private static void flatten(ConfigPatch.Builder b, List<String> prefix, Map<?, ?> tree) {
+    tree.forEach((k, v) -> {
+      List<String> path = new ArrayList<>(prefix);
+      path.add(String.valueOf(k));
+      if (v == null) {
+        b.removePath(path);
+      } else if (v instanceof Map<?, ?> m) {
+        flatten(b, path, m);
+      } else {
+        b.setPath(path, v);
+      }
+    });
   }
 }

@@ -4,12 +4,11 @@ import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.Member;
 import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.runbooks.Decision;
+import dev.patroni4j.runbooks.Facts;
 import dev.patroni4j.runbooks.Impact;
 import dev.patroni4j.runbooks.Step;
-import dev.patroni4j.runbooks.StepRefusedException;
 import dev.patroni4j.runbooks.Steps;
 import dev.patroni4j.runbooks.Verification;
-import dev.patroni4j.runbooks.internal.ActionReply;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,7 +41,7 @@ final class ConfigSteps {
       if (env.pg == null) {
         return Verification.done("no SQL access configured: application not verified");
       }
-      ClusterView view = env.ops.cluster();
+      ClusterView view = env.client.cluster();
       List<String> notYet = new ArrayList<>();
       for (Member m : view.members()) {
         for (Map.Entry<String, Object> p : parameters.entrySet()) {
@@ -139,14 +138,14 @@ final class ConfigSteps {
     return Steps.named("pending-restart")
         .decide(ctx -> {
           List<String> pending = new ArrayList<>();
-          for (Member m : env.ops.cluster().members()) {
-            MemberStatus s = env.ops.status(m.name());
+          for (Member m : env.client.cluster().members()) {
+            MemberStatus s = env.client.clientFor(m).status();
             if (s.pendingRestart()) {
               pending.add(m.name());
             }
           }
           return Decision.satisfied(pending.isEmpty() ? "no member needs a restart"
-              : "restart pending on " + pending, Map.of("pendingRestart", String.join(",", pending)));
+              : "restart pending on " + pending, Facts.of(Keys.PENDING_RESTART, pending));
         })
         .build();
   }
@@ -158,13 +157,8 @@ final class ConfigSteps {
   static Step reload(Env env, String member, Steps.Condition<?> expected) {
     return Steps.named("reload[" + member + "]").impact(Impact.CHANGE)
         .decide(ctx -> expected.test(ctx) instanceof Verification.Done d
-            ? Decision.satisfied(d.reason()) : Decision.needsAction("reload " + member, Map.of()))
-        .act((ctx, intent) -> {
-          ActionReply r = env.ops.reload(member);
-          if (r.kind() == ActionReply.Kind.REFUSED || r.kind() == ActionReply.Kind.FAILED) {
-            throw new StepRefusedException("Patroni refused to reload " + member + ": " + r, Map.of());
-          }
-        })
+            ? Decision.satisfied(d.reason()) : Decision.needsAction("reload " + member))
+        .act((ctx, intent) -> Env.refuseUnlessDone(env.client.member(member).reload(), "to reload " + member))
         .verify((ctx, intent) -> expected.test(ctx))
         .build();
   }

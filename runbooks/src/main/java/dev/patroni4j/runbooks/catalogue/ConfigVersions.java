@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.patroni4j.client.dcs.CasResult;
+import dev.patroni4j.client.dcs.DcsClient;
 import dev.patroni4j.client.dcs.DcsConfig;
 import dev.patroni4j.client.model.DynamicConfig;
+import dev.patroni4j.runbooks.Facts;
 import dev.patroni4j.runbooks.StepRefusedException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,26 +27,27 @@ final class ConfigVersions {
   record Versioned(DynamicConfig config, String version) {}
 
   static Versioned read(Env env) {
-    if (env.dcs != null) {
-      DcsConfig c = env.dcs.snapshot(env.ref).config();
+    DcsClient dcs = env.dcs;
+    if (dcs != null) {
+      DcsConfig c = dcs.snapshot(env.ref).config();
       if (c == null) {
         return new Versioned(DynamicConfig.of(Map.of()), "dcs:0");
       }
       return new Versioned(c.config(), "dcs:" + c.version());
     }
-    DynamicConfig c = env.ops.config();
+    DynamicConfig c = env.client.config();
     return new Versioned(c, "sha256:" + digest(c.values()));
   }
 
   /** Writes {@code patch} merged into the configuration of {@code version}, only if it is still that version. */
-  static void casWrite(Env env, Map<String, Object> patch, String version) {
-    DcsConfig c = env.dcs.snapshot(env.ref).config();
+  static void casWrite(Env env, DcsClient dcs, Map<String, Object> patch, String version) {
+    DcsConfig c = dcs.snapshot(env.ref).config();
     long expected = Long.parseLong(version.substring("dcs:".length()));
     Map<String, Object> merged = merge(c == null ? Map.of() : c.config().values(), patch);
-    CasResult r = env.dcs.setConfig(env.ref, DynamicConfig.of(merged), expected);
+    CasResult r = dcs.setConfig(env.ref, DynamicConfig.of(merged), expected);
     if (r instanceof CasResult.Conflict conflict) {
       throw new StepRefusedException("the configuration changed concurrently (version " + expected + " -> "
-          + conflict.currentVersion() + "); plan again", Map.of("version", "" + conflict.currentVersion()));
+          + conflict.currentVersion() + "); plan again", Facts.of(Keys.VERSION, "dcs:" + conflict.currentVersion()));
     }
   }
 

@@ -1,10 +1,15 @@
 package dev.patroni4j.runbooks.catalogue;
 
+import dev.patroni4j.client.Outcome;
+import dev.patroni4j.client.ReinitializeRequest;
+import dev.patroni4j.client.RestartRequest;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.Member;
 import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.client.model.ScheduledRestart;
+import dev.patroni4j.client.model.Timeline;
 import dev.patroni4j.runbooks.Decision;
+import dev.patroni4j.runbooks.Facts;
 import dev.patroni4j.runbooks.Impact;
 import dev.patroni4j.runbooks.RunbookEvent;
 import dev.patroni4j.runbooks.RunbookException;
@@ -12,14 +17,11 @@ import dev.patroni4j.runbooks.Step;
 import dev.patroni4j.runbooks.StepRefusedException;
 import dev.patroni4j.runbooks.Steps;
 import dev.patroni4j.runbooks.Verification;
-import dev.patroni4j.runbooks.internal.ActionReply;
-import dev.patroni4j.runbooks.internal.Observed;
+import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
-/** Steps on one member: restart if pending, scheduled restart and its cancellation, reinitialize, reload. */
+/** Steps on one member: restart if pending, scheduled restart and its cancellation, reinitialize. */
 final class MemberSteps {
   private MemberSteps() {}
 
@@ -27,33 +29,36 @@ final class MemberSteps {
   static Step restartIfPending(Env env, String member) {
     return Steps.named("restart[" + member + "]").impact(Impact.DISRUPTIVE)
         .decide(ctx -> {
-          MemberStatus s = env.ops.status(member);
+          MemberStatus s = env.status(member);
           if (!s.pendingRestart()) {
             return Decision.satisfied(member + " has no pending restart");
           }
-          Map<String, String> facts = new LinkedHashMap<>();
-          facts.put("role", s.role().raw());
+          Facts facts = Facts.of(Keys.ROLE, s.role().raw());
           if (s.postmasterStartTime() != null) {
-            facts.put("postmasterStart", s.postmasterStartTime().toString());
+            facts = facts.with(Keys.POSTMASTER_START, s.postmasterStartTime().toInstant());
           }
           return Decision.needsAction(member + " has a pending restart", facts);
         })
         .act((ctx, intent) -> {
-          ActionReply r = env.ops.restart(member, null, true);
-          if (r.kind() == ActionReply.Kind.REFUSED && !r.message().contains("in progress")
-              && !r.message().contains("not satisfied")) {
-            throw new StepRefusedException("Patroni refused to restart " + member + ": " + r, Map.of());
+          Outcome o = env.client.member(member).restart(RestartRequest.now().onlyIfPendingRestart());
+          ctx.note(Keys.OUTCOME, o.kind().name());
+          // Busy (a restart already in progress) and "conditions not satisfied" (nothing pending any more) are
+          // resolved by verification, like an unknown outcome.
+          if (o instanceof Outcome.Refused r && r.reason() != Outcome.Refusal.BUSY
+              && r.reason() != Outcome.Refusal.CONDITIONS_NOT_MET) {
+            throw new StepRefusedException("Patroni refused to restart " + member + ": " + Env.describe(o),
+                Env.evidence(o));
           }
-          if (r.kind() == ActionReply.Kind.FAILED) {
-            throw new RunbookException("restart of " + member + " failed: " + r);
+          if (o.kind() == Outcome.Kind.FAILED) {
+            throw new RunbookException("restart of " + member + " failed: " + Env.describe(o));
           }
         })
         .verify((ctx, intent) -> {
-          MemberStatus s = env.ops.status(member);
-          String was = intent.facts().get("postmasterStart");
-          boolean restarted = was == null || (s.postmasterStartTime() != null
-              && !s.postmasterStartTime().toString().equals(was));
-          if (Observed.isUp(s.state()) && !s.pendingRestart() && restarted) {
+          MemberStatus s = env.status(member);
+          Optional<Instant> was = intent.facts().find(Keys.POSTMASTER_START);
+          boolean restarted = was.isEmpty() || (s.postmasterStartTime() != null
+              && !s.postmasterStartTime().toInstant().equals(was.get()));
+          if (s.state().isRunning() && !s.pendingRestart() && restarted) {
             ctx.publish(new RunbookEvent.MemberRestarted(ctx.runId(), ctx.now(), ctx.stepId(), member));
             return Verification.done(member + " restarted and " + s.state().raw());
           }
@@ -66,7 +71,7 @@ final class MemberSteps {
   static Step scheduleRestart(Env env, String member, OffsetDateTime at) {
     return Steps.named("schedule-restart[" + member + "]").impact(Impact.CHANGE)
         .decide(ctx -> {
-          ScheduledRestart s = env.ops.status(member).scheduledRestart();
+          ScheduledRestart s = env.status(member).scheduledRestart();
           if (s != null && s.schedule().toInstant().equals(at.toInstant())) {
             return Decision.satisfied("restart of " + member + " already scheduled at " + s.schedule());
           }
@@ -74,15 +79,15 @@ final class MemberSteps {
             return Decision.blocked("another restart of " + member + " is scheduled at " + s.schedule()
                 + "; cancel it first");
           }
-          return Decision.needsAction("schedule restart of " + member + " at " + at, Map.of("at", at.toString()));
+          return Decision.needsAction("schedule restart of " + member + " at " + at, Facts.of(Keys.AT, at.toString()));
         })
         .act((ctx, intent) -> {
-          ActionReply r = env.ops.restart(member, at, true);
-          if (r.kind() != ActionReply.Kind.SCHEDULED && r.kind() != ActionReply.Kind.UNKNOWN) {
-            throw new StepRefusedException("Patroni did not schedule the restart: " + r, Map.of());
+          Outcome o = env.client.member(member).restart(RestartRequest.at(at).onlyIfPendingRestart());
+          if (o.kind() != Outcome.Kind.SCHEDULED && o.kind() != Outcome.Kind.UNKNOWN) {
+            throw new StepRefusedException("Patroni did not schedule the restart: " + Env.describe(o), Env.evidence(o));
           }
         })
-        .verify((ctx, intent) -> env.ops.status(member).scheduledRestart() != null
+        .verify((ctx, intent) -> env.status(member).scheduledRestart() != null
             ? Verification.done("restart of " + member + " scheduled")
             : Verification.pending("no scheduled restart on " + member + " yet"))
         .build();
@@ -90,16 +95,16 @@ final class MemberSteps {
 
   static Step cancelScheduledRestart(Env env, String member) {
     return Steps.named("cancel-restart[" + member + "]").impact(Impact.CHANGE)
-        .decide(ctx -> env.ops.status(member).scheduledRestart() == null
+        .decide(ctx -> env.status(member).scheduledRestart() == null
             ? Decision.satisfied("no restart scheduled on " + member)
-            : Decision.needsAction("cancel the scheduled restart of " + member, Map.of()))
+            : Decision.needsAction("cancel the scheduled restart of " + member))
         .act((ctx, intent) -> {
-          ActionReply r = env.ops.cancelScheduledRestart(member);
-          if (r.kind() == ActionReply.Kind.REFUSED && r.status() != 404) {
-            throw new StepRefusedException("Patroni refused to cancel: " + r, Map.of());
+          Outcome o = env.client.member(member).cancelScheduledRestart();
+          if (o instanceof Outcome.Refused r && r.reason() != Outcome.Refusal.NOTHING_SCHEDULED) {
+            throw new StepRefusedException("Patroni refused to cancel: " + Env.describe(o), Env.evidence(o));
           }
         })
-        .verify((ctx, intent) -> env.ops.status(member).scheduledRestart() == null
+        .verify((ctx, intent) -> env.status(member).scheduledRestart() == null
             ? Verification.done("no restart scheduled on " + member)
             : Verification.pending("restart still scheduled on " + member))
         .build();
@@ -112,9 +117,9 @@ final class MemberSteps {
   static Step reinitialize(Env env, String member, boolean force) {
     return Steps.named("reinitialize[" + member + "]").impact(Impact.DESTRUCTIVE)
         .decide(ctx -> {
-          ClusterView view = env.ops.cluster();
+          ClusterView view = env.client.cluster();
           Optional<Member> leader = view.findLeader();
-          Optional<Member> m = view.members().stream().filter(x -> x.name().equals(member)).findFirst();
+          Optional<Member> m = view.findMember(member);
           if (leader.isEmpty()) {
             return Decision.blocked("the cluster has no leader to reinitialize " + member + " from");
           }
@@ -124,28 +129,23 @@ final class MemberSteps {
           if (m.isEmpty()) {
             return Decision.blocked(member + " is not in the member list (is its Patroni running?)");
           }
-          long tl = Observed.timeline(view);
-          boolean healthy = Observed.isUp(m.get().state())
-              && m.get().findTimeline().map(t -> t.id() == tl).orElse(false);
+          Optional<Timeline> tl = Views.timeline(view);
+          boolean healthy = m.get().state().isRunning() && tl.isPresent() && tl.equals(m.get().findTimeline());
           if (healthy && !force) {
-            return Decision.satisfied(member + " is " + m.get().state().raw() + " on timeline " + tl);
+            return Decision.satisfied(member + " is " + m.get().state().raw() + " on timeline " + Views.text(tl));
           }
           return Decision.needsAction("reinitialize " + member + " (" + m.get().state().raw() + ") from "
-              + leader.get().name(), Map.of("state", m.get().state().raw(), "leader", leader.get().name(),
-                  "requestedAt", ctx.now().toString()));
+              + leader.get().name(), Facts.of(Keys.STATE, m.get().state().raw(), Keys.LEADER, leader.get().name(),
+                  Keys.REQUESTED_AT, ctx.now()));
         })
-        .act((ctx, intent) -> {
-          ActionReply r = env.ops.reinitialize(member, true);
-          if (r.kind() == ActionReply.Kind.REFUSED || r.kind() == ActionReply.Kind.FAILED) {
-            throw new StepRefusedException("Patroni refused to reinitialize " + member + ": " + r, Map.of());
-          }
-        })
+        .act((ctx, intent) -> Env.refuseUnlessDone(
+            env.client.member(member).reinitialize(ReinitializeRequest.standard().force(true)),
+            "to reinitialize " + member))
         .verify((ctx, intent) -> {
-          MemberStatus s = env.ops.status(member);
+          MemberStatus s = env.status(member);
           OffsetDateTime started = s.postmasterStartTime();
-          boolean fresh = started != null
-              && started.toInstant().isAfter(java.time.Instant.parse(intent.facts().get("requestedAt")));
-          return Observed.isUp(s.state()) && fresh
+          boolean fresh = started != null && started.toInstant().isAfter(intent.facts().get(Keys.REQUESTED_AT));
+          return s.state().isRunning() && fresh
               ? Verification.done(member + " rebuilt and " + s.state().raw())
               : Verification.pending(member + " is " + s.state().raw());
         })

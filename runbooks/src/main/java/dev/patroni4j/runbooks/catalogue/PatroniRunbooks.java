@@ -2,28 +2,22 @@ package dev.patroni4j.runbooks.catalogue;
 
 import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.client.PatroniException;
-import dev.patroni4j.client.model.ClusterView;
-import dev.patroni4j.client.model.DynamicConfig;
-import dev.patroni4j.client.model.Member;
-import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
 import dev.patroni4j.client.dcs.DcsClient;
+import dev.patroni4j.client.model.ClusterView;
+import dev.patroni4j.client.model.Member;
+import dev.patroni4j.client.model.Timeline;
 import dev.patroni4j.runbooks.ClusterIdentity;
 import dev.patroni4j.runbooks.ClusterLease;
+import dev.patroni4j.runbooks.Fact;
 import dev.patroni4j.runbooks.Runbook;
 import dev.patroni4j.runbooks.RunbookRunner;
 import dev.patroni4j.runbooks.Step;
 import dev.patroni4j.runbooks.StepPolicy;
 import dev.patroni4j.runbooks.StepRefusedException;
 import dev.patroni4j.runbooks.Steps;
-import dev.patroni4j.runbooks.internal.ClusterOps;
-import dev.patroni4j.runbooks.internal.Observed;
-import dev.patroni4j.runbooks.internal.ClientClusterOps;
-import java.math.BigDecimal;
-import java.net.URI;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.patroni4j.runbooks.host.HostActions;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -32,26 +26,47 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The runbook catalogue for one Patroni cluster. Each method returns an immutable {@link Runbook} to plan and execute
- * with a {@link RunbookRunner} from {@link #runner()}; every runbook is idempotent (a second run acts on nothing) and
- * resumable from its journal.
+ * The runbook catalogue for one Patroni cluster, built from a built, shared {@link PatroniClient} (plus, optionally,
+ * a {@link DcsClient}, SQL access and host actions); it never changes the objects it is given. Each method returns an
+ * immutable {@link Runbook} to plan and execute with a {@link RunbookRunner} from {@link #runner()}.
  *
  * <pre>{@code
- * PatroniRunbooks catalogue = PatroniRunbooks.builder()
+ * PatroniClient client = PatroniClient.builder()
+ *     .members(List.of(URI.create("http://10.0.0.1:8008"), URI.create("http://10.0.0.2:8008")))
+ *     .basicAuth("patroni", restPassword)
+ *     .build();
+ * PatroniRunbooks catalogue = PatroniRunbooks.builder(client)
  *     .scope("demo")
- *     .restEndpoints(List.of(URI.create("http://10.0.0.1:8008"), URI.create("http://10.0.0.2:8008")))
- *     .restCredentials("patroni", restPassword)
  *     .postgres((member, host, port) -> DriverManager.getConnection(jdbcUrl(host, port), "postgres", pgPassword))
  *     .build();
  * RunbookRunner runner = catalogue.runner().listener(progress).build();
  * RunbookResult r = runner.execute(catalogue.plannedSwitchover(SwitchoverOptions.defaults()), FileJournal.at(path));
  * }</pre>
  *
- * <p>Thread-safety: immutable and thread-safe; share one instance per cluster.
+ * <p><b>What "idempotent" means here.</b> Every runbook is resumable <em>per journal</em>: running it again with the
+ * same journal resumes where the last run stopped and never repeats an action whose effect is visible (a completed
+ * run acts on nothing). Across journals, each runbook is idempotent <em>per target</em>, i.e. a fresh run acts on
+ * nothing only when its target state already holds:
+ * <ul>
+ *   <li>{@link #plannedSwitchover}: with an explicit {@code from}, the target is "that member is not the leader", so
+ *       a second run acts on nothing; <em>without</em> {@code from}, a fresh journal means "switch away from whoever
+ *       leads now", and switches over again;</li>
+ *   <li>{@link #failover}: "a running leader exists" (refused while one does, unless it is the named candidate);</li>
+ *   <li>{@link #rollingRestart}, {@link #configChange}: "no member has {@code pending_restart}" and "the configuration
+ *       has the change";</li>
+ *   <li>{@link #pause}, {@link #resume}, {@link #scheduledSwitchover}, {@link #scheduledRestart} and their
+ *       cancellations, {@link #reinitialize} (without {@code force}), {@link #removeCluster}: the state they name;</li>
+ *   <li>{@link #reload}: the condition the caller states.</li>
+ * </ul>
+ * A run succeeds only when its goal holds for every member its plan named: a planned member that left the cluster,
+ * or two members accepting writes ({@code pg_is_in_recovery()}, where {@link Builder#postgres} is configured), fail
+ * the run with that evidence.
+ *
+ * <p>Thread-safety: immutable and thread-safe; share one instance per cluster. Runs on one catalogue at the same time
+ * each see their own events only.
  */
 public final class PatroniRunbooks {
   private final String scope;
@@ -68,8 +83,14 @@ public final class PatroniRunbooks {
     this.lease = lease;
   }
 
-  public static Builder builder() {
-    return new Builder();
+  /** A catalogue over {@code client}, which it shares and never changes (the caller keeps ownership). */
+  public static Builder builder(PatroniClient client) {
+    return new Builder(client);
+  }
+
+  /** The REST client the catalogue's steps use. */
+  public PatroniClient client() {
+    return env.client;
   }
 
   public String scope() {
@@ -80,9 +101,14 @@ public final class PatroniRunbooks {
     return env;
   }
 
-  /** A runner builder wired to this cluster's identity and lease; add listeners, clock, policies as needed. */
+  /**
+   * A runner builder wired to this cluster's identity, lease and REST observations (with the client's clock and
+   * sleeper semantics); add listeners, clock, sleeper, policies as needed.
+   */
   public RunbookRunner.Builder runner() {
-    return RunbookRunner.builder().identity(identitySource()).lease(lease);
+    PatroniClient client = env.client;
+    return RunbookRunner.builder().identity(identitySource()).lease(lease)
+        .observer((withStatuses, maxWait) -> client.observe(withStatuses));
   }
 
   /** The per-cluster runbook lease ({@link ClusterLease#none()} unless one was configured). */
@@ -101,22 +127,22 @@ public final class PatroniRunbooks {
         ClusterSnapshot s = d.snapshot(ref);
         ClusterView view = s.toClusterView();
         return new ClusterIdentity(scope, s.systemIdentifier().orElse(""), s.leaderName().orElse(null),
-            Observed.timeline(view), view.members().stream().map(Member::name).toList());
+            timelineId(view), view.members().stream().map(Member::name).toList());
       };
     }
     return () -> {
-      ClusterView view = env.ops.cluster();
+      ClusterView view = env.client.cluster();
       if (view.scope() != null && !view.scope().equals(scope)) {
         throw new PatroniException("the REST endpoints belong to cluster '" + view.scope() + "', not '" + scope + "'");
       }
-      Optional<String> leader = Observed.leaderName(view);
+      Optional<Member> leader = view.findLeader();
       String systemId = null;
-      List<String> askOrder = new ArrayList<>();
+      List<Member> askOrder = new ArrayList<>();
       leader.ifPresent(askOrder::add);
-      view.members().forEach(m -> askOrder.add(m.name()));
-      for (String m : askOrder) {
+      askOrder.addAll(view.members());
+      for (Member m : askOrder) {
         try {
-          systemId = env.ops.status(m).systemIdentifier();
+          systemId = env.client.clientFor(m).status().systemIdentifier();
         } catch (PatroniException e) {
           continue;
         }
@@ -127,7 +153,7 @@ public final class PatroniRunbooks {
       if (systemId == null) {
         throw new PatroniException("no member reported the database system identifier");
       }
-      return new ClusterIdentity(scope, systemId, leader.orElse(null), Observed.timeline(view),
+      return new ClusterIdentity(scope, systemId, leader.map(Member::name).orElse(null), timelineId(view),
           view.members().stream().map(Member::name).toList());
     };
   }
@@ -135,12 +161,15 @@ public final class PatroniRunbooks {
   /**
    * Planned switchover: check the candidate, optionally wait for low lag, CHECKPOINT the leader, switch over (outcome
    * resolved by observation, including Patroni's 503 "status unknown"), then wait until every member streams on the
-   * new timeline. {@code from}/{@code to} are fixed when the plan is made.
+   * new timeline: every member the plan named, with at most one accepting writes. {@code from}/{@code to} are fixed
+   * when the plan is made. Idempotent per target only with {@link SwitchoverOptions#from}: without it, a fresh
+   * journal switches away from whoever leads then.
    */
   public Runbook plannedSwitchover(SwitchoverOptions options) {
     Runbook.Builder b = Runbook.named("planned-switchover")
-        .bind("from", ctx -> List.of(options.findFrom().orElseGet(this::currentLeader)))
-        .bind("to", ctx -> options.findTo().map(List::of).orElseGet(() -> bestCandidate(ctx.binding("from"))))
+        .bind(Keys.FROM, ctx -> options.findFrom().orElseGet(this::currentLeader))
+        .bindOptional(Keys.TO, ctx -> options.findTo().or(() -> bestCandidate(ctx.binding(Keys.FROM))))
+        .bind(Keys.MEMBERS, ctx -> Env.addresses(env.client.cluster()))
         .step(ClusterSteps.candidateQualifies(env));
     if (options.maxLagBytes() != null) {
       b.step(ClusterSteps.lagBelow(env, options.maxLagBytes()),
@@ -149,7 +178,7 @@ public final class PatroniRunbooks {
     if (options.checkpoint() && env.pg != null) {
       b.step(ClusterSteps.checkpoint(env));
     }
-    return b.step(switchover("switchover", "from", "to", (e, v, l) -> Optional.empty()),
+    return b.step(switchover("switchover", Keys.FROM, Keys.TO, (e, v, l) -> Optional.empty()),
             StepPolicy.custom().verifyTimeout(Duration.ofSeconds(90)).build())
         .step(Awaits.allStreaming(env, "all-streaming"), StepPolicy.custom().verifyTimeout(Duration.ofMinutes(3))
             .build())
@@ -159,8 +188,8 @@ public final class PatroniRunbooks {
   /** Schedules a switchover at {@code at} (with time zone); satisfied if exactly that one is scheduled already. */
   public Runbook scheduledSwitchover(OffsetDateTime at, SwitchoverOptions options) {
     return Runbook.named("scheduled-switchover")
-        .bind("from", ctx -> List.of(options.findFrom().orElseGet(this::currentLeader)))
-        .bind("to", ctx -> options.findTo().map(List::of).orElse(List.of()))
+        .bind(Keys.FROM, ctx -> options.findFrom().orElseGet(this::currentLeader))
+        .bindOptional(Keys.TO, ctx -> options.findTo())
         .step(ClusterSteps.scheduleSwitchover(env, at))
         .build();
   }
@@ -171,13 +200,15 @@ public final class PatroniRunbooks {
 
   /**
    * Failover when the cluster has no leader: promote {@code candidate} (or the running member with the least lag that
-   * is not {@code nofailover}), then wait until every remaining member streams from it. Refused while a leader exists.
+   * is not {@code nofailover}), then wait until every member that was running when the plan was made streams from
+   * it. Refused while a leader exists.
    */
   public Runbook failover(@Nullable String candidate) {
     return Runbook.named("failover")
-        .bind("to", ctx -> candidate != null ? List.of(candidate) : failoverCandidate().map(List::of).orElse(List.of()))
-        .bind("to-reason", ctx -> List.of(candidate != null ? "named by the caller"
-            : failoverCandidate().map(c -> c + " has the least lag").orElse("no running member without nofailover")))
+        .bindOptional(Keys.TO, ctx -> candidate != null ? Optional.of(candidate) : failoverCandidate())
+        .bind(Keys.TO_REASON, ctx -> candidate != null ? "named by the caller"
+            : failoverCandidate().map(c -> c + " has the least lag").orElse("no running member without nofailover"))
+        .bind(Keys.MEMBERS, ctx -> runningAddresses())
         .step(ClusterSteps.failover(env), StepPolicy.custom().verifyTimeout(Duration.ofSeconds(90)).build())
         .step(Awaits.allStreaming(env, "all-streaming"), StepPolicy.custom().verifyTimeout(Duration.ofMinutes(3))
             .build())
@@ -196,14 +227,15 @@ public final class PatroniRunbooks {
 
   private Runbook rollingRestart(Map<String, Object> plannedParameters) {
     return Runbook.named("rolling-restart")
-        .bind("restart-from", ctx -> List.of(currentLeader()))
-        .bind("restart-to", ctx -> List.of())
-        .bind("sequence", ctx -> restartSequence(ctx.binding("restart-from"), plannedParameters))
-        .forEach("sequence", item -> switch (item) {
-          case "@settle" -> Awaits.allStreaming(env, "settle");
-          case "@caught-up" -> Awaits.allCaughtUp(env, "caught-up");
-          case "@switchover" -> switchover("switchover", "restart-from", "restart-to", (e, view, leader) ->
-              e.ops.status(leader).pendingRestart() ? Optional.empty()
+        .bind(Keys.RESTART_FROM, ctx -> currentLeader())
+        .bindOptional(Keys.RESTART_TO, ctx -> Optional.empty())
+        .bind(Keys.MEMBERS, ctx -> Env.addresses(env.client.cluster()))
+        .bind(Keys.SEQUENCE, ctx -> RestartOrder.sequence(env, ctx.binding(Keys.RESTART_FROM), plannedParameters))
+        .forEach(Keys.SEQUENCE, item -> switch (item) {
+          case RestartOrder.SETTLE -> Awaits.allStreaming(env, "settle");
+          case RestartOrder.CAUGHT_UP -> Awaits.allCaughtUp(env, "caught-up");
+          case RestartOrder.SWITCHOVER -> switchover("switchover", Keys.RESTART_FROM, Keys.RESTART_TO,
+              (e, view, leader) -> e.status(leader).pendingRestart() ? Optional.empty()
                   : Optional.of(leader + " has no pending restart: no switchover needed"));
           default -> MemberSteps.restartIfPending(env, item);
         }, StepPolicy.custom().verifyTimeout(Duration.ofMinutes(3)).build())
@@ -232,7 +264,7 @@ public final class PatroniRunbooks {
   public Runbook configChange(Map<String, Object> patch, boolean restartIfPending) {
     Map<String, Object> copy = deepCopy(patch);
     Runbook.Builder b = Runbook.named("config-change")
-        .bind("config-version", ctx -> List.of(ConfigVersions.read(env).version()))
+        .bind(Keys.CONFIG_VERSION, ctx -> ConfigVersions.read(env).version())
         .step(ClusterSteps.patchConfig(env, copy))
         .step(ConfigSteps.applied(env, ConfigDiff.parameters(copy)), StepPolicy.custom()
             .verifyTimeout(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).build())
@@ -266,7 +298,7 @@ public final class PatroniRunbooks {
     return Runbook.named("reinitialize")
         .step(MemberSteps.reinitialize(env, member, force), StepPolicy.custom().verifyTimeout(Duration.ofMinutes(5))
             .build())
-        .step(Awaits.memberStreaming(env, member), StepPolicy.custom().verifyTimeout(Duration.ofMinutes(2)).build())
+        .step(Awaits.memberStreaming(member), StepPolicy.custom().verifyTimeout(Duration.ofMinutes(2)).build())
         .build();
   }
 
@@ -282,94 +314,43 @@ public final class PatroniRunbooks {
   }
 
   /** A user-visible handle on the switchover step, for custom runbooks that embed it. */
-  Step switchover(String name, String fromBinding, String toBinding, SwitchoverStep.Wanted wanted) {
+  Step switchover(String name, Fact<String> fromBinding, Fact<String> toBinding, SwitchoverStep.Wanted wanted) {
     return new SwitchoverStep(env, name, fromBinding, toBinding, wanted);
   }
 
   private String currentLeader() {
-    return Observed.leaderName(env.ops.cluster())
-        .orElseThrow(() -> new StepRefusedException("the cluster has no leader", Map.of()));
+    return Views.leaderName(env.client.cluster())
+        .orElseThrow(() -> new StepRefusedException("the cluster has no leader"));
   }
 
-  private List<String> bestCandidate(String from) {
+  private Optional<String> bestCandidate(String from) {
     try {
-      ClusterView view = env.ops.cluster();
-      return Candidates.choose(view, env.ops.config(), from, null, env.streamingFromLeader(view)).find()
-          .map(List::of).orElse(List.of());
+      ClusterView view = env.client.cluster();
+      return Candidates.choose(view, env.client.config(), from, null, env.streamingFromLeader(view)).find();
     } catch (java.sql.SQLException e) {
       throw new PatroniException("cannot read the leader's pg_stat_replication: " + e.getMessage(), e);
     }
   }
 
-  private Optional<String> failoverCandidate() {
-    ClusterView view = env.ops.cluster();
-    return view.members().stream()
-        .filter(m -> !m.tags().noFailover() && Observed.isUp(m.state()))
-        .min(java.util.Comparator.comparingLong((Member m) -> m.lag().knownBytes().orElse(Long.MAX_VALUE))
-            .thenComparing(Member::name))
-        .map(Member::name);
-  }
-
-  /** Replicas, then settle + switchover + old leader; or the leader first (then replicas once caught up). */
-  private List<String> restartSequence(String leader, Map<String, Object> plannedParameters) throws Exception {
-    ClusterView view = env.ops.cluster();
-    List<String> replicas = view.members().stream().map(Member::name).filter(n -> !n.equals(leader)).sorted()
-        .toList();
-    List<String> out = new ArrayList<>();
-    if (onlyDecreasesOfPrimaryFirstSettings(view, leader, plannedParameters)) {
-      // Replicas restart only once they replayed the primary's parameter change: Patroni starts a replica with
-      // max(config, pg_control) for these settings, so restarting it earlier keeps the old value (still pending).
-      out.add(leader);
-      out.add("@caught-up");
-      out.addAll(replicas);
-    } else {
-      out.addAll(replicas);
-      out.addAll(List.of("@settle", "@switchover", leader));
-    }
+  private Map<String, String> runningAddresses() {
+    ClusterView view = env.client.cluster();
+    Map<String, String> all = Env.addresses(view);
+    Map<String, String> out = new LinkedHashMap<>();
+    view.members().stream().filter(m -> m.state().isRunning()).forEach(m -> out.put(m.name(), all.get(m.name())));
     return out;
   }
 
-  private boolean onlyDecreasesOfPrimaryFirstSettings(ClusterView view, String leader, Map<String, Object> planned)
-      throws Exception {
-    Map<String, BigDecimal[]> changes = new LinkedHashMap<>(); // name -> {old, new}
-    if (!planned.isEmpty()) {
-      Map<String, Object> current = env.ops.config().postgresqlParameters();
-      for (Map.Entry<String, Object> e : planned.entrySet()) {
-        changes.put(e.getKey(), new BigDecimal[] {number(current.get(e.getKey())), number(e.getValue())});
-      }
-    } else {
-      MemberStatus status = env.ops.status(leader);
-      if (!status.pendingRestartReason().isEmpty()) {
-        status.pendingRestartReason().forEach((name, change) -> changes.put(name,
-            new BigDecimal[] {number(change.oldValue()), number(change.newValue())}));
-      } else if (env.pg != null && status.pendingRestart()) {
-        DynamicConfig config = env.ops.config();
-        env.sql(view, leader, c -> {
-          try (PreparedStatement ps = c.prepareStatement("SELECT name, setting FROM pg_settings WHERE pending_restart");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              changes.put(rs.getString(1), new BigDecimal[] {number(rs.getString(2)),
-                  number(config.postgresqlParameters().get(rs.getString(1)))});
-            }
-          }
-          return null;
-        });
-      }
-    }
-    return !changes.isEmpty() && changes.entrySet().stream().allMatch(e ->
-        ConfigSteps.PRIMARY_FIRST_ON_DECREASE.contains(e.getKey()) && e.getValue()[0] != null
-            && e.getValue()[1] != null && e.getValue()[1].compareTo(e.getValue()[0]) < 0);
+  private static long timelineId(ClusterView view) {
+    return Views.timeline(view).map(Timeline::id).orElse(0L);
   }
 
-  private static @Nullable BigDecimal number(@Nullable Object v) {
-    if (v == null) {
-      return null;
-    }
-    try {
-      return new BigDecimal(String.valueOf(v).trim());
-    } catch (NumberFormatException e) {
-      return null;
-    }
+  private Optional<String> failoverCandidate() {
+    ClusterView view = env.client.cluster();
+    return view.members().stream()
+        .filter(m -> !m.tags().noFailover() && m.state().isRunning())
+        .min(java.util.Comparator.comparingLong((Member m) -> m.lag().knownBytes().orElse(Long.MAX_VALUE))
+            .thenComparing(Member::name))
+        .map(Member::name);
   }
 
   @SuppressWarnings("unchecked")
@@ -385,16 +366,17 @@ public final class PatroniRunbooks {
 
   /** Builder for {@link PatroniRunbooks}; not thread-safe. */
   public static final class Builder {
+    private final PatroniClient client;
     private @Nullable String scope;
-    private PatroniClient.Builder rest = PatroniClient.builder();
-    private boolean restMembers;
-    private OkHttpClient http = new OkHttpClient();
     private @Nullable PostgresConnector pg;
     private @Nullable DcsClient dcs;
     private String namespace = ClusterRef.DEFAULT_NAMESPACE;
     private @Nullable DcsClient leaseDcs;
+    private @Nullable HostActions hosts;
 
-    private Builder() {}
+    private Builder(PatroniClient client) {
+      this.client = Objects.requireNonNull(client, "client == null");
+    }
 
     /** Patroni's {@code namespace} (default {@code /service}). */
     public Builder namespace(String namespace) {
@@ -427,51 +409,26 @@ public final class PatroniRunbooks {
       return this;
     }
 
-    /** REST API base URLs of some members (e.g. {@code http://10.0.0.1:8008}); the others are learned. */
-    public Builder restEndpoints(List<URI> endpoints) {
-      rest.members(endpoints);
-      restMembers = !endpoints.isEmpty() || restMembers;
-      return this;
-    }
-
-    /** Basic-auth credentials for Patroni's REST API; never logged or journaled. */
-    public Builder restCredentials(String username, String password) {
-      rest.basicAuth(username, password);
-      return this;
-    }
-
     /**
-     * The typed REST client's builder, for TLS, timeouts and the rest ({@code PatroniClient.builder().member(..)
-     * .tls(..).basicAuth(..)}); replaces what {@link #restEndpoints} and {@link #restCredentials} set. Its OkHttp
-     * client is set from {@link #okHttpClient}.
+     * SQL access to members, for CHECKPOINT before a switchover, replication and settings checks, and the final
+     * "at most one member accepts writes" check.
      */
-    public Builder patroniClient(PatroniClient.Builder rest) {
-      this.rest = Objects.requireNonNull(rest, "rest == null");
-      this.restMembers = true;
-      return this;
-    }
-
-    /** The OkHttp client to derive calls from (proxies, pools); a default one otherwise. */
-    public Builder okHttpClient(OkHttpClient http) {
-      this.http = Objects.requireNonNull(http, "http == null");
-      return this;
-    }
-
-    /** SQL access to members, for CHECKPOINT before a switchover and for replication and settings checks. */
     public Builder postgres(PostgresConnector pg) {
       this.pg = Objects.requireNonNull(pg, "pg == null");
       return this;
     }
 
+    /** Actions on the members' hosts (start/stop Patroni, move files), for runbooks that touch hosts. */
+    public Builder hostActions(HostActions hosts) {
+      this.hosts = Objects.requireNonNull(hosts, "hosts == null");
+      return this;
+    }
+
     public PatroniRunbooks build() {
       String s = Objects.requireNonNull(scope, "scope(...) is required");
-      if (!restMembers) {
-        throw new IllegalStateException("restEndpoints(...) or patroniClient(...) is required");
-      }
-      ClusterOps ops = new ClientClusterOps(rest, http);
       ClusterLease lease = leaseDcs == null ? ClusterLease.none() : ClusterLease.inDcs(leaseDcs, namespace);
       ClusterRef ref = ClusterRef.of(namespace, s);
-      return new PatroniRunbooks(s, new Env(ops, pg, dcs, ref), dcs, ref, lease);
+      return new PatroniRunbooks(s, new Env(client, pg, dcs, ref, hosts), dcs, ref, lease);
     }
   }
 }

@@ -6,11 +6,11 @@ import dev.patroni4j.client.dcs.DcsClient;
 import dev.patroni4j.client.dcs.DcsMember;
 import dev.patroni4j.client.dcs.RemovalConfirmation;
 import dev.patroni4j.runbooks.Decision;
+import dev.patroni4j.runbooks.Facts;
 import dev.patroni4j.runbooks.Impact;
 import dev.patroni4j.runbooks.Step;
 import dev.patroni4j.runbooks.Steps;
 import dev.patroni4j.runbooks.Verification;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -31,13 +31,13 @@ final class RemoveClusterStep {
           if (!s.members().isEmpty()) {
             return Decision.blocked("members still registered (stop their Patroni first): "
                 + s.members().stream().map(DcsMember::name).collect(Collectors.joining(", ")),
-                Map.of("members", s.members().stream().map(DcsMember::name).collect(Collectors.joining(","))));
+                Facts.of(Keys.REGISTERED, s.members().stream().map(DcsMember::name).toList()));
           }
           return Decision.needsAction("remove every key of " + ref,
-              Map.of("systemIdentifier", s.systemIdentifier().orElse(""), "revision", "" + s.revision()));
+              Facts.of(Keys.SYSTEM_IDENTIFIER, s.systemIdentifier().orElse(""), Keys.REVISION, s.revision()));
         })
         .act((ctx, intent) -> dcs.removeCluster(ref,
-            RemovalConfirmation.of(ref.scope(), intent.facts().get("systemIdentifier"))))
+            RemovalConfirmation.of(ref.scope(), intent.facts().get(Keys.SYSTEM_IDENTIFIER))))
         .verify((ctx, intent) -> dcs.snapshot(ref).isEmpty() ? Verification.done("no key of " + ref + " left")
             : Verification.pending("keys of " + ref + " remain"))
         .build();

@@ -1,7 +1,17 @@
 package dev.patroni4j.runbooks.catalogue;
 
+import dev.patroni4j.client.ClusterCondition;
+import dev.patroni4j.client.ClusterObservation;
+import dev.patroni4j.client.Conditions;
+import dev.patroni4j.client.Outcome;
+import dev.patroni4j.client.PatroniWaitTimeoutException;
+import dev.patroni4j.client.RequestListener;
+import dev.patroni4j.client.SwitchoverRequest;
 import dev.patroni4j.client.model.ClusterView;
+import dev.patroni4j.client.model.Timeline;
 import dev.patroni4j.runbooks.Decision;
+import dev.patroni4j.runbooks.Fact;
+import dev.patroni4j.runbooks.Facts;
 import dev.patroni4j.runbooks.Impact;
 import dev.patroni4j.runbooks.RunbookEvent;
 import dev.patroni4j.runbooks.RunbookException;
@@ -9,19 +19,15 @@ import dev.patroni4j.runbooks.Step;
 import dev.patroni4j.runbooks.StepContext;
 import dev.patroni4j.runbooks.StepRefusedException;
 import dev.patroni4j.runbooks.Verification;
-import dev.patroni4j.runbooks.WaitTimeoutException;
-import dev.patroni4j.runbooks.internal.ActionReply;
-import dev.patroni4j.runbooks.internal.Observed;
+import java.net.URI;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Moves the leader away from the bound {@code from} member. The goal is "the leader is not {@code from}": once it
- * holds the step is satisfied, so a resumed or repeated run never switches twice. The intent records the leader and
- * timeline it decided on; after a crash between request and outcome, the step waits for Patroni's own resolution
- * window (2 x max(10 s, loop_wait)) for the effect before it considers sending again.
+ * holds the step is satisfied, so a resumed or repeated run with the same journal never switches twice. The intent
+ * records the leader and timeline it decided on; after a crash between request and outcome, the step waits for
+ * Patroni's own resolution window (2 x max(10 s, loop_wait)) for the effect before it considers sending again.
  */
 final class SwitchoverStep implements Step {
   /** Decides whether the switchover is wanted at all (e.g. only when the leader has a pending restart). */
@@ -31,11 +37,11 @@ final class SwitchoverStep implements Step {
 
   private final Env env;
   private final String name;
-  private final String fromBinding;
-  private final String toBinding; // empty binding value list: choose when deciding
+  private final Fact<String> fromBinding;
+  private final Fact<String> toBinding; // absent: choose when deciding
   private final Wanted wanted;
 
-  SwitchoverStep(Env env, String name, String fromBinding, String toBinding, Wanted wanted) {
+  SwitchoverStep(Env env, String name, Fact<String> fromBinding, Fact<String> toBinding, Wanted wanted) {
     this.env = env;
     this.name = name;
     this.fromBinding = fromBinding;
@@ -56,58 +62,69 @@ final class SwitchoverStep implements Step {
   @Override
   public Decision decide(StepContext ctx) throws Exception {
     String from = ctx.binding(fromBinding);
-    ClusterView view = env.ops.cluster();
-    Optional<String> leader = Observed.leaderName(view);
-    long tl = Observed.timeline(view);
+    ClusterView view = env.client.cluster();
+    Optional<String> leader = Views.leaderName(view);
+    Optional<Timeline> tl = Views.timeline(view);
     if (leader.isEmpty()) {
-      return Decision.blocked("the cluster has no leader; a switchover needs one (use the failover runbook)",
-          Map.of("timeline", "" + tl));
+      return Decision.blocked("the cluster has no leader; a switchover needs one (use the failover runbook)");
     }
     if (!leader.get().equals(from)) {
-      return Decision.satisfied("leader is " + leader.get() + " (timeline " + tl + "), not " + from,
-          Map.of("leader", leader.get(), "timeline", "" + tl));
+      return Decision.satisfied("leader is " + leader.get() + " (timeline " + Views.text(tl) + "), not " + from,
+          tl.map(t -> Facts.of(Keys.LEADER, leader.get(), Keys.TIMELINE, t)).orElse(Facts.of(Keys.LEADER, leader.get())));
     }
     Optional<String> skip = wanted.notWantedBecause(env, view, from);
     if (skip.isPresent()) {
       return Decision.satisfied(skip.get());
     }
-    List<String> bound = ctx.bindingValues(toBinding);
-    Candidates.Selection sel = Candidates.choose(view, env.ops.config(), from,
-        bound.isEmpty() ? null : bound.get(0), env.streamingFromLeader(view));
+    if (tl.isEmpty()) {
+      return Decision.blocked("leader " + from + " reports no timeline");
+    }
+    Candidates.Selection sel = Candidates.choose(view, env.client.config(), from, ctx.findBinding(toBinding).orElse(null),
+        env.streamingFromLeader(view));
     if (sel.candidate() == null) {
-      return Decision.blocked(sel.reason(), sel.rejected());
+      return Decision.blocked(sel.reason(), sel.evidence());
     }
     return Decision.needsAction("switch over from " + from + " to " + sel.candidate() + ": " + sel.reason(),
-        Map.of("leader", from, "timeline", "" + tl, "candidate", sel.candidate()));
+        Facts.of(Keys.LEADER, from, Keys.TIMELINE, tl.get(), Keys.CANDIDATE, sel.candidate()));
   }
 
   @Override
-  public void act(StepContext ctx, Decision.NeedsAction intent) throws Exception {
-    String from = intent.facts().get("leader");
-    String to = intent.facts().get("candidate");
-    ActionReply reply = env.ops.switchover(from, to, null,
-        () -> ctx.publish(new RunbookEvent.SwitchoverInitiated(ctx.runId(), ctx.now(), ctx.stepId(), from, to)));
-    switch (reply.kind()) {
-      case DONE, UNKNOWN -> { } // verification resolves the outcome by observation
-      case REFUSED -> throw new StepRefusedException("Patroni refused the switchover: " + reply,
-          Map.of("http", "" + reply.status()));
-      case FAILED, SCHEDULED -> throw new RunbookException("switchover did not happen: " + reply);
+  public void act(StepContext ctx, Decision.NeedsAction intent) {
+    String from = intent.facts().get(Keys.LEADER);
+    String to = intent.facts().get(Keys.CANDIDATE);
+    // Told of this request only: a concurrent run on the same client hears of its own.
+    RequestListener sent = new RequestListener() {
+      @Override
+      public void requestSent(String method, URI target, String endpointKind) {
+        ctx.publish(new RunbookEvent.SwitchoverInitiated(ctx.runId(), ctx.now(), ctx.stepId(), from, to));
+      }
+    };
+    Outcome o = env.client.switchover(SwitchoverRequest.from(from).to(to), sent);
+    Facts evidence = Env.evidence(o);
+    ctx.note(Keys.OUTCOME, o.kind().name());
+    o.member().ifPresent(m -> ctx.note(Keys.ACTUAL_MEMBER, m));
+    switch (o.kind()) {
+      case DONE, DONE_WITH_OTHER_MEMBER, UNKNOWN -> { } // verification resolves the outcome by observation
+      case REFUSED -> throw new StepRefusedException("Patroni refused the switchover: " + Env.describe(o), evidence);
+      case FAILED, SCHEDULED -> throw new RunbookException("switchover did not happen: " + Env.describe(o));
     }
   }
 
   @Override
   public Verification verify(StepContext ctx, Decision.NeedsAction intent) throws Exception {
-    ClusterView view = env.ops.cluster();
-    Optional<String> leader = Observed.leaderName(view);
-    long tl = Observed.timeline(view);
-    long before = Long.parseLong(intent.facts().get("timeline"));
-    if (leader.isPresent() && !leader.get().equals(intent.facts().get("leader")) && tl > before) {
-      ctx.publish(new RunbookEvent.SwitchoverFinalized(ctx.runId(), ctx.now(), ctx.stepId(), leader.get(), tl,
-          leader.get().equals(intent.facts().get("candidate")) ? "switched over" : "switched over to another member"));
-      return Verification.done("leader is " + leader.get() + " on timeline " + tl,
-          Map.of("newLeader", leader.get(), "newTimeline", "" + tl));
+    ClusterCondition moved = Conditions.leaderChangedFrom(intent.facts().get(Keys.LEADER),
+        intent.facts().get(Keys.TIMELINE));
+    ClusterObservation o = ctx.observe(false);
+    if (!moved.test(o)) {
+      return Verification.pending(moved.whyNot(o));
     }
-    return Verification.pending("leader " + leader.orElse("(none)") + ", timeline " + tl);
+    ClusterView view = o.view();
+    String leader = view.leader().name();
+    Timeline tl = view.timeline().orElseThrow();
+    ctx.publish(new RunbookEvent.SwitchoverFinalized(ctx.runId(), ctx.now(), ctx.stepId(), leader, tl,
+        leader.equals(intent.facts().get(Keys.CANDIDATE)) ? "switched over" : "switched over to another member"));
+    return Verification.done("leader is " + leader + " on timeline " + tl,
+        Facts.of(Keys.NEW_LEADER, leader, Keys.NEW_TIMELINE, tl));
   }
 
   @Override
@@ -116,7 +133,7 @@ final class SwitchoverStep implements Step {
     try {
       Verification.Done done = ctx.await("the interrupted switchover's effect", window, () -> verify(ctx, intent));
       return Decision.satisfied("the interrupted switchover took effect: " + done.reason(), done.facts());
-    } catch (WaitTimeoutException e) {
+    } catch (PatroniWaitTimeoutException e) {
       return decide(ctx); // Patroni gave up or never got the request: deciding afresh is safe now
     }
   }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patroni4j.runbooks.ClusterIdentity;
+import dev.patroni4j.runbooks.Decision;
+import dev.patroni4j.runbooks.Facts;
 import dev.patroni4j.runbooks.Impact;
 import dev.patroni4j.runbooks.JournalEntry;
 import dev.patroni4j.runbooks.Plan;
@@ -14,7 +16,6 @@ import dev.patroni4j.runbooks.PlannedStep;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ import java.util.TreeMap;
 /** JSON for plans and journal entries, written explicitly so the stored format does not follow refactorings. */
 public final class JsonCodec {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
 
   private JsonCodec() {}
 
@@ -34,17 +35,13 @@ public final class JsonCodec {
     root.put("runbook", plan.runbook());
     root.put("createdAt", plan.createdAt().toString());
     root.set("cluster", identity(plan.cluster()));
-    ObjectNode bindings = root.putObject("bindings");
-    new TreeMap<>(plan.bindings()).forEach((k, v) -> {
-      ArrayNode arr = bindings.putArray(k);
-      v.forEach(arr::add);
-    });
+    root.set("bindings", facts(plan.bindings()));
     ArrayNode steps = root.putArray("steps");
     for (PlannedStep s : plan.steps()) {
       ObjectNode n = steps.addObject();
       n.put("stepId", s.stepId());
       n.put("impact", s.impact().name());
-      n.put("decision", s.decision());
+      n.put("decision", s.decision().name());
       n.put("reason", s.reason());
       n.set("facts", facts(s.facts()));
     }
@@ -60,22 +57,7 @@ public final class JsonCodec {
     if (format != FORMAT) {
       throw new PlanFormatException("plan format " + format + " is not supported (expected " + FORMAT + ")");
     }
-    Map<String, List<String>> bindings = new LinkedHashMap<>();
-    JsonNode b = requireObject(root, "bindings", "plan");
-    for (Iterator<Map.Entry<String, JsonNode>> it = b.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (!e.getValue().isArray()) {
-        throw new PlanFormatException("plan.bindings." + e.getKey() + " must be an array of strings");
-      }
-      List<String> values = new ArrayList<>();
-      for (JsonNode v : e.getValue()) {
-        if (!v.isTextual()) {
-          throw new PlanFormatException("plan.bindings." + e.getKey() + " must contain only strings");
-        }
-        values.add(v.asText());
-      }
-      bindings.put(e.getKey(), List.copyOf(values));
-    }
+    Facts bindings = facts(requireObject(root, "bindings", "plan"), "plan.bindings");
     List<PlannedStep> steps = new ArrayList<>();
     JsonNode arr = root.get("steps");
     if (arr == null || !arr.isArray()) {
@@ -90,7 +72,13 @@ public final class JsonCodec {
       } catch (IllegalArgumentException e) {
         throw new PlanFormatException(where + ".impact is not one of NONE, CHANGE, DISRUPTIVE, DESTRUCTIVE");
       }
-      steps.add(new PlannedStep(requireText(n, "stepId", where), impact, requireText(n, "decision", where),
+      Decision.Kind decision;
+      try {
+        decision = Decision.Kind.valueOf(requireText(n, "decision", where));
+      } catch (IllegalArgumentException e) {
+        throw new PlanFormatException(where + ".decision is not one of SATISFIED, NEEDS_ACTION, BLOCKED, UNOBSERVABLE");
+      }
+      steps.add(new PlannedStep(requireText(n, "stepId", where), impact, decision,
           requireText(n, "reason", where), facts(n.get("facts"), where + ".facts")));
     }
     JsonNode approved = root.get("approvedBy");
@@ -135,11 +123,11 @@ public final class JsonCodec {
   }
 
   /** Facts as a compact JSON object, for storage in a JSON column. */
-  public static String factsToJson(Map<String, String> facts) {
+  public static String factsToJson(Facts facts) {
     return write(facts(facts));
   }
 
-  public static Map<String, String> factsFromJson(String json) {
+  public static Facts factsFromJson(String json) {
     return facts(read(json, "facts"), "facts");
   }
 
@@ -172,22 +160,67 @@ public final class JsonCodec {
         leader == null || leader.isNull() ? null : leader.asText(), tl.asLong(), members);
   }
 
-  private static ObjectNode facts(Map<String, String> facts) {
-    ObjectNode n = MAPPER.createObjectNode();
-    new TreeMap<>(facts).forEach(n::put);
-    return n;
+  private static ObjectNode facts(Facts facts) {
+    return (ObjectNode) plainToJson(facts.toPlain());
   }
 
-  private static Map<String, String> facts(@org.jspecify.annotations.Nullable JsonNode n, String where) {
+  private static JsonNode plainToJson(Object plain) {
+    if (plain instanceof String s) {
+      return MAPPER.getNodeFactory().textNode(s);
+    }
+    if (plain instanceof Long l) {
+      return MAPPER.getNodeFactory().numberNode(l);
+    }
+    if (plain instanceof Boolean b) {
+      return MAPPER.getNodeFactory().booleanNode(b);
+    }
+    if (plain instanceof List<?> list) {
+      ArrayNode a = MAPPER.createArrayNode();
+      list.forEach(e -> a.add(plainToJson(e)));
+      return a;
+    }
+    ObjectNode o = MAPPER.createObjectNode();
+    new TreeMap<>((Map<?, ?>) plain).forEach((k, v) -> o.set(String.valueOf(k), plainToJson(v)));
+    return o;
+  }
+
+  private static Facts facts(@org.jspecify.annotations.Nullable JsonNode n, String where) {
     if (n == null || n.isNull()) {
-      return Map.of();
+      return Facts.of();
     }
     if (!n.isObject()) {
-      throw new PlanFormatException(where + " must be an object of strings");
+      throw new PlanFormatException(where + " must be an object");
     }
-    Map<String, String> out = new LinkedHashMap<>();
-    n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-    return out;
+    Map<String, Object> out = new LinkedHashMap<>();
+    n.fields().forEachRemaining(e -> out.put(e.getKey(), jsonToPlain(e.getValue(), where + "." + e.getKey())));
+    return Facts.fromPlain(out);
+  }
+
+  private static Object jsonToPlain(JsonNode n, String where) {
+    if (n.isTextual()) {
+      return n.asText();
+    }
+    if (n.isBoolean()) {
+      return n.asBoolean();
+    }
+    if (n.isIntegralNumber() && n.canConvertToLong()) {
+      return n.asLong();
+    }
+    if (n.isArray()) {
+      List<Object> out = new ArrayList<>();
+      int i = 0;
+      for (JsonNode e : n) {
+        out.add(jsonToPlain(e, where + "[" + i++ + "]"));
+      }
+      return out;
+    }
+    if (n.isObject()) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      n.fields().forEachRemaining(e -> out.put(e.getKey(), jsonToPlain(e.getValue(), where + "." + e.getKey())));
+      return out;
+    }
+    throw new PlanFormatException(where + " must be a string, an integer, a boolean, an array or an object, not "
+        + n.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
   }
 
   private static JsonNode read(String json, String what) {

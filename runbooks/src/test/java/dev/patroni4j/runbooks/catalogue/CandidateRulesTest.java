@@ -10,7 +10,6 @@ import dev.patroni4j.client.model.MemberState;
 import dev.patroni4j.client.model.Role;
 import dev.patroni4j.client.model.Tags;
 import dev.patroni4j.client.model.Timeline;
-import dev.patroni4j.runbooks.internal.ActionReply;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -102,18 +101,6 @@ class CandidateRulesTest {
     assertThat(alone.reason()).isEqualTo("no candidate: the cluster has no members except the leader");
     assertThat(Candidates.choose(v, ASYNC, "pg1", "pg9", null).reason())
         .isEqualTo("candidate pg9 does not qualify: it is not a member of the cluster");
-  }
-
-  @Test
-  void patroniAnswersAreClassifiedWithStatusUnknownAsUnknownNotFailed() {
-    assertThat(ActionReply.of(200, "Successfully switched over to \"pg2\"").kind()).isEqualTo(ActionReply.Kind.DONE);
-    assertThat(ActionReply.of(202, "Switchover scheduled").kind()).isEqualTo(ActionReply.Kind.SCHEDULED);
-    assertThat(ActionReply.of(503, "Switchover status unknown").kind()).isEqualTo(ActionReply.Kind.UNKNOWN);
-    assertThat(ActionReply.of(503, "Switchover failed").kind()).isEqualTo(ActionReply.Kind.FAILED);
-    assertThat(ActionReply.of(412, "no good candidates have been found").kind()).isEqualTo(ActionReply.Kind.REFUSED);
-    assertThat(ActionReply.of(502, "<html>Bad Gateway</html>").kind()).isEqualTo(ActionReply.Kind.UNKNOWN);
-    assertThat(ActionReply.of(503, "restart conditions are not satisfied").kind())
-        .isEqualTo(ActionReply.Kind.REFUSED);
   }
 
   @Test

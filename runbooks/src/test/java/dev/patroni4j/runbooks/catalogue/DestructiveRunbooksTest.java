@@ -48,7 +48,7 @@ class DestructiveRunbooksTest {
 
     assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
     assertThat(r.actedSteps()).contains("failover");
-    assertThat(catalogue.env().ops.cluster().findLeader()).hasValueSatisfying(m -> assertThat(m.name()).isEqualTo("pg2"));
+    assertThat(catalogue.client().cluster().findLeader()).hasValueSatisfying(m -> assertThat(m.name()).isEqualTo("pg2"));
     assertThat(RealCluster.writablePrimaries(cluster)).containsExactly("pg2");
     assertThat(runner.execute(catalogue.failover(null), RealCluster.journal(dir)).actedSteps()).isEmpty();
     assertThat(runner.execute(catalogue.resume(), RealCluster.journal(dir)).succeeded()).isTrue();
@@ -60,8 +60,8 @@ class DestructiveRunbooksTest {
     LocalPatroniCluster cluster = CLUSTER.cluster();
     try (EtcdDcsClient dcs = EtcdDcsClient.builder().endpoint(cluster.etcdEndpoint()).build()) {
       ClusterRef ref = ClusterRef.of(cluster.namespace(), cluster.scope());
-      PatroniRunbooks catalogue = PatroniRunbooks.builder().scope(cluster.scope()).namespace(cluster.namespace())
-          .restEndpoints(cluster.nodes().stream().map(PatroniNode::restUrl).toList()).dcs(dcs).build();
+      PatroniRunbooks catalogue = PatroniRunbooks.builder(RealCluster.client(cluster)).scope(cluster.scope())
+          .namespace(cluster.namespace()).dcs(dcs).build();
       RunbookRunner runner = catalogue.runner().build();
       ConfirmationToken running = ConfirmationToken.forCluster(catalogue.identitySource().observe());
 
@@ -98,7 +98,7 @@ class DestructiveRunbooksTest {
 
   private static void awaitNoLeader(PatroniRunbooks catalogue) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (catalogue.env().ops.cluster().findLeader().isPresent()) {
+    while (catalogue.client().cluster().findLeader().isPresent()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("the dead leader's key never expired");
       }

@@ -79,13 +79,13 @@ class MaintenanceRunbooksTest {
         Map.of("max_wal_senders", 12, "work_mem", "6MB")));
 
     Plan plan = runner.plan(catalogue.configChange(patch, true));
-    assertThat(plan.bindings().get("sequence")).containsExactly("pg2", "pg3", "@settle", "@switchover", "pg1");
+    assertThat(plan.bindings().get(Keys.SEQUENCE)).containsExactly("pg2", "pg3", "@settle", "@switchover", "pg1");
     RunbookResult r = runner.execute(catalogue.configChange(patch, true), RealCluster.journal(dir),
         ExecuteOptions.defaults().plan(plan));
 
     assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
     assertThat(r.steps()).filteredOn(s -> s.stepId().equals("pending-restart")).singleElement()
-        .satisfies(s -> assertThat(s.facts().get("pendingRestart")).isEqualTo("pg1,pg2,pg3"));
+        .satisfies(s -> assertThat(s.facts().get(Keys.PENDING_RESTART)).containsExactly("pg1", "pg2", "pg3"));
     assertThat(r.actedSteps()).containsSubsequence("patch-config", "rolling-restart/restart[pg2]",
         "rolling-restart/restart[pg3]", "rolling-restart/switchover", "rolling-restart/restart[pg1]");
     assertThat(cluster().leader().name()).isNotEqualTo("pg1");
@@ -105,23 +105,23 @@ class MaintenanceRunbooksTest {
     Map<String, Object> patch = Map.of("maximum_lag_on_failover", 2_097_152);
     Plan plan = runner.plan(catalogue.configChange(patch, false));
     // Someone else changes the configuration after the plan was made.
-    assertThat(catalogue.env().ops.patchConfig(Map.of("retry_timeout", 4)).kind().name()).isEqualTo("DONE");
+    assertThat(catalogue.client().patchConfig(ClusterSteps.toPatch(Map.of("retry_timeout", 4))).kind().name()).isEqualTo("DONE");
 
     RunbookResult stale = runner.execute(catalogue.configChange(patch, false), RealCluster.journal(dir),
         ExecuteOptions.defaults().plan(plan));
 
     assertThat(stale).isInstanceOfSatisfying(RunbookResult.Refused.class,
         r -> assertThat(r.reason()).contains("plan no longer holds").contains("config-version"));
-    assertThat(catalogue.env().ops.config().maximumLagOnFailover()).hasValue(1_048_576);
+    assertThat(catalogue.client().config().maximumLagOnFailover()).hasValue(1_048_576);
 
     try (dev.patroni4j.dcs.etcd.EtcdDcsClient dcs = dev.patroni4j.dcs.etcd.EtcdDcsClient.builder()
         .endpoint(cluster().etcdEndpoint()).build()) {
-      PatroniRunbooks withDcs = PatroniRunbooks.builder().scope(cluster().scope()).namespace(cluster().namespace())
-          .restEndpoints(cluster().nodes().stream().map(PatroniNode::restUrl).toList()).dcs(dcs).build();
+      PatroniRunbooks withDcs = PatroniRunbooks.builder(RealCluster.client(cluster())).scope(cluster().scope())
+          .namespace(cluster().namespace()).dcs(dcs).build();
       RunbookResult cas = withDcs.runner().build().execute(withDcs.configChange(patch, false), RealCluster.journal(dir));
       assertThat(cas.actedSteps()).as(cas.toString()).contains("patch-config");
-      assertThat(catalogue.env().ops.config().maximumLagOnFailover()).hasValue(2_097_152);
-      assertThat(catalogue.env().ops.config().retryTimeout()).as("the concurrent change is kept").hasValue(4);
+      assertThat(catalogue.client().config().maximumLagOnFailover()).hasValue(2_097_152);
+      assertThat(catalogue.client().config().retryTimeout()).as("the concurrent change is kept").hasValue(4);
       RunbookResult back = withDcs.runner().build().execute(withDcs.configChange(
           Map.of("maximum_lag_on_failover", 1_048_576, "retry_timeout", 3), false), RealCluster.journal(dir));
       assertThat(back.succeeded()).isTrue();
@@ -179,25 +179,24 @@ class MaintenanceRunbooksTest {
 
     assertThat(runner.execute(catalogue.scheduledRestart("pg2", at), RealCluster.journal(dir)).actedSteps())
         .containsExactly("schedule-restart[pg2]");
-    assertThat(catalogue.env().ops.status("pg2").scheduledRestart()).isNotNull();
+    assertThat(catalogue.client().member("pg2").status().scheduledRestart()).isNotNull();
     assertThat(runner.execute(catalogue.scheduledRestart("pg2", at), RealCluster.journal(dir)).actedSteps()).isEmpty();
     assertThat(runner.execute(catalogue.cancelScheduledRestart("pg2"), RealCluster.journal(dir)).actedSteps())
         .containsExactly("cancel-restart[pg2]");
-    assertThat(catalogue.env().ops.status("pg2").scheduledRestart()).isNull();
+    assertThat(catalogue.client().member("pg2").status().scheduledRestart()).isNull();
   }
 
   @Test
   void aSecondMutatingRunbookIsRefusedWhileTheFirstHoldsTheDcsLease() throws Exception {
     try (EtcdDcsClient dcs = EtcdDcsClient.builder().endpoint(cluster().etcdEndpoint()).build()) {
-      PatroniRunbooks catalogue = PatroniRunbooks.builder().scope(cluster().scope())
-          .restEndpoints(cluster().nodes().stream().map(PatroniNode::restUrl).toList())
+      PatroniRunbooks catalogue = PatroniRunbooks.builder(RealCluster.client(cluster())).scope(cluster().scope())
           .namespace(cluster().namespace()).dcsLease(dcs).build();
       ClusterRef ref = ClusterRef.of(cluster().namespace(), cluster().scope());
       ClusterLease lease = catalogue.lease();
       List<RunbookResult> second = new ArrayList<>();
       List<String> holderDuringRun = new ArrayList<>();
       Runbook first = Runbook.named("hold")
-          .step(Steps.named("try-second").impact(Impact.CHANGE).decide(ctx -> Decision.needsAction("x", Map.of()))
+          .step(Steps.named("try-second").impact(Impact.CHANGE).decide(ctx -> Decision.needsAction("x"))
               .act((ctx, intent) -> {
                 holderDuringRun.add(dcs.leaseHolder(ref, ClusterLease.DCS_LEASE_NAME).orElse("(none)"));
                 second.add(catalogue.runner().build().execute(catalogue.pause(), RealCluster.journal(dir)));
@@ -209,7 +208,7 @@ class MaintenanceRunbooksTest {
       assertThat(r.succeeded()).isTrue();
       assertThat(holderDuringRun).containsExactly(r.runId());
       assertThat(second).singleElement().isInstanceOfSatisfying(RunbookResult.Refused.class,
-          refused -> assertThat(refused.evidence()).containsEntry("holder", r.runId()));
+          refused -> assertThat(refused.evidence().get(ClusterLease.HOLDER)).isEqualTo(r.runId()));
       assertThat(statuses(RealCluster.catalogue(cluster()))).allSatisfy(s -> assertThat(s.paused()).isFalse());
       assertThat(dcs.leaseHolder(ref, ClusterLease.DCS_LEASE_NAME)).as("released after the run").isEmpty();
 
@@ -239,13 +238,13 @@ class MaintenanceRunbooksTest {
     hosts.stopPatroni("pg2");
     assertThat(show(pg2, "server_version_num")).as("PostgreSQL keeps running").startsWith("15");
     hosts.startPatroni("pg2");
-    Runbook back = Runbook.named("back").step(Awaits.memberStreaming(catalogue.env(), "pg2")).build();
+    Runbook back = Runbook.named("back").step(Awaits.memberStreaming("pg2")).build();
     assertThat(runner.execute(back, RealCluster.journal(dir)).succeeded()).isTrue();
     assertThat(runner.execute(catalogue.resume(), RealCluster.journal(dir)).succeeded()).isTrue();
   }
 
   private static List<MemberStatus> statuses(PatroniRunbooks catalogue) {
-    return catalogue.env().ops.cluster().members().stream().map(m -> catalogue.env().ops.status(m.name())).toList();
+    return catalogue.client().cluster().members().stream().map(m -> catalogue.client().member(m.name()).status()).toList();
   }
 
   private String show(PatroniNode n, String setting) throws Exception {
@@ -262,7 +261,7 @@ class MaintenanceRunbooksTest {
     String last = "";
     Thread.sleep(6000); // three loop_waits: Patroni tried to start PostgreSQL
     while (System.nanoTime() < deadline) {
-      last = catalogue.env().ops.cluster().members().stream().filter(m -> m.name().equals(member))
+      last = catalogue.client().cluster().members().stream().filter(m -> m.name().equals(member))
           .map(m -> m.state().raw()).findFirst().orElse("(absent)");
       if (List.of("start failed", "stopped", "crashed").contains(last)) {
         return;

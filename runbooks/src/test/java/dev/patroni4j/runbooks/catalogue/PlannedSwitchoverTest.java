@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +57,7 @@ class PlannedSwitchoverTest {
     assertThat(RealCluster.writablePrimaries(cluster())).containsExactly(cluster().leader().name());
     assertThat(events).filteredOn(RunbookEvent.SwitchoverInitiated.class::isInstance).hasSize(1);
     assertThat(events).filteredOn(RunbookEvent.SwitchoverFinalized.class::isInstance).singleElement()
-        .satisfies(e -> assertThat(((RunbookEvent.SwitchoverFinalized) e).timeline()).isEqualTo(before + 1));
+        .satisfies(e -> assertThat(((RunbookEvent.SwitchoverFinalized) e).timeline().id()).isEqualTo(before + 1));
 
     RunbookResult sameJournal =
         runner.execute(catalogue.plannedSwitchover(SwitchoverOptions.defaults().from("pg1")), journal);
@@ -93,11 +94,11 @@ class PlannedSwitchoverTest {
     });
     assertThat(cluster().leader().name()).isEqualTo("pg1");
     assertThat(catalogue.runner().build().plan(catalogue.plannedSwitchover(SwitchoverOptions.defaults()))
-        .bindings().get("to")).containsExactly("pg2");
+        .bindings().get(Keys.TO)).isEqualTo("pg2");
   }
 
   private static Verification tagged(PatroniRunbooks catalogue, String member) {
-    boolean tagged = catalogue.env().ops.cluster().members().stream()
+    boolean tagged = catalogue.client().cluster().members().stream()
         .anyMatch(m -> m.name().equals(member) && m.tags().noFailover());
     return tagged ? Verification.done(member + " is tagged nofailover") : Verification.pending("not tagged yet");
   }
@@ -115,7 +116,7 @@ class PlannedSwitchoverTest {
 
     assertThat(schedule.actedSteps()).containsExactly("schedule-switchover");
     assertThat(again.actedSteps()).isEmpty();
-    assertThat(catalogue.env().ops.cluster().scheduledSwitchover()).isNotNull()
+    assertThat(catalogue.client().cluster().scheduledSwitchover()).isNotNull()
         .satisfies(s -> assertThat(s.at().toInstant()).isEqualTo(at.toInstant()));
 
     RunbookResult cancel = runner.execute(catalogue.cancelScheduledSwitchover(), RealCluster.journal(dir));
@@ -123,7 +124,7 @@ class PlannedSwitchoverTest {
 
     assertThat(cancel.actedSteps()).containsExactly("cancel-switchover");
     assertThat(cancelAgain.actedSteps()).isEmpty();
-    assertThat(catalogue.env().ops.cluster().scheduledSwitchover()).isNull();
+    assertThat(catalogue.client().cluster().scheduledSwitchover()).isNull();
     assertThat(cluster().leader().name()).isEqualTo("pg1");
   }
 
@@ -163,15 +164,85 @@ class PlannedSwitchoverTest {
 
     RunbookResult r = runner.execute(catalogue.plannedSwitchover(SwitchoverOptions.defaults().from("pg1")),
         RealCluster.journal(dir));
+    List<String> writableAtTheEnd = RealCluster.writablePrimaries(cluster());
 
     assertThat(killed).isDone();
     assertThat(r).as("a typed result: %s", r).isInstanceOfAny(RunbookResult.Succeeded.class,
         RunbookResult.Refused.class, RunbookResult.Failed.class);
-    System.out.println("kill-leader mid-switchover ended: " + r);
+    System.out.println("kill-leader mid-switchover ended: " + r + "; writable primaries then: " + writableAtTheEnd);
+    // pg1 was planned and left the cluster (its Patroni is dead): the run may not claim that all members stream.
+    assertThat(r).as("never Succeeded while a planned member is gone: %s", r).isInstanceOfSatisfying(
+        RunbookResult.Failed.class, f -> {
+          assertThat(f.stepId()).isEqualTo("all-streaming");
+          assertThat(f.evidence().get(Keys.MISSING)).contains("pg1");
+          if (writableAtTheEnd.size() > 1) {
+            assertThat(f.evidence().get(Keys.WRITABLE)).containsAll(writableAtTheEnd);
+          }
+        });
     // The operator's recovery: Patroni comes back on pg1 and rejoins under whichever leader holds the lock.
     cluster().startPatroni(pg1);
     cluster().awaitHealthy(Duration.ofSeconds(90));
     assertThat(RealCluster.writablePrimaries(cluster())).hasSize(1).containsExactly(cluster().leader().name());
+  }
+
+  @Test
+  void twoRunsAtOnceOnOneCatalogueEachHearOnlyOfTheirOwnSwitchoverRequest() throws Exception {
+    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
+    CyclicBarrier bothAtTheSwitchover = new CyclicBarrier(2);
+    List<RunbookEvent> heardByA = new CopyOnWriteArrayList<>();
+    List<RunbookEvent> heardByB = new CopyOnWriteArrayList<>();
+    RunbookRunner a = catalogue.runner().listener(meetingAtSwitchover(bothAtTheSwitchover, heardByA)).build();
+    RunbookRunner b = catalogue.runner().listener(meetingAtSwitchover(bothAtTheSwitchover, heardByB)).build();
+
+    CompletableFuture<RunbookResult> toPg2 = CompletableFuture.supplyAsync(() -> a.execute(catalogue.plannedSwitchover(
+        SwitchoverOptions.defaults().from("pg1").to("pg2").withoutCheckpoint()), RealCluster.journal(dir)));
+    CompletableFuture<RunbookResult> toPg3 = CompletableFuture.supplyAsync(() -> b.execute(catalogue.plannedSwitchover(
+        SwitchoverOptions.defaults().from("pg1").to("pg3").withoutCheckpoint()), RealCluster.journal(dir)));
+    RunbookResult ra = toPg2.get(5, java.util.concurrent.TimeUnit.MINUTES);
+    RunbookResult rb = toPg3.get(5, java.util.concurrent.TimeUnit.MINUTES);
+    System.out.println("two concurrent switchovers: " + ra + " / " + rb);
+
+    assertThat(heardByA).filteredOn(RunbookEvent.SwitchoverInitiated.class::isInstance).singleElement()
+        .isInstanceOfSatisfying(RunbookEvent.SwitchoverInitiated.class, e -> {
+          assertThat(e.runId()).isEqualTo(ra.runId());
+          assertThat(e.candidate()).isEqualTo("pg2");
+        });
+    assertThat(heardByB).filteredOn(RunbookEvent.SwitchoverInitiated.class::isInstance).singleElement()
+        .isInstanceOfSatisfying(RunbookEvent.SwitchoverInitiated.class, e -> {
+          assertThat(e.runId()).isEqualTo(rb.runId());
+          assertThat(e.candidate()).isEqualTo("pg3");
+        });
+    assertThat(heardByA).allSatisfy(e -> assertThat(e.runId()).isEqualTo(ra.runId()));
+    assertThat(heardByB).allSatisfy(e -> assertThat(e.runId()).isEqualTo(rb.runId()));
+    cluster().awaitHealthy(Duration.ofSeconds(90));
+    assertThat(RealCluster.writablePrimaries(cluster())).hasSize(1);
+  }
+
+  /** Records every event of its run; both runs wait for each other when they reach the switchover step. */
+  private static RunbookListener meetingAtSwitchover(CyclicBarrier barrier, List<RunbookEvent> events) {
+    return new RunbookListener() {
+      @Override
+      public void stepStarted(RunbookEvent.StepStarted e) {
+        events.add(e);
+        if (e.stepId().equals("switchover")) {
+          try {
+            barrier.await(60, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (Exception ex) {
+            throw new AssertionError("the other run never reached its switchover", ex);
+          }
+        }
+      }
+
+      @Override
+      public void switchoverInitiated(RunbookEvent.SwitchoverInitiated e) {
+        events.add(e);
+      }
+
+      @Override
+      public void switchoverFinalized(RunbookEvent.SwitchoverFinalized e) {
+        events.add(e);
+      }
+    };
   }
 
   private static RunbookListener recording(List<RunbookEvent> events) {

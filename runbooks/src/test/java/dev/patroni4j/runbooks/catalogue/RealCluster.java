@@ -1,5 +1,6 @@
 package dev.patroni4j.runbooks.catalogue;
 
+import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.runbooks.FileJournal;
 import dev.patroni4j.runbooks.Journal;
 import dev.patroni4j.testkit.LocalPatroniCluster;
@@ -20,11 +21,14 @@ final class RealCluster {
   private RealCluster() {}
 
   static PatroniRunbooks catalogue(LocalPatroniCluster cluster) {
-    return PatroniRunbooks.builder()
+    return PatroniRunbooks.builder(client(cluster))
         .scope(cluster.scope())
-        .restEndpoints(cluster.nodes().stream().map(PatroniNode::restUrl).toList())
         .postgres(connector(cluster))
         .build();
+  }
+
+  static PatroniClient client(LocalPatroniCluster cluster) {
+    return PatroniClient.builder().members(cluster.nodes().stream().map(PatroniNode::restUrl).toList()).build();
   }
 
   static PostgresConnector connector(LocalPatroniCluster cluster) {

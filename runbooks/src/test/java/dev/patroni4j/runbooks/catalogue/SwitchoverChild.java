@@ -1,5 +1,6 @@
 package dev.patroni4j.runbooks.catalogue;
 
+import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.runbooks.FileJournal;
 import dev.patroni4j.runbooks.RunbookEvent;
 import dev.patroni4j.runbooks.RunbookListener;
@@ -27,7 +28,7 @@ public final class SwitchoverChild {
     List<URI> rest = Arrays.stream(args[3].split(",")).map(URI::create).toList();
     String user = System.getenv("P4J_PG_USER");
     String password = System.getenv("P4J_PG_PASSWORD");
-    PatroniRunbooks catalogue = PatroniRunbooks.builder().scope(scope).restEndpoints(rest)
+    PatroniRunbooks catalogue = PatroniRunbooks.builder(PatroniClient.builder().members(rest).build()).scope(scope)
         .postgres((member, host, port) -> DriverManager.getConnection(
             "jdbc:postgresql://" + host + ":" + port + "/postgres", user, password))
         .build();
