@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patroni4j.client.ClusterCondition;
 import dev.patroni4j.client.ConfigPatch;
+import dev.patroni4j.client.Conditions;
 import dev.patroni4j.client.HealthCheck;
 import dev.patroni4j.client.MemberClient;
 import dev.patroni4j.client.Outcome;
@@ -133,34 +134,43 @@ class RealClusterSynchronousTest {
   void replayLagAndReadinessModeTellReceivedFromReplayedWal() throws Exception {
     assertThat(client.patchConfig(ConfigPatch.builder().remove("synchronous_mode").build()).kind()).isEqualTo(Outcome.Kind.DONE);
     MemberClient pg3 = node("pg3");
-    try (Connection replica = cluster.connect(cluster.node("pg3")); Statement s = replica.createStatement()) {
-      s.execute("select pg_wal_replay_pause()");
-      try {
-        writeWal(4 << 20);
-        client.waitUntil(ClusterCondition.of("pg3 received 4 MiB it has not replayed", o -> {
-          MemberStatus st = pg3.status();
-          return st.receivedLocation() != null && st.replayedLocation() != null
-              && st.receivedLocation().bytesAfter(st.replayedLocation()) >= (4 << 20);
-        }), WAIT);
-        assertThat(pg3.status().replayPaused()).isTrue();
-        if (PatroniUnderTest.isAtLeast(4, 1)) {
-          Member m = client.cluster().member("pg3");
-          assertThat(m.replayLag().knownBytes()).isPresent();
-          assertThat(m.receiveLag().isAtMost(1 << 20)).as("received nearly everything: %s", m.receiveLag()).isTrue();
-          // 4.1 readiness measures replay by default, and received WAL with mode=write.
-          assertThat(pg3.check(HealthCheck.readiness().maxLag("1MB")).statusCode()).isEqualTo(503);
-          assertThat(pg3.check(HealthCheck.readiness().maxLag("1MB").mode("write")).statusCode()).isEqualTo(200);
-          assertThat(pg3.check(HealthCheck.readiness()).statusCode()).as("default limit: maximum_lag_on_failover").isEqualTo(503);
-        } else {
-          // Before 4.1 /cluster has one lag, from the member key's position, which is the received one.
-          Member m = client.cluster().member("pg3");
-          assertThat(m.replayLag().knownBytes()).isEmpty();
-          assertThat(m.lag().isAtMost(1 << 20)).as("lag %s", m.lag()).isTrue();
-          assertThat(pg3.check(HealthCheck.readiness().maxLag("1MB")).statusCode()).as("readiness ignores lag").isEqualTo(200);
+    // Patroni resumes a paused replay on PostgreSQL 14+ within one loop unless the cluster is
+    // paused (seed-procedures.md, blue-green), so the replay stays paused only in maintenance mode.
+    assertThat(client.pause().kind()).isEqualTo(Outcome.Kind.DONE);
+    client.waitUntil(Conditions.allMembersPaused(), WAIT);
+    try {
+      try (Connection replica = cluster.connect(cluster.node("pg3")); Statement s = replica.createStatement()) {
+        s.execute("select pg_wal_replay_pause()");
+        try {
+          writeWal(4 << 20);
+          client.waitUntil(ClusterCondition.of("pg3 received 4 MiB it has not replayed", o -> {
+            MemberStatus st = pg3.status();
+            return st.receivedLocation() != null && st.replayedLocation() != null
+                && st.receivedLocation().bytesAfter(st.replayedLocation()) >= (4 << 20);
+          }), WAIT);
+          assertThat(pg3.status().replayPaused()).isTrue();
+          if (PatroniUnderTest.isAtLeast(4, 1)) {
+            Member m = client.cluster().member("pg3");
+            assertThat(m.replayLag().knownBytes()).isPresent();
+            assertThat(m.receiveLag().isAtMost(1 << 20)).as("received nearly everything: %s", m.receiveLag()).isTrue();
+            // 4.1 readiness measures replay by default, and received WAL with mode=write.
+            assertThat(pg3.check(HealthCheck.readiness().maxLag("1MB")).statusCode()).isEqualTo(503);
+            assertThat(pg3.check(HealthCheck.readiness().maxLag("1MB").mode("write")).statusCode()).isEqualTo(200);
+            assertThat(pg3.check(HealthCheck.readiness()).statusCode()).as("default limit: maximum_lag_on_failover").isEqualTo(503);
+          } else {
+            // Before 4.1 /cluster has one lag, from the member key's position, which is the received one.
+            Member m = client.cluster().member("pg3");
+            assertThat(m.replayLag().knownBytes()).isEmpty();
+            assertThat(m.lag().isAtMost(1 << 20)).as("lag %s", m.lag()).isTrue();
+            assertThat(pg3.check(HealthCheck.readiness().maxLag("1MB")).statusCode()).as("readiness ignores lag").isEqualTo(200);
+          }
+        } finally {
+          s.execute("select pg_wal_replay_resume()");
         }
-      } finally {
-        s.execute("select pg_wal_replay_resume()");
       }
+    } finally {
+      assertThat(client.resume().kind()).isEqualTo(Outcome.Kind.DONE);
+      client.waitUntil(Conditions.allMembersResumed(), WAIT);
     }
     client.waitUntil(ClusterCondition.of("pg3 replayed everything", o -> {
       MemberStatus st = pg3.status();
