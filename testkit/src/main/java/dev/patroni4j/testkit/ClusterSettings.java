@@ -20,7 +20,6 @@ record ClusterSettings(
     Map<String, Object> postgresParameters,
     Map<Integer, Map<String, Object>> tags,
     boolean restTls,
-    boolean restClientCertificates,
     Optional<Credentials> restAuth,
     Optional<Credentials> etcdAuth,
     Optional<ConsulDcs.Options> consul,

@@ -77,9 +77,7 @@ final class PatroniConfigWriter {
       restapi.put("certfile", t.serverCert().toString());
       restapi.put("keyfile", t.serverKey().toString());
       restapi.put("cafile", t.caCert().toString());
-      if (settings.restClientCertificates()) {
-        restapi.put("verify_client", "required");
-      }
+      restapi.put("verify_client", "required");
       ctl.put("certfile", t.clientCert().toString());
       ctl.put("keyfile", t.clientKey().toString());
       ctl.put("cacert", t.caCert().toString());
