@@ -443,6 +443,19 @@ public final class LocalPatroniCluster implements AutoCloseable {
     /** The system property that sets the default Patroni release, e.g. {@code -Dpatroni4j.patroniVersion=4.1.5}. */
     public static final String DEFAULT_VERSION_PROPERTY = "patroni4j.patroniVersion";
 
+    /**
+     * The Patroni release a builder runs when none is named: {@value #DEFAULT_VERSION_PROPERTY}
+     * when it is set, else the system's {@value PatroniInstallation#SYSTEM}.
+     */
+    public static String defaultPatroniVersion() {
+      return versionFromProperty().orElse(PatroniInstallation.SYSTEM);
+    }
+
+    private static Optional<String> versionFromProperty() {
+      String version = System.getProperty(DEFAULT_VERSION_PROPERTY);
+      return version == null || version.isBlank() ? Optional.empty() : Optional.of(version.strip());
+    }
+
     private int members = 3;
     private @Nullable String scope;
     private String namespace = "/service";
@@ -672,9 +685,9 @@ public final class LocalPatroniCluster implements AutoCloseable {
         }
       }
       String version = patroniVersion;
-      String defaultVersion = System.getProperty(DEFAULT_VERSION_PROPERTY);
-      if (version == null && patroniBinary == null && defaultVersion != null && !defaultVersion.isBlank()) {
-        version = PatroniInstallation.of(defaultVersion.strip()).version();
+      Optional<String> fromProperty = versionFromProperty();
+      if (version == null && patroniBinary == null && fromProperty.isPresent()) {
+        version = PatroniInstallation.of(fromProperty.get()).version();
       }
       return new ClusterSettings(members, Optional.ofNullable(scope), namespace,
           Map.copyOf(dynamicConfig), Map.copyOf(postgresParameters), Map.copyOf(tags), restTls,

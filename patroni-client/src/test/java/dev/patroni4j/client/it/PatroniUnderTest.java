@@ -9,9 +9,7 @@ import dev.patroni4j.testkit.LocalPatroniCluster;
  * the system's Patroni 3.0.2.
  */
 final class PatroniUnderTest {
-  static final PatroniVersion VERSION = PatroniVersion.parse(
-      System.getProperty(LocalPatroniCluster.Builder.DEFAULT_VERSION_PROPERTY, "").isBlank()
-          ? "3.0.2" : System.getProperty(LocalPatroniCluster.Builder.DEFAULT_VERSION_PROPERTY).strip());
+  static final PatroniVersion VERSION = PatroniVersion.parse(LocalPatroniCluster.Builder.defaultPatroniVersion());
 
   private PatroniUnderTest() {}
 
