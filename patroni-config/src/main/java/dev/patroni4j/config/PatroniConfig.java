@@ -138,6 +138,43 @@ public final class PatroniConfig {
     return Optional.ofNullable(node);
   }
 
+  /**
+   * This configuration with the value at a dotted path set ({@code restapi.certfile}); mappings
+   * missing on the way are created. The value is read back as Patroni would read it from YAML.
+   *
+   * <pre>{@code
+   * PatroniConfig withTls = config.with("restapi.certfile", "/etc/patroni/server.crt")
+   *     .with("restapi.keyfile", "/etc/patroni/server.key");
+   * }</pre>
+   *
+   * @throws PatroniConfigException when a key on the way holds something other than a mapping
+   */
+  public PatroniConfig with(String dottedPath, Object value) {
+    Objects.requireNonNull(value, "value");
+    Map<Object, @Nullable Object> copy = Trees.copy(tree);
+    String[] parts = dottedPath.split("\\.");
+    Map<Object, @Nullable Object> node = copy;
+    for (int i = 0; i < parts.length - 1; i++) {
+      Object next = node.get(parts[i]);
+      if (next == null) {
+        next = new LinkedHashMap<Object, @Nullable Object>();
+        node.put(parts[i], next);
+      }
+      if (!(next instanceof Map<?, ?>)) {
+        throw new PatroniConfigException("cannot set " + dottedPath + ": "
+            + String.join(".", java.util.Arrays.copyOf(parts, i + 1)) + " is not a mapping");
+      }
+      @SuppressWarnings("unchecked")
+      Map<Object, @Nullable Object> m = (Map<Object, @Nullable Object>) next;
+      node = m;
+    }
+    node.put(parts[parts.length - 1], value);
+    Object reread = PyYaml.load(YamlWriter.write(copy), "edit of " + dottedPath);
+    @SuppressWarnings("unchecked")
+    Map<Object, @Nullable Object> m = (Map<Object, @Nullable Object>) Objects.requireNonNull(reread);
+    return new PatroniConfig(m);
+  }
+
   /** The whole tree, unmodifiable; secret values are {@link Secret}s. */
   public Map<Object, @Nullable Object> asMap() {
     return tree;
