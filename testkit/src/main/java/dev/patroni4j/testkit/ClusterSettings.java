@@ -20,6 +20,7 @@ record ClusterSettings(
     Map<String, Object> postgresParameters,
     Map<Integer, Map<String, Object>> tags,
     boolean restTls,
+    boolean restClientCertificates,
     Optional<Credentials> restAuth,
     Optional<Credentials> etcdAuth,
     Optional<ConsulDcs.Options> consul,

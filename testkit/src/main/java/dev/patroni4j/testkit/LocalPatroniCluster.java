@@ -463,6 +463,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
     private final Map<String, Object> postgresParameters = new LinkedHashMap<>();
     private final Map<Integer, Map<String, Object>> tags = new TreeMap<>();
     private boolean restTls;
+    private boolean restClientCertificates = true;
     private @Nullable Credentials restAuth;
     private @Nullable Credentials etcdAuth;
     private ConsulDcs.@Nullable Options consul;
@@ -544,6 +545,15 @@ public final class LocalPatroniCluster implements AutoCloseable {
      */
     public Builder restTls(boolean on) {
       this.restTls = on;
+      return this;
+    }
+
+    /**
+     * Whether the HTTPS REST API requires a client certificate ({@code verify_client: required},
+     * the default) or asks for none (no {@code verify_client}); only with {@link #restTls(boolean)}.
+     */
+    public Builder restClientCertificates(boolean required) {
+      this.restClientCertificates = required;
       return this;
     }
 
@@ -691,6 +701,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
       }
       return new ClusterSettings(members, Optional.ofNullable(scope), namespace,
           Map.copyOf(dynamicConfig), Map.copyOf(postgresParameters), Map.copyOf(tags), restTls,
+          restTls && restClientCertificates,
           Optional.ofNullable(restAuth), Optional.ofNullable(etcdAuth), Optional.ofNullable(consul), startupTimeout, logArchiveDir,
           Optional.ofNullable(patroniBinary), Optional.ofNullable(version), Map.copyOf(memberPatroniVersions),
           Optional.ofNullable(etcdBinary), Optional.ofNullable(etcdVersion), postgresBinDir);

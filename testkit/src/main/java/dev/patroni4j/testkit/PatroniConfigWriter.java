@@ -77,7 +77,9 @@ final class PatroniConfigWriter {
       restapi.put("certfile", t.serverCert().toString());
       restapi.put("keyfile", t.serverKey().toString());
       restapi.put("cafile", t.caCert().toString());
-      restapi.put("verify_client", "required");
+      if (settings.restClientCertificates()) {
+        restapi.put("verify_client", "required");
+      }
       ctl.put("certfile", t.clientCert().toString());
       ctl.put("keyfile", t.clientKey().toString());
       ctl.put("cacert", t.caCert().toString());

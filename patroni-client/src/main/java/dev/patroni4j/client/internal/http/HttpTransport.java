@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -35,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * Sends one request to one member and reads the answer, with Patroni's transport rules: a body
  * always has a Content-Length (never chunked), Basic auth only on unsafe methods, a per-call
  * deadline, a cap on the response size, a bound on concurrent calls per member, and no retries
- * (the OkHttp client it is given has connection-failure retries and redirects switched off).
+ * (the OkHttp client it is given has connection-failure retries and redirects switched off), and
+ * sockets that neither wait for Nagle's algorithm nor delay their ACKs ({@link PromptSockets}).
  *
  * <p>Every failure is a {@link PatroniException} whose delivery says whether the request left.
  * Thread-safe; shared by every client derived from one builder.
@@ -59,8 +61,14 @@ public final class HttpTransport {
       long maxResponseBytes,
       int maxInFlightPerMember,
       RequestListener listener) {
+    OkHttpClient.Builder http = base.newBuilder();
+    // Unless the caller chose its own socket factory: without these, a TLS call stalls twice for
+    // the delayed-ACK timer (see PromptSockets).
+    if (base.socketFactory() == SocketFactory.getDefault()) {
+      http.socketFactory(PromptSockets.factory());
+    }
     this.http =
-        base.newBuilder()
+        http
             // Patroni speaks HTTP/1.0 only; HTTP/2 over ALPN (offered by proxies) would also
             // reject the Connection header below.
             .protocols(List.of(Protocol.HTTP_1_1))
