@@ -324,7 +324,10 @@ public final class PatroniClient {
   private <T> T readFromAny(String what, Function<MemberClient, T> read) {
     List<HttpUrl> candidates = known.get();
     PatroniException failure = null;
-    boolean anySent = false;
+    // How far the furthest attempt got: a member that was possibly sent the request but never
+    // answered (e.g. a TLS 1.3 server that refused our certificate after our side of the handshake)
+    // does not make the whole read ANSWERED.
+    Delivery furthest = Delivery.NOT_SENT;
     for (HttpUrl url : candidates) {
       MemberClient m = new MemberClient(transport, url, null, timeouts);
       try {
@@ -335,7 +338,9 @@ public final class PatroniClient {
         }
         return result;
       } catch (PatroniException e) {
-        anySent |= e.delivery() != Delivery.NOT_SENT;
+        if (e.delivery().compareTo(furthest) > 0) {
+          furthest = e.delivery();
+        }
         if (failure == null) {
           failure = new PatroniException(
               what + ": no member answered (" + candidates.size() + " tried)", null,
@@ -347,8 +352,8 @@ public final class PatroniClient {
     if (failure == null) {
       throw new PatroniException(what + ": no member known", null, Delivery.NOT_SENT, what, -1, null);
     }
-    if (anySent) {
-      PatroniException e = new PatroniException(failure.getMessage(), null, Delivery.ANSWERED, what, -1, null);
+    if (furthest != Delivery.NOT_SENT) {
+      PatroniException e = new PatroniException(failure.getMessage(), null, furthest, what, -1, null);
       for (Throwable t : failure.getSuppressed()) {
         e.addSuppressed(t);
       }

@@ -132,6 +132,29 @@ class PatroniClientTest {
   }
 
   @Test
+  void aReadNoMemberAnsweredIsNotCalledAnsweredWhenOneWasPossiblySentTheRequest() {
+    // Like a TLS 1.3 server refusing a missing client certificate: the request was written, then
+    // the connection closed with nothing read.
+    servers.get(1).enqueue(new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST));
+    PatroniClient client = builder().build();
+    assertThatThrownBy(client::cluster).isInstanceOf(PatroniException.class)
+        .satisfies(e -> {
+          PatroniException p = (PatroniException) e;
+          assertThat(p.delivery()).isEqualTo(PatroniException.Delivery.POSSIBLY_SENT);
+          assertThat(p.getSuppressed()).extracting(t -> ((PatroniException) t).delivery())
+              .containsExactly(PatroniException.Delivery.NOT_SENT, PatroniException.Delivery.POSSIBLY_SENT);
+        });
+  }
+
+  @Test
+  void aReadIsAnsweredWhenOneMemberAnsweredEvenWithAnError() {
+    servers.get(1).enqueue(new MockResponse().setResponseCode(503).setBody("{}"));
+    PatroniClient client = builder().build();
+    assertThatThrownBy(client::cluster).isInstanceOf(PatroniException.class)
+        .satisfies(e -> assertThat(((PatroniException) e).delivery()).isEqualTo(PatroniException.Delivery.ANSWERED));
+  }
+
+  @Test
   void writeGoesToTheLeaderAndFallsThroughOnlyWhenNotSent() throws Exception {
     serve("http://127.0.0.1:" + deadPort + "/patroni", "Successfully switched over to \"m1\"");
     Outcome o = builder().build().switchover(SwitchoverRequest.from("m0").to("m1"));

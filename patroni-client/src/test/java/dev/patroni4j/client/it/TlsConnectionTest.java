@@ -1,9 +1,12 @@
 package dev.patroni4j.client.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.patroni4j.client.PatroniClient;
+import dev.patroni4j.client.PatroniException;
+import dev.patroni4j.client.TlsConfig;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
 import dev.patroni4j.testkit.PatroniNode;
@@ -135,6 +138,30 @@ class TlsConnectionTest {
     assertThat(withPg1Again.getPeerPort()).isEqualTo(pg1.restUrl().getPort());
     // Resumed or not, the member's certificate chain is the one verified on the full handshake.
     assertThat(withPg1Again.getPeerCertificates()).isEqualTo(withPg1.getPeerCertificates());
+  }
+
+  @Test
+  void aClientWithoutTheCertificateNeverGetsAnAnswerEvenFromAMemberItsParentHasASessionWith() {
+    Recorder recorder = new Recorder();
+    PatroniClient withCertificate = clientRecordingInto(recorder);
+    URI pg1 = cluster.node("pg1").restUrl();
+    withCertificate.memberAt(pg1).status();
+    assertThat(recorder.calls).hasSize(1);
+    // Derived clients share the OkHttp pool and dispatcher; TLS sessions belong to one TLS
+    // identity (its own SSLContext), so this one has nothing to resume and must do a full handshake.
+    PatroniClient withoutCertificate = withCertificate.newBuilder()
+        .tls(TlsConfig.builder().caFile(cluster.tls().orElseThrow().caCert()).build()).build();
+    // Over TLS 1.3 the server refuses a missing certificate only after our side of the handshake
+    // is done, so whether our request was still written races its alert: either way, never an answer.
+    for (int i = 0; i < 5; i++) {
+      assertThatThrownBy(() -> withoutCertificate.memberAt(pg1).status()).isInstanceOf(PatroniException.class)
+          .satisfies(e -> assertThat(((PatroniException) e).delivery())
+              .isIn(PatroniException.Delivery.NOT_SENT, PatroniException.Delivery.POSSIBLY_SENT));
+      assertThatThrownBy(withoutCertificate::cluster).isInstanceOf(PatroniException.class)
+          .satisfies(e -> assertThat(((PatroniException) e).delivery())
+              .isIn(PatroniException.Delivery.NOT_SENT, PatroniException.Delivery.POSSIBLY_SENT));
+    }
+    assertThat(recorder.calls).as("the parent's calls only").hasSize(1);
   }
 
   @Test
