@@ -1,6 +1,5 @@
 package dev.patroni4j.runbooks;
 
-import dev.patroni4j.runbooks.internal.Reads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +23,7 @@ final class Planning {
 
   private PlannedStep planStep(Runbook.Resolved r, StepContext ctx) {
     try {
-      Decision d = Reads.withRetry(r.policy().readRetry(), r.id(), () -> r.step().decide(ctx));
+      Decision d = settings.read(r.policy(), () -> r.step().decide(ctx));
       return new PlannedStep(r.id(), r.step().impact(), d.kind(), d.reason(), d.facts());
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
@@ -41,7 +40,7 @@ final class Planning {
       Facts sofar = values;
       StepContext ctx = settings.context(planId, "bind:" + b.name(), sofar, null, null, settings.defaultPolicy());
       try {
-        values = Reads.withRetry(settings.defaultPolicy().readRetry(), "bind " + b.name(), () -> b.resolveInto(sofar, ctx));
+        values = settings.read(settings.defaultPolicy(), () -> b.resolveInto(sofar, ctx));
       } catch (RunbookException e) {
         throw e;
       } catch (Exception e) {

@@ -6,6 +6,7 @@ import dev.patroni4j.client.Waiter;
 import dev.patroni4j.runbooks.internal.Reads;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 
 /** What every part of a run shares: how to observe the cluster, the lease, the listener, time, default policy. */
@@ -34,9 +35,14 @@ record RunnerSettings(
     return Waiter.polling(poll, clock, sleeper);
   }
 
+  /** Runs a read (never an action) with {@code policy}'s attempts, pausing on this runner's sleeper. */
+  <T> T read(StepPolicy policy, Callable<T> read) throws Exception {
+    return Reads.withRetry(policy.readAttempts(), policy.readRetryWait(), sleeper, read);
+  }
+
   ClusterIdentity observeIdentity() {
     try {
-      return Reads.withRetry(defaultPolicy.readRetry(), "cluster identity", identity::observe);
+      return read(defaultPolicy, identity::observe);
     } catch (RunbookException e) {
       throw e;
     } catch (Exception e) {

@@ -1,6 +1,5 @@
 package dev.patroni4j.runbooks;
 
-import dev.patroni4j.runbooks.internal.Reads;
 import java.time.Instant;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -43,7 +42,7 @@ final class StepExecution {
       Decision decision;
       try {
         Decision.NeedsAction previous = history.intent;
-        decision = Reads.withRetry(r.policy().readRetry(), r.id(), previous == null
+        decision = settings.read(r.policy(), previous == null
             ? () -> step.decide(ctx)
             : () -> step.decideAfterInterruption(ctx, previous));
       } catch (Exception e) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.patroni4j.client.PatroniWaitTimeoutException;
-import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +29,7 @@ class RunbookRunnerTest {
         .clock(time)
         .sleeper(time)
         .defaultPolicy(StepPolicy.custom().verifyTimeout(Duration.ofSeconds(10)).pollInterval(Duration.ofSeconds(1))
-            .readRetry(RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(1)).build()).build())
+            .readRetry(3, Duration.ofMillis(1)).build())
         .listener(new RunbookListener() {
           @Override
           public void stepSkipped(RunbookEvent.StepSkipped e) {

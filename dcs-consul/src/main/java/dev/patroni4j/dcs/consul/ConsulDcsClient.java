@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patroni4j.client.PatroniException.Delivery;
+import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.dcs.CasResult;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
@@ -29,6 +30,7 @@ import dev.patroni4j.dcs.consul.internal.ConsulTransport;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -101,7 +103,7 @@ public final class ConsulDcsClient implements DcsClient {
     this.ownsHttp = b.okHttpClient == null;
     HttpUrl base = Objects.requireNonNull(HttpUrl.get(b.endpoint), "endpoint");
     this.transport = new ConsulTransport(this.http, base, b.token, b.datacenter, b.requestTimeout, b.initialBackoff,
-        b.maxBackoff, d -> Thread.sleep(d.toMillis()));
+        b.maxBackoff, b.clock, b.sleeper);
     this.kv = new ConsulKv(transport);
     this.leases = new ConsulLeases(kv);
     this.watchWait = b.watchWait;
@@ -142,7 +144,8 @@ public final class ConsulDcsClient implements DcsClient {
   public DcsWatch watch(ClusterSnapshot since, DcsListener listener) {
     Objects.requireNonNull(since, "since == null");
     Objects.requireNonNull(listener, "listener == null");
-    ConsulClusterWatch watch = new ConsulClusterWatch(kv, since, listener, watchWait, maxBackoff, watches::remove);
+    ConsulClusterWatch watch = new ConsulClusterWatch(kv, since, listener, watchWait, maxBackoff,
+        transport.sleeper(), watches::remove);
     watches.add(watch);
     return watch;
   }
@@ -447,6 +450,8 @@ public final class ConsulDcsClient implements DcsClient {
     private Duration watchWait = Duration.ofMinutes(1);
     private Duration initialBackoff = Duration.ofMillis(50);
     private Duration maxBackoff = Duration.ofSeconds(1);
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.system();
 
     private Builder() {}
 
@@ -516,6 +521,18 @@ public final class ConsulDcsClient implements DcsClient {
       BuilderChecks.backoff(initial, max);
       this.initialBackoff = initial;
       this.maxBackoff = max;
+      return this;
+    }
+
+    /** The clock call deadlines are measured on (default the system's); tests inject their own. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /** How read retries and watch restarts pause (default {@link Sleeper#system()}); tests inject their own. */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.patroni4j.dcs.etcd;
 
+import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.dcs.CasResult;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
@@ -34,6 +35,7 @@ import io.etcd.jetcd.options.GetOption;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +109,8 @@ public final class EtcdDcsClient implements DcsClient {
       }
     }
     this.client = jetcd.build();
-    this.calls = new Calls(builder.requestTimeout, builder.initialBackoff, builder.maxBackoff, d -> Thread.sleep(d.toMillis()));
+    this.calls = new Calls(builder.requestTimeout, builder.initialBackoff, builder.maxBackoff, builder.clock,
+        builder.sleeper);
     this.store = new EtcdStore(client.getKVClient(), calls);
     this.leases = new EtcdLeases(store, client.getLeaseClient());
     this.maxBackoff = builder.maxBackoff;
@@ -145,7 +148,7 @@ public final class EtcdDcsClient implements DcsClient {
     Objects.requireNonNull(since, "since == null");
     Objects.requireNonNull(listener, "listener == null");
     EtcdClusterWatch watch = new EtcdClusterWatch(store, client.getWatchClient(), since, listener, maxBackoff,
-        watches::remove);
+        calls.sleeper(), watches::remove);
     watches.add(watch);
     return watch;
   }
@@ -237,6 +240,8 @@ public final class EtcdDcsClient implements DcsClient {
     private Duration requestTimeout = Duration.ofSeconds(5);
     private Duration initialBackoff = Duration.ofMillis(50);
     private Duration maxBackoff = Duration.ofSeconds(1);
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.system();
 
     private Builder() {}
 
@@ -284,6 +289,18 @@ public final class EtcdDcsClient implements DcsClient {
       BuilderChecks.backoff(initial, max);
       this.initialBackoff = initial;
       this.maxBackoff = max;
+      return this;
+    }
+
+    /** The clock call deadlines are measured on (default the system's); tests inject their own. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /** How read retries and watch restarts pause (default {@link Sleeper#system()}); tests inject their own. */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
       return this;
     }
 

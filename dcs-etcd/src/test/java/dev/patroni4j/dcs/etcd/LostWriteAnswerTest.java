@@ -83,7 +83,7 @@ class LostWriteAnswerTest {
 
   private static EtcdStore store(KV kv) {
     return new EtcdStore(kv, new Calls(Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofMillis(50),
-        d -> Thread.sleep(d.toMillis())));
+        java.time.Clock.systemUTC(), dev.patroni4j.client.Sleeper.system()));
   }
 
   private static long put(String key, String value) throws Exception {

@@ -2,6 +2,7 @@ package dev.patroni4j.examples.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.runbooks.FileJournal;
 import dev.patroni4j.runbooks.RunbookResult;
@@ -38,6 +39,7 @@ import java.util.stream.Collectors;
  * </pre>
  */
 public final class SwitchoverBenchmark {
+  private static final Sleeper SLEEPER = Sleeper.system();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private SwitchoverBenchmark() {}
@@ -67,7 +69,7 @@ public final class SwitchoverBenchmark {
           for (int k = 0; k < 2; k++) {
             boolean useRunbook = (i + k) % 2 == 0;
             cluster.awaitHealthy(java.time.Duration.ofSeconds(60));
-            Thread.sleep(2000);
+            SLEEPER.sleep(java.time.Duration.ofSeconds(2));
             writer.resetGap();
             long t0 = System.nanoTime();
             if (useRunbook) {
@@ -114,7 +116,7 @@ public final class SwitchoverBenchmark {
       if (!now.isEmpty() && !now.equals(leader) && allStreamingOnOneTimeline(members)) {
         return;
       }
-      Thread.sleep(200);
+      SLEEPER.sleep(java.time.Duration.ofMillis(200));
     }
   }
 
@@ -221,7 +223,7 @@ public final class SwitchoverBenchmark {
     void awaitRows(int n) throws InterruptedException {
       long deadline = System.nanoTime() + 60_000_000_000L;
       while (acked.size() < n && System.nanoTime() < deadline) {
-        Thread.sleep(20);
+        SLEEPER.sleep(java.time.Duration.ofMillis(20));
       }
     }
 
@@ -249,7 +251,7 @@ public final class SwitchoverBenchmark {
 
     private static void sleep(long ms) {
       try {
-        Thread.sleep(ms);
+        SLEEPER.sleep(java.time.Duration.ofMillis(ms));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -1,5 +1,6 @@
 package dev.patroni4j.dcs.consul.internal;
 
+import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
 import dev.patroni4j.client.dcs.DcsEvent;
@@ -37,10 +38,10 @@ public final class ConsulClusterWatch implements DcsWatch {
   private volatile @Nullable Call inFlight;
 
   public ConsulClusterWatch(ConsulKv kv, ClusterSnapshot since, DcsListener listener, Duration wait,
-      Duration maxBackoff, Consumer<ConsulClusterWatch> onClose) {
+      Duration maxBackoff, Sleeper sleeper, Consumer<ConsulClusterWatch> onClose) {
     this.kv = kv;
     this.cluster = since.cluster();
-    this.delivery = new WatchDelivery(since, listener, LOG);
+    this.delivery = new WatchDelivery(since, listener, LOG, sleeper);
     this.wait = wait;
     this.maxBackoff = maxBackoff;
     this.onClose = onClose;

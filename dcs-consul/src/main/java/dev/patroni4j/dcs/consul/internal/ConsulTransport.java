@@ -3,6 +3,7 @@ package dev.patroni4j.dcs.consul.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patroni4j.client.PatroniException.Delivery;
+import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.dcs.DcsAuthenticationException;
 import dev.patroni4j.client.dcs.DcsException;
 import dev.patroni4j.client.dcs.DcsTimeoutException;
@@ -13,7 +14,9 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLHandshakeException;
@@ -32,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * Consul's HTTP API as the DCS client uses it: one request per call under a deadline, the token in the {@code
  * X-Consul-Token} header (never in a URL, so never in an access log), and every failure mapped onto the typed DCS
  * exceptions with how far the request got. Reads are retried while Consul is unreachable or leaderless, until the
- * deadline; writes are sent once.
+ * deadline (measured on the injected {@link Clock}, pausing on the injected {@link Sleeper}); writes are sent once.
  *
  * <p>Thread-safe.
  */
@@ -40,12 +43,6 @@ public final class ConsulTransport {
   private static final MediaType JSON_TYPE = MediaType.get("application/json");
   private static final MediaType OCTETS = MediaType.get("application/octet-stream");
   private static final int MAX_BODY_IN_MESSAGE = 300;
-
-  /** A sleep that tests can replace. */
-  @FunctionalInterface
-  public interface Sleeper {
-    void sleep(Duration duration) throws InterruptedException;
-  }
 
   /**
    * An answer Consul gave.
@@ -69,11 +66,12 @@ public final class ConsulTransport {
   private final Duration timeout;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
+  private final Clock clock;
   private final Sleeper sleeper;
   private final ObjectMapper json = new ObjectMapper();
 
   public ConsulTransport(OkHttpClient http, HttpUrl base, @Nullable String token, @Nullable String datacenter,
-      Duration timeout, Duration initialBackoff, Duration maxBackoff, Sleeper sleeper) {
+      Duration timeout, Duration initialBackoff, Duration maxBackoff, Clock clock, Sleeper sleeper) {
     this.http = http;
     this.base = base;
     this.token = token;
@@ -81,7 +79,13 @@ public final class ConsulTransport {
     this.timeout = timeout;
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
+    this.clock = clock;
     this.sleeper = sleeper;
+  }
+
+  /** The sleeper backoffs pause on (watches share it). */
+  public Sleeper sleeper() {
+    return sleeper;
   }
 
   public Duration timeout() {
@@ -121,14 +125,14 @@ public final class ConsulTransport {
    * @return the answer, whatever its status, unless it was 403 or 5xx (which throw)
    */
   public Reply read(String operation, @Nullable String key, HttpUrl url) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    Instant deadline = clock.instant().plus(timeout);
     Duration backoff = initialBackoff;
     while (true) {
-      Duration remaining = Duration.ofNanos(deadline - System.nanoTime());
+      Duration remaining = Duration.between(clock.instant(), deadline);
       try {
         return send(operation, key, "GET", url, null, false, remaining, null);
       } catch (DcsUnavailableException e) {
-        Duration left = Duration.ofNanos(deadline - System.nanoTime());
+        Duration left = Duration.between(clock.instant(), deadline);
         if (left.compareTo(backoff) <= 0) {
           throw e;
         }

@@ -23,7 +23,7 @@ class ConsulKvFuzzTest {
 
   private final ConsulKv kv = new ConsulKv(new ConsulTransport(new OkHttpClient(),
       HttpUrl.get("http://127.0.0.1:1"), null, null, Duration.ofSeconds(1), Duration.ofMillis(1),
-      Duration.ofMillis(1), d -> { }));
+      Duration.ofMillis(1), java.time.Clock.systemUTC(), d -> { }));
 
   private List<DcsEntry> read(String body) {
     return kv.entries("snapshot", "service/demo/",

@@ -1,10 +1,13 @@
 package dev.patroni4j.dcs.etcd.internal;
 
 import dev.patroni4j.client.PatroniException.Delivery;
+import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.dcs.DcsException;
 import dev.patroni4j.client.dcs.DcsTimeoutException;
 import dev.patroni4j.client.dcs.DcsUnavailableException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,26 +17,27 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs jetcd calls under a deadline (jetcd has none of its own): reads are retried with exponential backoff while
- * the store is unavailable and time remains; writes run exactly once. Thread-safe.
+ * the store is unavailable and time remains; writes run exactly once. Deadlines are measured on the injected
+ * {@link Clock}, backoff pauses on the injected {@link Sleeper}, so tests need not sleep. Thread-safe.
  */
 public final class Calls {
-
-  /** Sleeps between read attempts; replaceable so that tests need not sleep. */
-  @FunctionalInterface
-  public interface Sleeper {
-    void sleep(Duration duration) throws InterruptedException;
-  }
-
   private final Duration timeout;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
+  private final Clock clock;
   private final Sleeper sleeper;
 
-  public Calls(Duration timeout, Duration initialBackoff, Duration maxBackoff, Sleeper sleeper) {
+  public Calls(Duration timeout, Duration initialBackoff, Duration maxBackoff, Clock clock, Sleeper sleeper) {
     this.timeout = timeout;
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
+    this.clock = clock;
     this.sleeper = sleeper;
+  }
+
+  /** The sleeper backoffs pause on (watches share it). */
+  public Sleeper sleeper() {
+    return sleeper;
   }
 
   public Duration timeout() {
@@ -46,7 +50,7 @@ public final class Calls {
    * suppressed in it.
    */
   public <T> T read(String operation, @Nullable String key, Supplier<CompletableFuture<T>> call) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    Instant deadline = clock.instant().plus(timeout);
     Duration backoff = initialBackoff;
     DcsUnavailableException unavailable = null;
     while (true) {
@@ -60,8 +64,7 @@ public final class Calls {
         throw unavailable;
       } catch (DcsUnavailableException e) {
         unavailable = e;
-        long left = deadline - System.nanoTime();
-        if (left <= backoff.toNanos()) {
+        if (Duration.between(clock.instant(), deadline).compareTo(backoff) <= 0) {
           throw e;
         }
         sleep(operation, key, backoff);
@@ -72,13 +75,13 @@ public final class Calls {
 
   /** Runs a write once. A failure that leaves the outcome open says {@link Delivery#POSSIBLY_SENT}. */
   public <T> T write(String operation, @Nullable String key, Supplier<CompletableFuture<T>> call) {
-    return await(operation, key, call.get(), System.nanoTime() + timeout.toNanos(), true);
+    return await(operation, key, call.get(), clock.instant().plus(timeout), true);
   }
 
-  private <T> T await(String operation, @Nullable String key, CompletableFuture<T> future, long deadline,
+  private <T> T await(String operation, @Nullable String key, CompletableFuture<T> future, Instant deadline,
       boolean write) {
     try {
-      return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return future.get(Math.max(0, Duration.between(clock.instant(), deadline).toNanos()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
       throw new DcsTimeoutException(operation, key, timeout, write ? Delivery.POSSIBLY_SENT : Delivery.NOT_SENT, e);

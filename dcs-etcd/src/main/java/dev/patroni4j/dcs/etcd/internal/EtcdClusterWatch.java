@@ -1,5 +1,6 @@
 package dev.patroni4j.dcs.etcd.internal;
 
+import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
 import dev.patroni4j.client.dcs.DcsEntry;
@@ -44,11 +45,11 @@ public final class EtcdClusterWatch implements DcsWatch {
   private long generation;
 
   public EtcdClusterWatch(EtcdStore store, Watch watchClient, ClusterSnapshot since, DcsListener listener,
-      Duration maxBackoff, Consumer<EtcdClusterWatch> onClose) {
+      Duration maxBackoff, Sleeper sleeper, Consumer<EtcdClusterWatch> onClose) {
     this.store = store;
     this.watchClient = watchClient;
     this.cluster = since.cluster();
-    this.delivery = new WatchDelivery(since, listener, LOG);
+    this.delivery = new WatchDelivery(since, listener, LOG, sleeper);
     this.maxBackoff = maxBackoff;
     this.onClose = onClose;
     this.serial = Executors.newSingleThreadExecutor(r -> {

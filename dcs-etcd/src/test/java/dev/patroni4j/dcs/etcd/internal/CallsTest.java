@@ -8,7 +8,12 @@ import dev.patroni4j.client.dcs.DcsAuthenticationException;
 import dev.patroni4j.client.dcs.DcsTimeoutException;
 import dev.patroni4j.client.dcs.DcsUnavailableException;
 import io.grpc.Status;
+import dev.patroni4j.client.Sleeper;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +25,34 @@ class CallsTest {
 
   private final List<Duration> sleeps = new ArrayList<>();
   private final Calls calls = new Calls(Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofMillis(40),
-      sleeps::add);
+      Clock.systemUTC(), sleeps::add);
+
+  /** A clock that moves only when the calls sleep on it. */
+  private static final class SleptTime extends Clock implements Sleeper {
+    private Instant now = Instant.parse("2026-12-02T00:00:00Z");
+    private final List<Duration> slept = new ArrayList<>();
+
+    @Override
+    public void sleep(Duration d) {
+      slept.add(d);
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
 
   private static CompletableFuture<String> failed(Status status) {
     return CompletableFuture.failedFuture(status.asRuntimeException());
@@ -88,5 +120,25 @@ class CallsTest {
     })).isInstanceOfSatisfying(DcsAuthenticationException.class,
         e -> assertThat(e.delivery()).isEqualTo(Delivery.ANSWERED));
     assertThat(attempts).hasValue(1);
+  }
+
+  @Test
+  void anUnavailableStoreIsRetriedUntilTheDeadlineOnTheInjectedClockWithoutRealSleeping() {
+    SleptTime time = new SleptTime();
+    Calls onInjectedTime = new Calls(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), time, time);
+    AtomicInteger attempts = new AtomicInteger();
+    long realStart = System.nanoTime();
+
+    assertThatThrownBy(() -> onInjectedTime.read("snapshot", "/service/demo/", () -> {
+      attempts.incrementAndGet();
+      return failed(Status.UNAVAILABLE.withDescription("connection refused"));
+    })).isInstanceOfSatisfying(DcsUnavailableException.class,
+        e -> assertThat(e.getMessage()).contains("connection refused"));
+
+    // 100+200+400+800+1000+1000+1000 ms = 4.5 s of the 5 s deadline; the next 1 s pause would pass it.
+    assertThat(time.slept).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
+        Duration.ofMillis(800), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+    assertThat(attempts).hasValue(8);
+    assertThat(Duration.ofNanos(System.nanoTime() - realStart)).isLessThan(Duration.ofSeconds(2));
   }
 }

@@ -1,5 +1,6 @@
 package dev.patroni4j.client.dcs.internal;
 
+import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
 import dev.patroni4j.client.dcs.DcsEvent;
 import dev.patroni4j.client.dcs.DcsException;
@@ -24,6 +25,7 @@ public final class WatchDelivery {
 
   private final System.Logger log;
   private final DcsListener listener;
+  private final Sleeper sleeper;
   private final Object deliveryLock = new Object();
   private volatile ClusterSnapshot current;
   private volatile boolean closed;
@@ -31,10 +33,12 @@ public final class WatchDelivery {
   /**
    * @param since the snapshot the watch starts from; later snapshots are compared with it
    * @param log the watch's own logger, so that a failing listener is reported under the transport's name
+   * @param sleeper how the watch pauses between retries (the DCS client's injected one)
    */
-  public WatchDelivery(ClusterSnapshot since, DcsListener listener, System.Logger log) {
+  public WatchDelivery(ClusterSnapshot since, DcsListener listener, System.Logger log, Sleeper sleeper) {
     this.current = since;
     this.listener = listener;
+    this.sleeper = sleeper;
     this.log = log;
   }
 
@@ -97,13 +101,13 @@ public final class WatchDelivery {
   }
 
   /**
-   * Sleeps between retries.
+   * Sleeps between retries, on the injected {@link Sleeper}.
    *
    * @return true to go on; false if the watch was closed or the thread interrupted (the interrupt is kept)
    */
   public boolean sleep(Duration duration) {
     try {
-      Thread.sleep(duration.toMillis());
+      sleeper.sleep(duration);
       return !closed;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

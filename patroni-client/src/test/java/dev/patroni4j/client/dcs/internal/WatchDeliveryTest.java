@@ -3,6 +3,7 @@ package dev.patroni4j.client.dcs.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patroni4j.client.PatroniException.Delivery;
+import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
 import dev.patroni4j.client.dcs.DcsEntry;
@@ -67,7 +68,7 @@ class WatchDeliveryTest {
   @Test
   void resyncIsAnnouncedBeforeTheChangesAndTheSnapshotComesLast() {
     Recorder listener = new Recorder(false);
-    WatchDelivery delivery = new WatchDelivery(withLeader(5, "n1"), listener, LOG);
+    WatchDelivery delivery = new WatchDelivery(withLeader(5, "n1"), listener, LOG, Sleeper.system());
 
     delivery.publish(withLeader(9, "n2"), "compacted");
 
@@ -78,7 +79,7 @@ class WatchDeliveryTest {
   @Test
   void aListenerThatThrowsStillGetsEveryLaterCallback() {
     Recorder listener = new Recorder(true);
-    WatchDelivery delivery = new WatchDelivery(withLeader(5, "n1"), listener, LOG);
+    WatchDelivery delivery = new WatchDelivery(withLeader(5, "n1"), listener, LOG, Sleeper.system());
 
     delivery.publish(withLeader(6, "n2"), null);
     delivery.notifyError(unavailable());
@@ -91,7 +92,7 @@ class WatchDeliveryTest {
   @Test
   void afterCloseNothingIsDeliveredButTheCurrentSnapshotStillAdvances() {
     Recorder listener = new Recorder(false);
-    WatchDelivery delivery = new WatchDelivery(withLeader(5, "n1"), listener, LOG);
+    WatchDelivery delivery = new WatchDelivery(withLeader(5, "n1"), listener, LOG, Sleeper.system());
 
     assertThat(delivery.close()).isTrue();
     assertThat(delivery.close()).isFalse();
@@ -114,5 +115,17 @@ class WatchDeliveryTest {
       seen.add(backoff);
     }
     assertThat(seen).containsExactly(Duration.ofMillis(200), Duration.ofMillis(400), max, max);
+  }
+
+  @Test
+  void retryPausesGoThroughTheInjectedSleeper() {
+    List<Duration> slept = new ArrayList<>();
+    WatchDelivery delivery = new WatchDelivery(withLeader(5, "n1"), new Recorder(false), LOG, slept::add);
+
+    assertThat(delivery.sleep(Duration.ofMinutes(10))).isTrue();
+    delivery.close();
+    assertThat(delivery.sleep(Duration.ofMillis(100))).isFalse();
+
+    assertThat(slept).containsExactly(Duration.ofMinutes(10), Duration.ofMillis(100));
   }
 }
