@@ -16,8 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Proof that the Consul test server is faithful: the real Patroni 3.0.2 (with python-consul) elects, replicates,
- * switches over and fails over on it, and patronictl reads it.
+ * Proof that the Consul test server is faithful: the real Patroni (3.0.2 with python-consul, 4.0.7 and 4.1.5 with
+ * the same library, through the version matrix of testkit/pom.xml) elects, replicates, switches over and fails over
+ * on it, and patronictl reads it.
+ *
+ * <p>What differs by release: Patroni 4 raises a {@code ttl} below 20 s to 20 s, so its sessions ask for 10 s
+ * ({@code ttl/2}) where 3.0.2 asks for 5 s, and its service check probes {@code /primary} instead of {@code /master}.
  */
 class PatroniOnConsulTest {
   @RegisterExtension
@@ -34,6 +38,16 @@ class PatroniOnConsulTest {
     return new Http(cluster().consulServer().orElseThrow());
   }
 
+  /** Whether the cluster runs Patroni 4 (every member runs the same release here). */
+  private static boolean patroni4() {
+    return cluster().nodes().get(0).installation().isAtLeast("4.0");
+  }
+
+  /** The session TTL Patroni asks for: half its {@code ttl}, which 4.x raises from the kit's 10 s to 20 s. */
+  private static String expectedSessionTtl() {
+    return patroni4() ? "10.0s" : "5.0s";
+  }
+
   private static String prefix() {
     return "/v1/kv/service/" + cluster().scope() + "/";
   }
@@ -48,7 +62,10 @@ class PatroniOnConsulTest {
     JsonNode info = consul.get("/v1/session/info/" + session).json().get(0);
     assertThat(info.get("Name").asText()).isEqualTo(cluster().scope() + "-pg1");
     assertThat(info.get("Behavior").asText()).isEqualTo("delete");
-    assertThat(info.get("TTL").asText()).as("Patroni asks for ttl/2").isEqualTo("5.0s");
+    assertThat(info.get("TTL").asText()).as("Patroni asks for ttl/2").isEqualTo(expectedSessionTtl());
+    // 4.x runs on Consul's default session_ttl_min; 3.0.2's 5 s sessions need it lowered (the kit's ConsulDcs).
+    assertThat(consul.get("/v1/agent/self").json().at("/DebugConfig/SessionTTLMin").asText())
+        .isEqualTo(patroni4() ? "10s" : "1s");
     assertThat(info.get("NodeChecks")).isEmpty();
 
     List<String> keys = new ArrayList<>();
@@ -76,8 +93,9 @@ class PatroniOnConsulTest {
     assertThat(leader.name()).isEqualTo(cluster().scope());
     assertThat(leader.tags()).contains("master", "primary");
     assertThat(leader.port()).isEqualTo(cluster().node("pg1").pgPort());
+    String checkedEndpoint = patroni4() ? "/primary" : "/master";
     assertThat(leader.checks()).singleElement()
-        .satisfies(c -> assertThat(c.get("HTTP").toString()).endsWith("/master"));
+        .satisfies(c -> assertThat(c.get("HTTP").toString()).endsWith(checkedEndpoint));
     assertThat(server.services()).filteredOn(s -> !s.id().endsWith("/pg1"))
         .allSatisfy(s -> assertThat(s.tags()).containsExactly("replica"));
     // Consul runs each member's check on Patroni's REST API; DNS answers only for members whose check passes.
@@ -122,8 +140,9 @@ class PatroniOnConsulTest {
     long killedAt = System.nanoTime();
     cluster().killPatroni(old);
 
-    // The session (TTL 5 s) is invalidated 2 x TTL after its last renewal; then a replica acquires the key.
-    PatroniNode newLeader = cluster().awaitLeader(name -> !name.equals(old.name()), Duration.ofSeconds(30));
+    // The session (TTL 5 s, on 4.x 10 s) is invalidated 2 x TTL after its last renewal; then a replica acquires
+    // the key.
+    PatroniNode newLeader = cluster().awaitLeader(name -> !name.equals(old.name()), Duration.ofSeconds(45));
     Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
     assertThat(newLeader.name()).isNotEqualTo(old.name());
     assertThat(took).as("not before the session could expire").isGreaterThan(Duration.ofSeconds(6));
