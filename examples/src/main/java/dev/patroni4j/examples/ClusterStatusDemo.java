@@ -1,5 +1,6 @@
 package dev.patroni4j.examples;
 
+import dev.patroni4j.client.ClusterTable;
 import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.testkit.LocalPatroniCluster;

@@ -1,5 +1,6 @@
 package dev.patroni4j.examples;
 
+import dev.patroni4j.client.ClusterTable;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
 import dev.patroni4j.client.dcs.DcsEvent;

@@ -288,7 +288,8 @@ public final class MemberClient {
       return parser.apply(r.body());
     } catch (PatroniParseException e) {
       throw new PatroniParseException(
-          r.target() + ": " + e.getMessage(), e.path(), e, PatroniException.Delivery.ANSWERED, r.target(), r.code(), r.excerpt());
+          r.target() + ": answered " + r.code() + " with an unreadable body (" + e.getMessage() + ")", e.path(), e,
+          PatroniException.Delivery.ANSWERED, r.target(), r.code(), r.excerpt());
     }
   }
 

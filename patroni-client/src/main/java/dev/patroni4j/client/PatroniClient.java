@@ -55,6 +55,12 @@ import org.jspecify.annotations.Nullable;
  * client.waitUntil(Conditions.leaderIs("pg2"), Duration.ofMinutes(1));
  * }</pre>
  *
+ * <p>A call that fails on every member it tried throws one exception saying what happened at
+ * each, e.g. {@code GET /cluster failed on all 2 members tried (nothing was sent):
+ * http://10.0.0.1:8008 not sent (connection refused); https://10.0.0.2:8008 not sent (TLS: the
+ * server's certificate chain is not trusted ...)}, with each member's typed failure in {@link
+ * PatroniException#attempts()}.
+ *
  * <p>Immutable and thread-safe: build one and share it. {@code toString()} never shows credentials.
  */
 public final class PatroniClient {
@@ -136,7 +142,11 @@ public final class PatroniClient {
   /**
    * {@code GET /cluster} from the first member that answers.
    *
-   * @throws PatroniException if no known member answered; each member's error is suppressed in it
+   * @throws PatroniParseException if every member tried answered something unreadable (the
+   *     message names each member and the JSON path)
+   * @throws PatroniException if no known member gave a usable answer: the message names each
+   *     member tried and why it failed there, {@link PatroniException#attempts()} holds their
+   *     typed failures
    */
   public ClusterView cluster() {
     return readFromAny("GET /cluster", MemberClient::cluster);
@@ -304,7 +314,7 @@ public final class PatroniClient {
   }
 
   private Outcome firstSent(List<MemberClient> order, Function<MemberClient, Outcome> call) {
-    PatroniException notSent = null;
+    List<MemberAttempt> attempts = new ArrayList<>();
     for (MemberClient m : order) {
       try {
         return call.apply(m);
@@ -312,22 +322,27 @@ public final class PatroniClient {
         if (e.delivery() != Delivery.NOT_SENT) {
           throw e;
         }
-        if (notSent == null) {
-          notSent = new PatroniException("no member took the request; nothing was sent", null, Delivery.NOT_SENT, null, -1, null);
-        }
-        notSent.addSuppressed(e);
+        attempts.add(new MemberAttempt(m.uri(), e));
       }
     }
-    throw notSent != null ? notSent : new PatroniException("no member with an api_url to send to", null, Delivery.NOT_SENT, null, -1, null);
+    if (attempts.isEmpty()) {
+      throw new PatroniException("no member with an api_url to send to", null, Delivery.NOT_SENT, null, -1, null);
+    }
+    throw EveryMemberFailed.of(callOf(attempts.get(0).failure()), attempts);
+  }
+
+  /** {@code POST /switchover} from a failure's target {@code POST http://host:port/switchover}. */
+  private static String callOf(PatroniException failure) {
+    return failure.target().map(target -> {
+      int space = target.indexOf(' ');
+      HttpUrl url = space < 0 ? null : HttpUrl.parse(target.substring(space + 1));
+      return url == null ? target : target.substring(0, space) + " " + url.encodedPath();
+    }).orElse("the request");
   }
 
   private <T> T readFromAny(String what, Function<MemberClient, T> read) {
     List<HttpUrl> candidates = known.get();
-    PatroniException failure = null;
-    // How far the furthest attempt got: a member that was possibly sent the request but never
-    // answered (e.g. a TLS 1.3 server that refused our certificate after our side of the handshake)
-    // does not make the whole read ANSWERED.
-    Delivery furthest = Delivery.NOT_SENT;
+    List<MemberAttempt> attempts = new ArrayList<>();
     for (HttpUrl url : candidates) {
       MemberClient m = new MemberClient(transport, url, null, timeouts);
       try {
@@ -338,28 +353,13 @@ public final class PatroniClient {
         }
         return result;
       } catch (PatroniException e) {
-        if (e.delivery().compareTo(furthest) > 0) {
-          furthest = e.delivery();
-        }
-        if (failure == null) {
-          failure = new PatroniException(
-              what + ": no member answered (" + candidates.size() + " tried)", null,
-              Delivery.NOT_SENT, what, -1, null);
-        }
-        failure.addSuppressed(e);
+        attempts.add(new MemberAttempt(m.uri(), e));
       }
     }
-    if (failure == null) {
+    if (attempts.isEmpty()) {
       throw new PatroniException(what + ": no member known", null, Delivery.NOT_SENT, what, -1, null);
     }
-    if (furthest != Delivery.NOT_SENT) {
-      PatroniException e = new PatroniException(failure.getMessage(), null, furthest, what, -1, null);
-      for (Throwable t : failure.getSuppressed()) {
-        e.addSuppressed(t);
-      }
-      throw e;
-    }
-    throw failure;
+    throw EveryMemberFailed.of(what, attempts);
   }
 
   // The member that answered goes first next time, so a dead seed costs one connect only once.

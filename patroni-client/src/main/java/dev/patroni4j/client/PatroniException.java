@@ -1,5 +1,6 @@
 package dev.patroni4j.client;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -23,6 +24,12 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <p>A call that tried several members ({@link PatroniClient#cluster()} and every other call of
+ * {@link PatroniClient} that may go to more than one member) fails with one exception whose
+ * message names each member tried and why it failed there, and whose {@link #attempts()} holds
+ * each member's own typed failure; its {@link #getCause()} is the first of those. When every
+ * member failed to parse, it is a {@link PatroniParseException}.
+ *
  * <p>Messages, fields and {@code toString()} never contain credentials: targets are rendered
  * without user info, and request bodies are never included. Immutable after construction.
  */
@@ -45,6 +52,7 @@ public class PatroniException extends RuntimeException {
   private final @Nullable String target;
   private final int statusCode;
   private final @Nullable String responseBody;
+  private final List<MemberAttempt> attempts;
 
   /** An error that involved no request. */
   public PatroniException(String message) {
@@ -73,11 +81,24 @@ public class PatroniException extends RuntimeException {
       @Nullable String target,
       int statusCode,
       @Nullable String responseBody) {
+    this(message, cause, delivery, target, statusCode, responseBody, List.of());
+  }
+
+  /** An error of a call that tried several members; {@code attempts} in the order tried. */
+  PatroniException(
+      String message,
+      @Nullable Throwable cause,
+      Delivery delivery,
+      @Nullable String target,
+      int statusCode,
+      @Nullable String responseBody,
+      List<MemberAttempt> attempts) {
     super(Objects.requireNonNull(message, "message == null"), cause);
     this.delivery = Objects.requireNonNull(delivery, "delivery == null");
     this.target = target;
     this.statusCode = statusCode;
     this.responseBody = responseBody;
+    this.attempts = List.copyOf(attempts);
   }
 
   /** How far the request got. */
@@ -103,5 +124,13 @@ public class PatroniException extends RuntimeException {
   /** The response body (possibly truncated), if the server answered. */
   public Optional<String> responseBody() {
     return Optional.ofNullable(responseBody);
+  }
+
+  /**
+   * For a call that tried several members, each member tried and how it failed there, in the order
+   * tried; empty for a call that went to one member only.
+   */
+  public List<MemberAttempt> attempts() {
+    return attempts;
   }
 }

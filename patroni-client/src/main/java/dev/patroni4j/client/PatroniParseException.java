@@ -1,16 +1,26 @@
 package dev.patroni4j.client;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A document from Patroni (or the DCS) that could not be read: not JSON, truncated, or a field of
  * the wrong type. {@link #path()} says where, as a JSON path like {@code $.members[2].timeline}.
  *
+ * <p>A read of {@link PatroniClient} that tried several members throws this type when every member
+ * answered something unreadable (so always when there is one member); when only some did, it throws
+ * a {@link PatroniException} whose {@link PatroniException#attempts() attempts} hold each member's
+ * failure, the unreadable answers among them as this type:
+ *
  * <pre>{@code
  * try {
  *   client.cluster();
  * } catch (PatroniParseException e) {
  *   log.warn("bad /cluster at " + e.path() + ": " + e.getMessage());
+ * } catch (PatroniException e) {
+ *   e.attempts().stream()
+ *       .filter(attempt -> attempt.failure() instanceof PatroniParseException)
+ *       .forEach(attempt -> log.warn(attempt.member() + " answered garbage"));
  * }
  * }</pre>
  *
@@ -35,7 +45,20 @@ public class PatroniParseException extends PatroniException {
       @Nullable String target,
       int statusCode,
       @Nullable String responseBody) {
-    super(message, cause, delivery, target, statusCode, responseBody);
+    this(message, path, cause, delivery, target, statusCode, responseBody, List.of());
+  }
+
+  /** Every member tried answered something unreadable: {@code attempts} in the order tried. */
+  PatroniParseException(
+      String message,
+      String path,
+      @Nullable Throwable cause,
+      Delivery delivery,
+      @Nullable String target,
+      int statusCode,
+      @Nullable String responseBody,
+      List<MemberAttempt> attempts) {
+    super(message, cause, delivery, target, statusCode, responseBody, attempts);
     this.path = path;
   }
 

@@ -127,7 +127,8 @@ class PatroniClientTest {
         .satisfies(e -> {
           PatroniException p = (PatroniException) e;
           assertThat(p.delivery()).isEqualTo(PatroniException.Delivery.NOT_SENT);
-          assertThat(p.getSuppressed()).hasSize(1);
+          assertThat(p.attempts()).hasSize(1);
+          assertThat(p.getCause()).isSameAs(p.attempts().get(0).failure());
         });
   }
 
@@ -141,8 +142,9 @@ class PatroniClientTest {
         .satisfies(e -> {
           PatroniException p = (PatroniException) e;
           assertThat(p.delivery()).isEqualTo(PatroniException.Delivery.POSSIBLY_SENT);
-          assertThat(p.getSuppressed()).extracting(t -> ((PatroniException) t).delivery())
+          assertThat(p.attempts()).extracting(MemberAttempt::delivery)
               .containsExactly(PatroniException.Delivery.NOT_SENT, PatroniException.Delivery.POSSIBLY_SENT);
+          assertThat(p.getMessage()).contains("(the request reached 1 of 2)");
         });
   }
 

@@ -7,15 +7,23 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -204,18 +212,74 @@ public final class HttpTransport {
             || e instanceof NoRouteToHostException
             || e instanceof SSLHandshakeException
             || e instanceof SSLPeerUnverifiedException;
-    String what;
-    if (e instanceof InterruptedIOException && "timeout".equals(e.getMessage())) {
-      what = "no answer within " + timeout.toMillis() + " ms";
-    } else if (e instanceof SSLException) {
-      what = "TLS failure: " + e.getMessage();
-    } else {
-      what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
+    String what = reason(e, timeout, tracker.requestStarted());
     if (certainlyNotSent) {
       return new PatroniException(target + ": not sent (" + what + ")", e, Delivery.NOT_SENT, target, -1, null);
     }
     return new PatroniException(
         target + ": may have been sent, no complete answer (" + what + ")", e, Delivery.POSSIBLY_SENT, target, -1, null);
+  }
+
+  /** What went wrong, in words an operator acts on: refused, which TLS problem, which timeout. */
+  private static String reason(IOException e, Duration timeout, boolean requestStarted) {
+    if (e instanceof InterruptedIOException && "timeout".equals(e.getMessage())) {
+      return (requestStarted ? "no answer" : "no connection") + " within " + timeout.toMillis() + " ms";
+    }
+    if (e instanceof SocketTimeoutException) {
+      return "timed out (" + e.getMessage() + ")";
+    }
+    if (e instanceof ConnectException) {
+      return causes(e).anyMatch(c -> String.valueOf(c.getMessage()).contains("refused"))
+          ? "connection refused"
+          : "cannot connect (" + e.getMessage() + ")";
+    }
+    if (e instanceof UnknownHostException) {
+      return "unknown host " + e.getMessage();
+    }
+    if (e instanceof NoRouteToHostException) {
+      return "no route to host";
+    }
+    if (e instanceof SSLPeerUnverifiedException) {
+      // OkHttp's own check: "Hostname x not verified:" then the certificate, one line each.
+      return "TLS: the server's certificate does not name this host ("
+          + String.valueOf(e.getMessage()).lines().map(String::strip)
+              .filter(l -> l.startsWith("Hostname") || l.startsWith("subjectAltNames"))
+              .map(l -> l.endsWith(":") ? l.substring(0, l.length() - 1) : l)
+              .collect(Collectors.joining(", "))
+          + ")";
+    }
+    if (e instanceof SSLException) {
+      return tlsReason((SSLException) e);
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  private static String tlsReason(SSLException e) {
+    if (causes(e).anyMatch(CertificateExpiredException.class::isInstance)) {
+      return "TLS: the server's certificate has expired";
+    }
+    if (causes(e).anyMatch(CertificateNotYetValidException.class::isInstance)) {
+      return "TLS: the server's certificate is not valid yet";
+    }
+    if (causes(e).anyMatch(c -> c instanceof CertPathBuilderException || c instanceof CertPathValidatorException)) {
+      return "TLS: the server's certificate chain is not trusted (no path to a trusted CA: check the CA file)";
+    }
+    String message = String.valueOf(e.getMessage());
+    String alert = "Received fatal alert: ";
+    if (message.startsWith(alert)) {
+      String name = message.substring(alert.length());
+      boolean aboutUs = name.equals("bad_certificate") || name.equals("certificate_required")
+          || name.equals("unknown_ca") || name.equals("certificate_unknown") || name.equals("access_denied");
+      return "TLS: the server ended the handshake with alert " + name
+          + (aboutUs ? " (it requires a client certificate it trusts)" : "");
+    }
+    if (e instanceof SSLHandshakeException) {
+      return "TLS handshake failed: " + message;
+    }
+    return "TLS failure: " + message;
+  }
+
+  private static Stream<Throwable> causes(Throwable e) {
+    return Stream.iterate(e, Objects::nonNull, Throwable::getCause).limit(10);
   }
 }

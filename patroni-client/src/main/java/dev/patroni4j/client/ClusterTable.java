@@ -1,4 +1,4 @@
-package dev.patroni4j.examples;
+package dev.patroni4j.client;
 
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.Lag;
@@ -9,11 +9,23 @@ import java.util.List;
 
 /**
  * Renders a {@link ClusterView} as the table {@code patronictl list} prints: member, host, role,
- * state, timeline and lag in MB.
+ * state, timeline and lag in MB (whole megabytes, rounded down; {@code unknown} when Patroni says
+ * so, empty when it reports none, as for the leader). Roles and states are Patroni's own words.
  *
  * <pre>{@code
  * System.out.print(ClusterTable.render(client.cluster()));
  * }</pre>
+ *
+ * <p>Output, one row per member in the view's order:
+ *
+ * <pre>
+ * +--------+-----------------+---------+---------+----+-----------+
+ * | Member | Host            | Role    | State   | TL | Lag in MB |
+ * +--------+-----------------+---------+---------+----+-----------+
+ * | pg1    | 127.0.0.1:44077 | leader  | running | 1  |           |
+ * | pg2    | 127.0.0.1:41197 | replica | running | 1  | 0         |
+ * +--------+-----------------+---------+---------+----+-----------+
+ * </pre>
  *
  * <p>Stateless and thread-safe.
  */
@@ -22,6 +34,7 @@ public final class ClusterTable {
 
   private ClusterTable() {}
 
+  /** The table for {@code view}, every line ending in {@code \n}. */
   public static String render(ClusterView view) {
     List<String[]> rows = new ArrayList<>();
     rows.add(HEADER);
