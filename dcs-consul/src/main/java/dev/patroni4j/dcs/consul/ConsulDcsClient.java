@@ -17,6 +17,7 @@ import dev.patroni4j.client.dcs.DcsLease;
 import dev.patroni4j.client.dcs.DcsListener;
 import dev.patroni4j.client.dcs.DcsWatch;
 import dev.patroni4j.client.dcs.FailoverRequest;
+import dev.patroni4j.client.dcs.FleetSnapshot;
 import dev.patroni4j.client.dcs.RemovalConfirmation;
 import dev.patroni4j.client.dcs.internal.BuilderChecks;
 import dev.patroni4j.client.dcs.internal.RemovalRefusals;
@@ -118,6 +119,12 @@ public final class ConsulDcsClient implements DcsClient {
   @Override
   public ClusterSnapshot snapshot(ClusterRef cluster) {
     return kv.snapshot(Objects.requireNonNull(cluster, "cluster == null"));
+  }
+
+  /** One recursive, consistent read of the namespace. */
+  @Override
+  public FleetSnapshot fleet(String namespace) {
+    return kv.fleet(Objects.requireNonNull(namespace, "namespace == null"));
   }
 
   @Override

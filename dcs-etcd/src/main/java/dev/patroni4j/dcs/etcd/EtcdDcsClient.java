@@ -10,6 +10,7 @@ import dev.patroni4j.client.dcs.DcsLease;
 import dev.patroni4j.client.dcs.DcsListener;
 import dev.patroni4j.client.dcs.DcsWatch;
 import dev.patroni4j.client.dcs.FailoverRequest;
+import dev.patroni4j.client.dcs.FleetSnapshot;
 import dev.patroni4j.client.dcs.RemovalConfirmation;
 import dev.patroni4j.client.dcs.internal.BuilderChecks;
 import dev.patroni4j.client.dcs.internal.RemovalRefusals;
@@ -125,6 +126,14 @@ public final class EtcdDcsClient implements DcsClient {
   public ClusterSnapshot snapshot(ClusterRef cluster) {
     EtcdStore.Range range = store.range(cluster, 0);
     return ClusterSnapshot.fromEntries(cluster, range.revision(), range.entries());
+  }
+
+  /** One prefix range over the namespace. */
+  @Override
+  public FleetSnapshot fleet(String namespace) {
+    String normalised = ClusterRef.normaliseNamespace(namespace);
+    EtcdStore.Range range = store.range("fleet", normalised + "/", 0);
+    return FleetSnapshot.fromEntries(normalised, range.revision(), range.entries());
   }
 
   @Override

@@ -61,7 +61,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * mvn -B -q -pl examples -am -DskipTests package
  * java -cp "examples/target/classes:examples/target/lib/*" dev.patroni4j.examples.bench.RestCallBenchmark \
- *     [plain|tls|tls-no-client-cert] [rounds] [patroni executable]
+ *     [plain|tls|tls-no-client-cert] [rounds] [Patroni version, e.g. 4.1.5, or a patroni executable]
  * </pre>
  *
  * <p>Not thread-safe; a program, not an API.
@@ -82,7 +82,11 @@ public final class RestCallBenchmark {
       builder.restBasicAuth("bench", "bench-secret");
     }
     if (args.length > 2) {
-      builder.patroniBinary(Path.of(args[2]));
+      if (args[2].matches("\\d+\\.\\d+\\.\\d+")) {
+        builder.patroniVersion(args[2]);
+      } else {
+        builder.patroniBinary(Path.of(args[2]));
+      }
     }
     try (LocalPatroniCluster cluster = builder.start()) {
       run(cluster, mode, rounds, clientCert);

@@ -41,6 +41,12 @@ public interface DcsClient extends AutoCloseable {
   /** Everything Patroni keeps for {@code cluster}, read at one revision; an empty snapshot if there is nothing. */
   ClusterSnapshot snapshot(ClusterRef cluster);
 
+  /**
+   * Every cluster under {@code namespace} (e.g. {@code /service}), read at one revision in one request: its cost
+   * grows with the number of keys, not with the number of clusters. Scopes with no key are absent.
+   */
+  FleetSnapshot fleet(String namespace);
+
   /** The scopes (cluster names) that have at least one key under {@code namespace}, sorted. */
   List<String> clusters(String namespace);
 

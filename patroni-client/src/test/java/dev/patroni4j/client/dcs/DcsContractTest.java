@@ -366,6 +366,44 @@ public abstract class DcsContractTest {
   }
 
   @Test
+  @DisplayName("a fleet read has every cluster of the namespace at one revision, each as its own snapshot reads it")
+  void fleetReadsEveryClusterOfTheNamespaceAtOneRevision() {
+    ClusterRef first = sibling("fleet1");
+    ClusterRef second = sibling("fleet2");
+    ClusterRef elsewhere = ClusterRef.of(cluster().namespace() + "-other", first.scope());
+    putFakeCluster(first, "7000000000000000011");
+    putFakeCluster(second, "7000000000000000012");
+    putFakeCluster(elsewhere, "7000000000000000013");
+    try {
+      FleetSnapshot fleet = dcs().fleet(cluster().namespace());
+
+      assertThat(fleet.namespace()).isEqualTo(cluster().namespace());
+      assertThat(fleet.clusters()).containsKeys(cluster().scope(), first.scope(), second.scope());
+      assertThat(fleet.clusters().keySet()).isSubsetOf(dcs().clusters(cluster().namespace()));
+      for (ClusterRef fake : List.of(first, second)) {
+        ClusterSnapshot inFleet = fleet.find(fake.scope()).orElseThrow();
+        assertThat(inFleet.cluster()).isEqualTo(fake);
+        assertThat(inFleet.revision()).isEqualTo(fleet.revision());
+        assertThat(sameKeys(inFleet, dcs().snapshot(fake))).isTrue();
+        assertThat(inFleet.problems()).isEmpty();
+        assertThat(inFleet.leaderName()).hasValue("a1");
+      }
+      assertThat(fleet.find(first.scope()).orElseThrow().systemIdentifier())
+          .as("not the cluster of that name in another namespace").hasValue("7000000000000000011");
+      assertThat(fleet.find(second.scope()).orElseThrow().systemIdentifier()).hasValue("7000000000000000012");
+      ClusterSnapshot real = fleet.find(cluster().scope()).orElseThrow();
+      assertThat(real.leaderName()).isPresent();
+      assertThat(real.members()).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(fleet.clusters().values()).allSatisfy(c -> assertThat(c.revision()).isEqualTo(fleet.revision()));
+      assertThat(dcs().fleet(cluster().namespace() + "-nothing-here").clusters()).isEmpty();
+    } finally {
+      dcs().removeCluster(first, RemovalConfirmation.of(first.scope(), "7000000000000000011"));
+      dcs().removeCluster(second, RemovalConfirmation.of(second.scope(), "7000000000000000012"));
+      dcs().removeCluster(elsewhere, RemovalConfirmation.of(elsewhere.scope(), "7000000000000000013"));
+    }
+  }
+
+  @Test
   @DisplayName("removing the initialize key needs the same confirmation and leaves every other key")
   void removeInitializeRemovesOnlyThatKeyAndOnlyWhenConfirmed() {
     ClusterRef c = sibling("init");

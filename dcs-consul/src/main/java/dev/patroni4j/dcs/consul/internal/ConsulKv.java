@@ -7,6 +7,7 @@ import dev.patroni4j.client.dcs.ClusterSnapshot;
 import dev.patroni4j.client.dcs.DcsAuthenticationException;
 import dev.patroni4j.client.dcs.DcsEntry;
 import dev.patroni4j.client.dcs.DcsException;
+import dev.patroni4j.client.dcs.FleetSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +53,16 @@ public final class ConsulKv {
         .addQueryParameter("consistent", null).build();
     ConsulTransport.Reply reply = transport.read("snapshot", prefix, url);
     return ClusterSnapshot.fromEntries(cluster, reply.index(), entries("snapshot", prefix, reply));
+  }
+
+  /** Everything under a namespace in one recursive read, consistently. */
+  public FleetSnapshot fleet(String namespace) {
+    String normalised = ClusterRef.normaliseNamespace(namespace);
+    String prefix = consulKey(normalised + "/");
+    HttpUrl url = transport.kvUrl(prefix).addQueryParameter("recurse", null)
+        .addQueryParameter("consistent", null).build();
+    ConsulTransport.Reply reply = transport.read("fleet", prefix, url);
+    return FleetSnapshot.fromEntries(normalised, reply.index(), entries("fleet", prefix, reply));
   }
 
   /**

@@ -35,13 +35,17 @@ public final class EtcdStore {
 
   /** Every key of {@code cluster}, linearizable; at {@code revision} if it is positive, else now. */
   public Range range(ClusterRef cluster, long revision) {
-    String prefix = cluster.keyPrefix();
+    return range("snapshot", cluster.keyPrefix(), revision);
+  }
+
+  /** Every key under {@code prefix} in one range request, linearizable; at {@code revision} if positive, else now. */
+  public Range range(String operation, String prefix, long revision) {
     GetOption.Builder option = GetOption.builder().isPrefix(true);
     if (revision > 0) {
       option.withRevision(revision);
     }
     GetOption built = option.build();
-    GetResponse response = calls.read("snapshot", prefix, () -> kv.get(bytes(prefix), built));
+    GetResponse response = calls.read(operation, prefix, () -> kv.get(bytes(prefix), built));
     List<DcsEntry> entries = new ArrayList<>(response.getKvs().size());
     response.getKvs().forEach(kv -> entries.add(entry(kv)));
     return new Range(revision > 0 ? revision : response.getHeader().getRevision(), entries);
