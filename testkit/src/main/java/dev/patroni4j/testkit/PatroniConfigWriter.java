@@ -1,12 +1,15 @@
 package dev.patroni4j.testkit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.patroni4j.config.ClusterSpec;
+import dev.patroni4j.config.ConfigGenerator;
+import dev.patroni4j.config.MemberHost;
+import dev.patroni4j.config.PatroniConfig;
+import dev.patroni4j.config.Secret;
 import dev.patroni4j.testkit.internal.DcsServer;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -14,12 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes each node's {@code patroni.yml} and puts the original back when a test changed it: the
- * one place that knows what a test-kit node's Patroni configuration contains.
+ * one place that knows what a test-kit node's Patroni configuration contains. The configuration is
+ * built with patroni-config's model and generator and written by its YAML writer, so that the
+ * test kit does not know Patroni's YAML itself.
  *
  * <p>Thread-safe.
  */
 final class PatroniConfigWriter {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   static final String SUPERUSER = "postgres";
 
   private final ClusterSettings settings;
@@ -41,7 +45,7 @@ final class PatroniConfigWriter {
   /** Writes the node's configuration file and remembers it as the node's original. */
   void write(PatroniNode node) {
     try {
-      String config = JSON.writeValueAsString(patroniConfig(node));
+      String config = patroniConfig(node).toYaml();
       Files.writeString(node.configFile(), config);
       originals.put(node.name(), config);
     } catch (IOException e) {
@@ -63,84 +67,55 @@ final class PatroniConfigWriter {
     }
   }
 
-  private Map<String, Object> patroniConfig(PatroniNode node) {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("scope", scope);
-    config.put("namespace", settings.namespace());
-    config.put("name", node.name());
+  /** The node's configuration, built as patroni-config's generator builds a new cluster's first member. */
+  PatroniConfig patroniConfig(PatroniNode node) {
+    ClusterSpec.Builder cluster = ClusterSpec.builder(scope).namespace(settings.namespace())
+        .dcs(PatroniConfig.DcsType.valueOf(dcs.patroniSectionName().toUpperCase(Locale.ROOT)), dcs.patroniSection())
+        .superuser(SUPERUSER, Secret.of(passwords.superuser()))
+        .replication("replicator", Secret.of(passwords.replication()))
+        .rewind("rewind_user", Secret.of(passwords.rewind()))
+        .pgHba("local all all trust")
+        .pgHba("host all all 127.0.0.1/32 scram-sha-256")
+        .pgHba("host replication replicator 127.0.0.1/32 scram-sha-256")
+        // short timings: a 3-node cluster starts in about 20 s (Patroni's own acceptance suite uses loop_wait 2)
+        .dynamicConfig("ttl", 10).dynamicConfig("loop_wait", 2).dynamicConfig("retry_timeout", 3)
+        .postgresParameter("max_connections", 100)
+        .postgresParameter("max_wal_senders", 10)
+        .postgresParameter("max_replication_slots", 10)
+        .postgresParameter("wal_keep_size", "128MB")
+        .postgresParameter("shared_buffers", "32MB")
+        .postgresParameter("hot_standby", "on")
+        // Throwaway clusters: losing data on an OS crash does not matter, start-up speed does.
+        .postgresParameter("fsync", "off")
+        .initdb(List.of(Map.of("encoding", "UTF8"), "data-checksums", "no-sync"));
+    settings.postgresParameters().forEach(cluster::postgresParameter);
+    settings.dynamicConfig().forEach(cluster::dynamicConfig);
+    settings.restAuth().ifPresent(c -> cluster.restApiAuthentication(c.username(), Secret.of(c.password())));
 
-    Map<String, Object> restapi = new LinkedHashMap<>();
-    restapi.put("listen", "127.0.0.1:" + node.restPort());
-    restapi.put("connect_address", "127.0.0.1:" + node.restPort());
-    Map<String, Object> ctl = new LinkedHashMap<>();
-    tls.ifPresent(t -> {
-      restapi.put("certfile", t.serverCert().toString());
-      restapi.put("keyfile", t.serverKey().toString());
-      restapi.put("cafile", t.caCert().toString());
+    MemberHost.Builder host = MemberHost.builder(node.name()).address("127.0.0.1")
+        .restApiPort(node.restPort()).postgresPort(node.pgPort())
+        .dataDir(node.dataDir().toString()).binDir(settings.postgresBinDir().toString())
+        .pgpass(node.directory().resolve("pgpass").toString())
+        .parameter("unix_socket_directories", node.directory().toString())
+        .parameter("logging_collector", "on")
+        .parameter("log_directory", node.directory().resolve("pglog").toString())
+        .parameter("log_filename", "postgresql.log");
+    new TreeMap<>(node.tags()).forEach(host::tag);
+
+    PatroniConfig config = ConfigGenerator.newCluster(cluster.build(), host.build())
+        .with("postgresql.basebackup", List.of(Map.of("checkpoint", "fast")))
+        .with("watchdog", Map.of("mode", "off"));
+    if (tls.isPresent()) {
+      TlsFiles t = tls.get();
+      config = config.with("restapi.certfile", t.serverCert().toString())
+          .with("restapi.keyfile", t.serverKey().toString())
+          .with("restapi.cafile", t.caCert().toString())
+          .with("ctl", Map.of("certfile", t.clientCert().toString(), "keyfile", t.clientKey().toString(),
+              "cacert", t.caCert().toString()));
       if (settings.restClientCertificates()) {
-        restapi.put("verify_client", "required");
+        config = config.with("restapi.verify_client", "required");
       }
-      ctl.put("certfile", t.clientCert().toString());
-      ctl.put("keyfile", t.clientKey().toString());
-      ctl.put("cacert", t.caCert().toString());
-    });
-    settings.restAuth().ifPresent(c -> restapi.put("authentication",
-        Map.of("username", c.username(), "password", c.password())));
-    config.put("restapi", restapi);
-    if (!ctl.isEmpty()) {
-      config.put("ctl", ctl);
     }
-    config.put(dcs.patroniSectionName(), dcs.patroniSection());
-
-    Map<String, Object> parameters = new LinkedHashMap<>();
-    parameters.put("max_connections", 100);
-    parameters.put("max_wal_senders", 10);
-    parameters.put("max_replication_slots", 10);
-    parameters.put("wal_keep_size", "128MB");
-    parameters.put("shared_buffers", "32MB");
-    parameters.put("hot_standby", "on");
-    // Throwaway clusters: losing data on an OS crash does not matter, start-up speed does.
-    parameters.put("fsync", "off");
-    parameters.putAll(settings.postgresParameters());
-    Map<String, Object> dcsPostgresql = new LinkedHashMap<>();
-    dcsPostgresql.put("use_pg_rewind", true);
-    dcsPostgresql.put("use_slots", true);
-    dcsPostgresql.put("parameters", parameters);
-    Map<String, Object> dynamic = new LinkedHashMap<>();
-    dynamic.put("ttl", 10);
-    dynamic.put("loop_wait", 2);
-    dynamic.put("retry_timeout", 3);
-    dynamic.put("maximum_lag_on_failover", 1048576);
-    dynamic.put("postgresql", dcsPostgresql);
-    dynamic.putAll(settings.dynamicConfig());
-    config.put("bootstrap", Map.of(
-        "dcs", dynamic,
-        "initdb", List.of(Map.of("encoding", "UTF8"), "data-checksums", "no-sync")));
-
-    Map<String, Object> postgresql = new LinkedHashMap<>();
-    postgresql.put("listen", "127.0.0.1:" + node.pgPort());
-    postgresql.put("connect_address", "127.0.0.1:" + node.pgPort());
-    postgresql.put("data_dir", node.dataDir().toString());
-    postgresql.put("bin_dir", settings.postgresBinDir().toString());
-    postgresql.put("pgpass", node.directory().resolve("pgpass").toString());
-    postgresql.put("authentication", Map.of(
-        "superuser", Map.of("username", SUPERUSER, "password", passwords.superuser()),
-        "replication", Map.of("username", "replicator", "password", passwords.replication()),
-        "rewind", Map.of("username", "rewind_user", "password", passwords.rewind())));
-    Map<String, Object> local = new LinkedHashMap<>();
-    local.put("unix_socket_directories", node.directory().toString());
-    local.put("logging_collector", "on");
-    local.put("log_directory", node.directory().resolve("pglog").toString());
-    local.put("log_filename", "postgresql.log");
-    postgresql.put("parameters", local);
-    postgresql.put("pg_hba", List.of(
-        "local all all trust",
-        "host all all 127.0.0.1/32 scram-sha-256",
-        "host replication replicator 127.0.0.1/32 scram-sha-256"));
-    postgresql.put("basebackup", List.of(Map.of("checkpoint", "fast")));
-    config.put("postgresql", postgresql);
-    config.put("tags", new TreeMap<>(node.tags()));
-    config.put("watchdog", Map.of("mode", "off"));
     return config;
   }
 }

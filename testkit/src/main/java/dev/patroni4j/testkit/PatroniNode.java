@@ -71,7 +71,7 @@ public final class PatroniNode {
     return directory;
   }
 
-  /** The {@code patroni.yml} this node runs with (JSON syntax, which YAML 1.1 readers accept). */
+  /** The {@code patroni.yml} this node runs with, written by patroni-config's YAML writer. */
   public Path configFile() {
     return directory.resolve("patroni.yml");
   }

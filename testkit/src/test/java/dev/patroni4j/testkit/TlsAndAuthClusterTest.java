@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.patroni4j.config.PatroniConfig;
+import dev.patroni4j.config.Secret;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -102,6 +104,28 @@ class TlsAndAuthClusterTest {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(1);
     }
+  }
+
+  @Test
+  void theMembersConfigIsWrittenThroughTheConfigModelWithEveryFeature() {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    PatroniNode pg1 = cluster.node("pg1");
+    PatroniConfig config = PatroniConfig.read(pg1.configFile());
+    TlsFiles tls = cluster.tls().orElseThrow();
+    assertThat(config.scope()).contains(cluster.scope());
+    assertThat(config.restApi().certfile()).contains(tls.serverCert().toString());
+    assertThat(config.restApi().verifyClient()).contains("required");
+    assertThat(config.ctl().certfile()).contains(tls.clientCert().toString());
+    assertThat(config.restApi().authentication().orElseThrow().password()).contains(Secret.of("rest-canary-pw"));
+    PatroniConfig.Dcs dcs = config.dcs().orElseThrow();
+    assertThat(dcs.type()).isEqualTo(PatroniConfig.DcsType.ETCD3);
+    assertThat(dcs.password()).contains(Secret.of("etcd-canary-pw"));
+    assertThat(config.postgresql().authentication().superuser().orElseThrow().password())
+        .contains(Secret.of(cluster.superuserPassword()));
+    assertThat(config.postgresql().dataDir()).contains(pg1.dataDir().toString());
+    assertThat(config.watchdog().mode()).contains("off");
+    // what Patroni reads is YAML as patroni-config writes it: a round trip changes nothing
+    assertThat(config.toYaml()).isEqualTo(PatroniConfig.parse(config.toYaml()).toYaml());
   }
 
   @Test

@@ -135,7 +135,7 @@ class GeneratedConfigStartTest {
         .pollInterval(Duration.ofMillis(250)).build();
     client.waiter().waitUntil(Conditions.leaderIs("gen1"), Duration.ofSeconds(120));
     assertThat(client.cluster().scope()).isIn("generated-new", null);
-    assertThat(client.config().values()).containsEntry("ttl", 20);
+    assertThat(client.config().values()).containsEntry("ttl", 20L);
     try (Connection c = connect(port(host.postgresListen()), spec); Statement st = c.createStatement()) {
       assertThat(scalar(st, "SHOW max_connections")).isEqualTo("42");
       assertThat(scalar(st, "SELECT pg_is_in_recovery()::text")).isEqualTo("false");
@@ -201,7 +201,7 @@ class GeneratedConfigStartTest {
       assertThat(scalar(st, "SHOW max_connections")).isEqualTo("37");
       assertThat(scalar(st, "SHOW work_mem")).isEqualTo("7MB");
     }
-    assertThat(client.config().postgresqlParameters()).containsEntry("max_connections", 37);
+    assertThat(client.config().postgresqlParameters()).containsEntry("max_connections", 37L);
   }
 
   // ---------------------------------------------------------------------- helpers

@@ -84,8 +84,12 @@ public final class YamlWriter {
     if (v instanceof Boolean b) {
       return b ? "true" : "false";
     }
-    if (v instanceof Long || v instanceof Integer || v instanceof BigInteger) {
+    if (v instanceof Long || v instanceof Integer || v instanceof BigInteger || v instanceof Short
+        || v instanceof Byte) {
       return v.toString();
+    }
+    if (v instanceof Number n && !(v instanceof Double)) {
+      return scalar(n.doubleValue()); // Float, BigDecimal: YAML has one float type
     }
     if (v instanceof Double d) {
       if (d.isNaN()) {

@@ -2,8 +2,7 @@ package dev.patroni4j.runbooks.catalogue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patroni4j.config.ConfigDocument;
 import dev.patroni4j.runbooks.Journal;
 import dev.patroni4j.runbooks.RunbookEvent;
 import dev.patroni4j.runbooks.RunbookListener;
@@ -31,8 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PlannedSwitchoverTest {
   @RegisterExtension
   static final LocalPatroniClusterExtension CLUSTER = LocalPatroniClusterExtension.of(LocalPatroniCluster.builder());
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
 
@@ -77,10 +74,9 @@ class PlannedSwitchoverTest {
   void candidateTaggedNofailoverIsRefusedWithTheReasonAndTheBestOtherOneIsChosen() throws Exception {
     PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
     PatroniNode pg3 = cluster().node("pg3");
-    // The testkit writes patroni.yml as JSON (valid YAML): add the tag structurally.
-    ObjectNode config = (ObjectNode) JSON.readTree(pg3.configFile().toFile());
-    config.putObject("tags").put("nofailover", true);
-    JSON.writeValue(pg3.configFile().toFile(), config);
+    // patroni-config's editor changes the one value and keeps the rest of the file
+    Files.writeString(pg3.configFile(),
+        ConfigDocument.parse(Files.readString(pg3.configFile())).set("tags.nofailover", true).text());
     RunbookResult reload = catalogue.runner().build().execute(catalogue.reload("pg3", ctx -> tagged(catalogue, "pg3")),
         RealCluster.journal(dir));
     assertThat(reload.actedSteps()).containsExactly("reload[pg3]");
