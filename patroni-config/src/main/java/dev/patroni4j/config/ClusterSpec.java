@@ -58,9 +58,21 @@ public record ClusterSpec(
     List<Object> initdb) {
 
   /** Patroni's defaults, and slots and {@code pg_rewind} on, for {@code bootstrap.dcs}. */
-  public static final Map<String, Object> DEFAULT_DYNAMIC_CONFIG = Map.of(
-      "ttl", 30L, "loop_wait", 10L, "retry_timeout", 10L, "maximum_lag_on_failover", 1048576L,
-      "postgresql", Map.of("use_pg_rewind", true, "use_slots", true));
+  public static final Map<String, Object> DEFAULT_DYNAMIC_CONFIG = defaultDynamicConfig();
+
+  private static Map<String, Object> defaultDynamicConfig() {
+    // in the order people write them, which the generated file keeps
+    Map<String, Object> postgresql = new LinkedHashMap<>();
+    postgresql.put("use_pg_rewind", true);
+    postgresql.put("use_slots", true);
+    Map<String, Object> dynamic = new LinkedHashMap<>();
+    dynamic.put("ttl", 30L);
+    dynamic.put("loop_wait", 10L);
+    dynamic.put("retry_timeout", 10L);
+    dynamic.put("maximum_lag_on_failover", 1048576L);
+    dynamic.put("postgresql", java.util.Collections.unmodifiableMap(postgresql));
+    return java.util.Collections.unmodifiableMap(dynamic);
+  }
 
   public ClusterSpec {
     requireText(scope, "scope");
@@ -132,7 +144,7 @@ public record ClusterSpec(
   @SuppressWarnings("unchecked")
   private static Map<String, Object> section(PatroniConfig config, String key) {
     Map<String, Object> out = new LinkedHashMap<>();
-    Object s = config.asMap().get(key);
+    @Nullable Object s = config.asMap().get(key);
     if (s instanceof Map<?, ?> m) {
       m.forEach((k, v) -> {
         if (v != null) {

@@ -91,7 +91,12 @@ public final class PatroniConfig {
 
   /** A configuration from a tree of maps, lists and scalars (as {@link #asMap()} returns). */
   public static PatroniConfig fromMap(Map<String, ?> tree) {
-    Object copy = PyYaml.load(YamlWriter.write(tree), "map");
+    return reread(tree, "map");
+  }
+
+  /** The tree written as YAML and read back as Patroni would read it (a string "on" stays a string). */
+  private static PatroniConfig reread(Map<?, ?> tree, String source) {
+    Object copy = PyYaml.load(YamlWriter.write(tree), source);
     @SuppressWarnings("unchecked")
     Map<Object, @Nullable Object> m = (Map<Object, @Nullable Object>) Objects.requireNonNull(copy);
     return new PatroniConfig(m);
@@ -155,7 +160,7 @@ public final class PatroniConfig {
     String[] parts = dottedPath.split("\\.");
     Map<Object, @Nullable Object> node = copy;
     for (int i = 0; i < parts.length - 1; i++) {
-      Object next = node.get(parts[i]);
+      @Nullable Object next = node.get(parts[i]);
       if (next == null) {
         next = new LinkedHashMap<Object, @Nullable Object>();
         node.put(parts[i], next);
@@ -169,10 +174,7 @@ public final class PatroniConfig {
       node = m;
     }
     node.put(parts[parts.length - 1], value);
-    Object reread = PyYaml.load(YamlWriter.write(copy), "edit of " + dottedPath);
-    @SuppressWarnings("unchecked")
-    Map<Object, @Nullable Object> m = (Map<Object, @Nullable Object>) Objects.requireNonNull(reread);
-    return new PatroniConfig(m);
+    return reread(copy, "edit of " + dottedPath);
   }
 
   /** The whole tree, unmodifiable; secret values are {@link Secret}s. */

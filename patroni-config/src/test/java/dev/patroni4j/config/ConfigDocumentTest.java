@@ -23,7 +23,12 @@ class ConfigDocumentTest {
         .replace("@PORT@", "5432").replace("@DATADIR_BASE@", "/var/lib/postgresql");
   }
 
-  /** What the test kit writes: JSON, which YAML 1.1 readers accept. */
+  /** What the test kit writes today (through ConfigGenerator and the YAML writer), copied from a run. */
+  static String testkitYaml() throws Exception {
+    return Python.resource("testkit-patroni.yml");
+  }
+
+  /** What the test kit wrote before it wrote through this module: JSON, which YAML 1.1 readers accept. */
   static final String TESTKIT_JSON = "{\"scope\":\"t1\",\"namespace\":\"/patroni4j/\",\"name\":\"pg1\","
       + "\"restapi\":{\"listen\":\"127.0.0.1:4001\",\"connect_address\":\"127.0.0.1:4001\"},"
       + "\"etcd3\":{\"hosts\":\"127.0.0.1:2379\"},\"bootstrap\":{\"dcs\":{\"ttl\":10,\"loop_wait\":2},"
@@ -64,14 +69,14 @@ class ConfigDocumentTest {
 
   @Test
   void parsingAndWritingBackChangesNothing() throws Exception {
-    for (String text : List.of(debianConfig(), TESTKIT_JSON, HAND_WRITTEN)) {
+    for (String text : List.of(debianConfig(), testkitYaml(), TESTKIT_JSON, HAND_WRITTEN)) {
       assertThat(ConfigDocument.parse(text).text()).isEqualTo(text);
     }
   }
 
   @Test
   void everyEditChangesOnlyItsValueOnRealFiles() throws Exception {
-    for (String text : List.of(debianConfig(), TESTKIT_JSON, HAND_WRITTEN)) {
+    for (String text : List.of(debianConfig(), testkitYaml(), TESTKIT_JSON, HAND_WRITTEN)) {
       ConfigDocument doc = ConfigDocument.parse(text);
       check(doc, d -> d.set("postgresql.bin_dir", "/usr/lib/postgresql/17/bin"), "postgresql.bin_dir",
           "/usr/lib/postgresql/17/bin");

@@ -42,8 +42,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Configurations written by patroni-config's {@link ConfigGenerator} are accepted by the real
  * {@code patroni --validate-config} of 3.0.2 and 4.1.5 and started by real Patroni: a new cluster
- * bootstraps, a new member joins a running test-kit cluster and streams, and a standalone
- * PostgreSQL initdb'd here comes under Patroni with its data and its settings.
+ * bootstraps (on 3.0.2), a new member joins a running test-kit cluster and streams, and a standalone
+ * PostgreSQL initdb'd here comes under Patroni with its data and its settings (both on the test
+ * kit cluster's release).
  *
  * <p>The members listen on 127.0.0.2: Patroni's validator refuses 127.0.0.1 and localhost as a
  * {@code connect_address}, and the whole of 127.0.0.0/8 is this host's loopback.
@@ -130,7 +131,8 @@ class GeneratedConfigStartTest {
     MemberHost host = host("gen1", dir);
     Path file = acceptedByPatroni(ConfigGenerator.newCluster(spec, host), dir);
 
-    start(file, dir);
+    // the oldest release here (the others start on the cluster's, the newest by default in this module)
+    start(file, dir, PatroniInstallation.of(PatroniInstallation.SYSTEM).requireInstalled());
     PatroniClient client = PatroniClient.builder().member(URI.create("http://" + HOST + ":" + port(host.restApiListen())))
         .pollInterval(Duration.ofMillis(250)).build();
     client.waiter().waitUntil(Conditions.leaderIs("gen1"), Duration.ofSeconds(120));
@@ -239,8 +241,12 @@ class GeneratedConfigStartTest {
     return dir;
   }
 
+  /** Starts Patroni on the release the test kit's cluster runs. */
   private void start(Path config, Path dir) throws IOException {
-    PatroniInstallation patroni = PatroniInstallation.of(cluster.node("pg1").patroniVersion());
+    start(config, dir, PatroniInstallation.of(cluster.node("pg1").patroniVersion()));
+  }
+
+  private void start(Path config, Path dir, PatroniInstallation patroni) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(asPostgres(patroni.patroniCommand(config)))
         .redirectErrorStream(true).redirectOutput(dir.resolve("patroni.log").toFile()).directory(dir.toFile());
     pb.environment().putAll(patroni.environment());
