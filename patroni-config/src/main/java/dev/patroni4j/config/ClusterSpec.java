@@ -195,7 +195,7 @@ public record ClusterSpec(
       this.dcsType = type;
       Map<String, Object> copy = new LinkedHashMap<>();
       // a secret given as text is held as a Secret, so that toString() cannot show it
-      section.forEach((k, v) -> copy.put(k, PyYaml.SECRET_KEYS.contains(k) && v instanceof String s
+      section.forEach((k, v) -> copy.put(k, (PyYaml.SECRET_KEYS.contains(k) && v instanceof String s)
           ? Secret.of(s) : Objects.requireNonNull(v, k)));
       this.dcs = copy;
       return this;

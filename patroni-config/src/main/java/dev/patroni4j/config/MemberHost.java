@@ -165,7 +165,7 @@ public record MemberHost(
     }
 
     private static String hostPort(String host, int port) {
-      return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+      return ((host.contains(":") && !host.startsWith("[")) ? "[" + host + "]" : host) + ":" + port;
     }
   }
 }

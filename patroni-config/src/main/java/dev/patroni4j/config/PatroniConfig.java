@@ -157,7 +157,7 @@ public final class PatroniConfig {
   public PatroniConfig with(String dottedPath, Object value) {
     Objects.requireNonNull(value, "value");
     Map<Object, @Nullable Object> copy = Trees.copy(tree);
-    String[] parts = dottedPath.split("\\.");
+    String[] parts = dottedPath.split("\\.", -1);
     Map<Object, @Nullable Object> node = copy;
     for (int i = 0; i < parts.length - 1; i++) {
       @Nullable Object next = node.get(parts[i]);

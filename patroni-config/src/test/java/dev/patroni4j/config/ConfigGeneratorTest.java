@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,19 +30,7 @@ class ConfigGeneratorTest {
 
   @BeforeAll
   static void listen() throws IOException {
-    // Patroni's validator connects to the DCS hosts: something must listen there
-    dcs = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-    Thread acceptor = new Thread(() -> {
-      while (!dcs.isClosed()) {
-        try {
-          dcs.accept().close();
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
-    acceptor.setDaemon(true);
-    acceptor.start();
+    dcs = ValidatorAgreementTest.acceptingSocket();
   }
 
   @AfterAll

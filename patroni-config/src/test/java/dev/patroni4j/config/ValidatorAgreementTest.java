@@ -34,19 +34,7 @@ class ValidatorAgreementTest {
 
   @BeforeAll
   static void corpus() throws IOException {
-    // Patroni's validator connects to the DCS hosts: something must listen there
-    dcs = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-    Thread acceptor = new Thread(() -> {
-      while (!dcs.isClosed()) {
-        try {
-          dcs.accept().close();
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
-    acceptor.setDaemon(true);
-    acceptor.start();
+    dcs = acceptingSocket();
     int rest = freePort();
     int pg = freePort();
     Map<String, Object> full = ValidatorCorpus.fullBase(rest, pg, dcs.getLocalPort(), dir);
@@ -59,6 +47,26 @@ class ValidatorAgreementTest {
   @AfterAll
   static void close() throws IOException {
     dcs.close();
+  }
+
+  /**
+   * A loopback socket that accepts and closes every connection until it is closed: Patroni's
+   * validator connects to the DCS hosts, so something must listen there.
+   */
+  static ServerSocket acceptingSocket() throws IOException {
+    ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    Thread acceptor = new Thread(() -> {
+      while (!socket.isClosed()) {
+        try {
+          socket.accept().close();
+        } catch (IOException e) {
+          return;
+        }
+      }
+    });
+    acceptor.setDaemon(true);
+    acceptor.start();
+    return socket;
   }
 
   static int freePort() throws IOException {

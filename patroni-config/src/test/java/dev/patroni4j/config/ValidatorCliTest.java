@@ -3,7 +3,6 @@ package dev.patroni4j.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,18 +30,7 @@ class ValidatorCliTest {
   void theHarnessGivesTheVerdictsOfTheCommandLine(String release) throws Exception {
     Optional<Path> home = Python.patroniHome(release);
     Assumptions.assumeTrue(home.isPresent() || "true".equals(System.getenv("CI")), "not installed");
-    try (ServerSocket dcs = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-      Thread t = new Thread(() -> {
-        while (true) {
-          try {
-            dcs.accept().close();
-          } catch (IOException e) {
-            return;
-          }
-        }
-      });
-      t.setDaemon(true);
-      t.start();
+    try (ServerSocket dcs = ValidatorAgreementTest.acceptingSocket()) {
       Map<String, Object> base = ValidatorCorpus.fullBase(ValidatorAgreementTest.freePort(),
           ValidatorAgreementTest.freePort(), dcs.getLocalPort(), dir);
       List<ValidatorCorpus.Case> all = ValidatorCorpus.mutations("full", base);
