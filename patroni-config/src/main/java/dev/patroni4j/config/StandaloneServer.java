@@ -53,6 +53,21 @@ public record StandaloneServer(String dataDir, int port, int majorVersion, List<
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(source, "source");
     }
+
+    /**
+     * Whether the value may hold a credential: connection strings ({@code primary_conninfo}) and
+     * commands ({@code archive_command} with a storage key, {@code ssl_passphrase_command}).
+     */
+    public boolean mayHoldSecret() {
+      return name.endsWith("conninfo") || name.endsWith("_command") || name.contains("passphrase")
+          || name.contains("password");
+    }
+
+    /** Name, value (redacted when {@link #mayHoldSecret()}) and source. */
+    @Override
+    public String toString() {
+      return name + "=" + (mayHoldSecret() ? Secret.REDACTED : value) + " (" + source + ")";
+    }
   }
 
   public StandaloneServer {

@@ -166,6 +166,7 @@ class ConfigGeneratorTest {
       assertThat(text).doesNotContain("su-secret", "rep-secret", "rew-secret", "rest-secret", "etcd-secret");
     }
     assertThat(config.toYaml()).contains("su-secret", "etcd-secret");
+    assertThat(server("/d", 5432).toString()).contains("work_mem=8MB").doesNotContain("old-secret");
   }
 
   @Test
