@@ -15,7 +15,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -80,14 +79,14 @@ public final class ClusterViewBenchmark {
         c.add(time(patronictl));
         parseOnly.add(time(() -> PatroniJson.clusterView(json)));
       }
-      double ma = median(a);
-      double mb = median(b);
-      double mc = median(c);
+      double ma = SideBySide.median(a);
+      double mb = SideBySide.median(b);
+      double mc = SideBySide.median(c);
       System.out.printf("rounds: %d%n", rounds);
       System.out.printf("(a) library cluster view        median %8.3f ms%n", ma / 1e6);
       System.out.printf("(b) bare GET /cluster, no model median %8.3f ms%n", mb / 1e6);
       System.out.printf("(c) patronictl list -f json     median %8.3f ms%n", mc / 1e6);
-      System.out.printf("    of (a), parsing alone       median %8.3f ms%n", median(parseOnly) / 1e6);
+      System.out.printf("    of (a), parsing alone       median %8.3f ms%n", SideBySide.median(parseOnly) / 1e6);
       System.out.printf("a/b = %.2f   c/a = %.1f%n", ma / mb, mc / ma);
     }
   }
@@ -100,13 +99,6 @@ public final class ClusterViewBenchmark {
       throw new IllegalStateException("no result");
     }
     return elapsed;
-  }
-
-  private static double median(List<Long> values) {
-    List<Long> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
   }
 
   private static byte[] bareGet(URI base, String path) {

@@ -21,12 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -140,9 +138,9 @@ public final class FleetReadBenchmark {
         return all;
       });
       Map<String, List<Long>> times = measure(contenders, rounds, size <= 100 ? 30 : 10);
-      double library = RestCallBenchmark.median(times.get("library"));
-      double raw = RestCallBenchmark.median(times.get("raw"));
-      double perCluster = RestCallBenchmark.median(times.get("per cluster"));
+      double library = SideBySide.median(times.get("library"));
+      double raw = SideBySide.median(times.get("raw"));
+      double perCluster = SideBySide.median(times.get("per cluster"));
       if (firstRaw == 0) {
         firstRaw = raw;
         firstLibrary = library;
@@ -156,32 +154,16 @@ public final class FleetReadBenchmark {
   }
 
   private static String cell(List<Long> times, double raw) {
-    return String.format(Locale.ROOT, "%8.3f ms (%7.3f .. %8.3f) x%.2f", RestCallBenchmark.median(times) / 1e6,
-        RestCallBenchmark.percentile(times, 10) / 1e6, RestCallBenchmark.percentile(times, 90) / 1e6,
-        RestCallBenchmark.median(times) / raw);
+    return String.format(Locale.ROOT, "%8.3f ms (%7.3f .. %8.3f) x%.2f", SideBySide.median(times) / 1e6,
+        SideBySide.percentile(times, 10) / 1e6, SideBySide.percentile(times, 90) / 1e6,
+        SideBySide.median(times) / raw);
   }
 
   private static Map<String, List<Long>> measure(Map<String, Supplier<Object>> contenders, int rounds, int warmUp) {
     for (int i = 0; i < warmUp; i++) {
       contenders.values().forEach(Supplier::get);
     }
-    Map<String, List<Long>> times = new LinkedHashMap<>();
-    contenders.keySet().forEach(k -> times.put(k, new ArrayList<>()));
-    List<String> order = new ArrayList<>(contenders.keySet());
-    Random random = new Random(21);
-    for (int r = 0; r < rounds; r++) {
-      Collections.shuffle(order, random);
-      for (String name : order) {
-        long t0 = System.nanoTime();
-        Object result = contenders.get(name).get();
-        long elapsed = System.nanoTime() - t0;
-        if (result == null) {
-          throw new IllegalStateException(name + ": no result");
-        }
-        times.get(name).add(elapsed);
-      }
-    }
-    return times;
+    return SideBySide.rounds(contenders, rounds);
   }
 
   private static int keysPerCluster() {

@@ -21,12 +21,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.SocketFactory;
@@ -129,31 +127,16 @@ public final class RestCallBenchmark {
     }
     processes.forEach(p -> contenders.get(p).get());
 
-    Map<String, List<Long>> times = new LinkedHashMap<>();
-    contenders.keySet().forEach(k -> times.put(k, new ArrayList<>()));
-    List<String> order = new ArrayList<>(contenders.keySet());
-    Random random = new Random(21);
-    for (int r = 0; r < rounds; r++) {
-      Collections.shuffle(order, random);
-      for (String name : order) {
-        long t0 = System.nanoTime();
-        Object result = contenders.get(name).get();
-        long elapsed = System.nanoTime() - t0;
-        if (result == null) {
-          throw new IllegalStateException(name + ": no result");
-        }
-        times.get(name).add(elapsed);
-      }
-    }
+    Map<String, List<Long>> times = SideBySide.rounds(contenders, rounds);
     String lib = "library MemberClient.cluster()";
-    double libMedian = median(times.get(lib));
+    double libMedian = SideBySide.median(times.get(lib));
     System.out.printf(Locale.ROOT, "rounds: %d, medians (p10 .. p90), ratio to the library%n", rounds);
     times.forEach((name, t) -> System.out.printf(Locale.ROOT, "  %-40s %8.3f ms  (%7.3f .. %8.3f)  x%.2f%n",
-        name, median(t) / 1e6, percentile(t, 10) / 1e6, percentile(t, 90) / 1e6, median(t) / libMedian));
-    String bare = order.stream().filter(n -> n.startsWith("bare")).findFirst().orElseThrow();
+        name, SideBySide.median(t) / 1e6, SideBySide.percentile(t, 10) / 1e6, SideBySide.percentile(t, 90) / 1e6, SideBySide.median(t) / libMedian));
+    String bare = times.keySet().stream().filter(n -> n.startsWith("bare")).findFirst().orElseThrow();
     System.out.printf(Locale.ROOT, "library / bare = %.2f   library / raw OkHttp = %.2f   curl / library = %.1f   before / library = %.1f%n",
-        libMedian / median(times.get(bare)), libMedian / median(times.get("raw OkHttp, body as a string")),
-        median(times.get("curl")) / libMedian, median(times.get("library on the JVM's sockets (before)")) / libMedian);
+        libMedian / SideBySide.median(times.get(bare)), libMedian / SideBySide.median(times.get("raw OkHttp, body as a string")),
+        SideBySide.median(times.get("curl")) / libMedian, SideBySide.median(times.get("library on the JVM's sockets (before)")) / libMedian);
   }
 
   private static PatroniClient libraryClient(LocalPatroniCluster cluster, @Nullable TlsFiles files, boolean clientCert,
@@ -264,20 +247,6 @@ public final class RestCallBenchmark {
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     return tmf;
-  }
-
-  static double median(List<Long> values) {
-    return percentile(values, 50);
-  }
-
-  static double percentile(List<Long> values, int p) {
-    List<Long> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    if (p == 50 && n % 2 == 0) {
-      return (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
-    }
-    return sorted.get(Math.min(n - 1, (int) Math.floor(p / 100.0 * n)));
   }
 
   /** The JVM's default sockets behind a factory of our own, so that the library keeps them. */

@@ -1,0 +1,64 @@
+package dev.patroni4j.examples.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * Runs contenders side by side: every round runs each once, in a shuffled order (a fixed seed, so runs are
+ * comparable), and keeps each one's times; with the medians and percentiles the benchmarks report.
+ *
+ * <pre>{@code
+ * Map<String, List<Long>> times = SideBySide.rounds(Map.of("a", () -> a(), "b", () -> b()), 40);
+ * double ratio = SideBySide.median(times.get("a")) / SideBySide.median(times.get("b"));
+ * }</pre>
+ *
+ * <p>Stateless and thread-safe; a contender runs on the caller's thread.
+ */
+final class SideBySide {
+  private SideBySide() {}
+
+  /**
+   * Nanoseconds per call of each contender, by name, in the contenders' order.
+   *
+   * @throws IllegalStateException if a contender returns null (a result proves the work was done)
+   */
+  static Map<String, List<Long>> rounds(Map<String, Supplier<Object>> contenders, int rounds) {
+    Map<String, List<Long>> times = new LinkedHashMap<>();
+    contenders.keySet().forEach(k -> times.put(k, new ArrayList<>()));
+    List<String> order = new ArrayList<>(contenders.keySet());
+    Random random = new Random(21);
+    for (int r = 0; r < rounds; r++) {
+      Collections.shuffle(order, random);
+      for (String name : order) {
+        long t0 = System.nanoTime();
+        Object result = contenders.get(name).get();
+        long elapsed = System.nanoTime() - t0;
+        if (result == null) {
+          throw new IllegalStateException(name + ": no result");
+        }
+        times.get(name).add(elapsed);
+      }
+    }
+    return times;
+  }
+
+  static double median(List<Long> values) {
+    return percentile(values, 50);
+  }
+
+  /** The {@code p}th percentile; the 50th of an even count is the mean of the two middle values. */
+  static double percentile(List<Long> values, int p) {
+    List<Long> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    if (p == 50 && n % 2 == 0) {
+      return (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+    }
+    return sorted.get(Math.min(n - 1, (int) Math.floor(p / 100.0 * n)));
+  }
+}
