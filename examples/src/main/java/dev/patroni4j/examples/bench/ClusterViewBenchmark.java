@@ -6,12 +6,6 @@ import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.testkit.CommandResult;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.PatroniNode;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,7 +46,7 @@ public final class ClusterViewBenchmark {
       URI leaderRest = cluster.leader().restUrl();
       // The library otherwise asks the member that answered first; point it at the leader like (b).
       Supplier<Object> library = () -> client.memberAt(leaderRest).cluster();
-      Supplier<Object> bare = () -> bareGet(leaderRest, "/cluster");
+      Supplier<Object> bare = () -> SideBySide.bareGet(leaderRest, "/cluster", null);
       Supplier<Object> patronictl = () -> {
         CommandResult r = cluster.patronictl("list", "-f", "json");
         if (r.exitCode() != 0) {
@@ -71,7 +65,7 @@ public final class ClusterViewBenchmark {
       List<Long> b = new ArrayList<>();
       List<Long> c = new ArrayList<>();
       List<Long> parseOnly = new ArrayList<>();
-      String body = new String(bareGet(leaderRest, "/cluster"), StandardCharsets.UTF_8);
+      String body = new String(SideBySide.bareGet(leaderRest, "/cluster", null), StandardCharsets.UTF_8);
       String json = body.substring(body.indexOf("\r\n\r\n") + 4);
       for (int i = 0; i < rounds; i++) {
         a.add(time(library));
@@ -99,20 +93,5 @@ public final class ClusterViewBenchmark {
       throw new IllegalStateException("no result");
     }
     return elapsed;
-  }
-
-  private static byte[] bareGet(URI base, String path) {
-    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-      OutputStream out = socket.getOutputStream();
-      out.write(("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
-      in.transferTo(buffer);
-      return buffer.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

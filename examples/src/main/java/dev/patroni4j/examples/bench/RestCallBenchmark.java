@@ -6,10 +6,8 @@ import dev.patroni4j.testkit.CommandResult;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.PatroniNode;
 import dev.patroni4j.testkit.TlsFiles;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -111,7 +109,7 @@ public final class RestCallBenchmark {
     contenders.put("library MemberClient.cluster()", () -> library.memberAt(leader).cluster());
     contenders.put("library on the JVM's sockets (before)", () -> libraryJvmSockets.memberAt(leader).cluster());
     contenders.put("raw OkHttp, body as a string", () -> okHttpGet(okHttp, leader));
-    contenders.put("bare " + (files != null ? "SSLSocket" : "socket") + ", one write", () -> bareGet(leader, bareContext));
+    contenders.put("bare " + (files != null ? "SSLSocket" : "socket") + ", one write", () -> SideBySide.bareGet(leader, "/cluster", bareContext));
     contenders.put("curl", () -> curl(leader, files, clientCert));
     contenders.put("patronictl list -f json", () -> patronictl(cluster));
     List<String> processes = List.of("curl", "patronictl list -f json");
@@ -164,23 +162,6 @@ public final class RestCallBenchmark {
         throw new IllegalStateException("GET /cluster answered " + response.code());
       }
       return body.string();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static byte[] bareGet(URI base, @Nullable SSLContext tls) {
-    try (Socket socket = tls != null
-        ? tls.getSocketFactory().createSocket(base.getHost(), base.getPort())
-        : new Socket(base.getHost(), base.getPort())) {
-      OutputStream out = socket.getOutputStream();
-      out.write(("GET /cluster HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
-      in.transferTo(buffer);
-      return buffer.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,5 +1,12 @@
 package dev.patroni4j.examples.bench;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -7,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs contenders side by side: every round runs each once, in a shuffled order (a fixed seed, so runs are
@@ -45,6 +54,23 @@ final class SideBySide {
       }
     }
     return times;
+  }
+
+  /** {@code GET path} over a bare socket ({@code SSLSocket} if {@code tls} is given): one write, read to the end. */
+  static byte[] bareGet(URI base, String path, @Nullable SSLContext tls) {
+    try (Socket socket = tls != null
+        ? tls.getSocketFactory().createSocket(base.getHost(), base.getPort())
+        : new Socket(base.getHost(), base.getPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
+      socket.getInputStream().transferTo(buffer);
+      return buffer.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static double median(List<Long> values) {
