@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * the wrong type. {@link #path()} says where, as a JSON path like {@code $.members[2].timeline}.
  *
  * <p>A read of {@link PatroniClient} that tried several members throws this type when every member
- * answered something unreadable (so always when there is one member); when only some did, it throws
+ * answered something unreadable (with one member tried: whenever its answer was); when only some did, it throws
  * a {@link PatroniException} whose {@link PatroniException#attempts() attempts} hold each member's
  * failure, the unreadable answers among them as this type:
  *
