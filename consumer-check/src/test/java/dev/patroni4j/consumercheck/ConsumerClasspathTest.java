@@ -116,7 +116,7 @@ class ConsumerClasspathTest {
     assertThat(list).as("resolved classpath list").isRegularFile();
     Map<String, String> versions = new TreeMap<>();
     for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
-      String[] parts = line.trim().split(":");
+      String[] parts = line.trim().split(":", -1);
       if (parts.length < 5) {
         continue; // the header line, or "none"
       }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answer garbage or nothing.
  */
 class MultiMemberFailureTest {
+  private static final InetAddress LOOPBACK = loopback();
   private static final String WRONG_TYPE = "{\"members\": [{\"name\": \"pg1\", \"role\": \"leader\", \"state\": [\"running\"]}]}";
 
   @TempDir Path dir;
@@ -198,8 +199,16 @@ class MultiMemberFailureTest {
     assertThat(e.attempts()).extracting(MemberAttempt::member).containsExactly(deadLeader, deadReplica);
   }
 
+  private static InetAddress loopback() {
+    try {
+      return InetAddress.getByAddress("127.0.0.1", new byte[] {127, 0, 0, 1});
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static URI deadMember() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
       return URI.create("http://127.0.0.1:" + socket.getLocalPort());
     }
   }
@@ -234,7 +243,7 @@ class MultiMemberFailureTest {
 
   private void start(MockWebServer server) {
     try {
-      server.start(InetAddress.getByName("127.0.0.1"), 0);
+      server.start(LOOPBACK, 0);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
