@@ -23,10 +23,11 @@ import org.junit.jupiter.api.Test;
  * mutated at the byte level (flips, cuts, splices) and at the JSON level (a value replaced by one of
  * another type, a huge number, a bad LSN, deep nesting), then fed to every parser. Each input must
  * either parse or fail with a {@link PatroniParseException} that names a path; anything else is a
- * bug. Bounded in time so it runs in CI; the seed of each run is printed so a failure replays.
+ * bug. A fixed number of inputs keeps it short in CI; the seed of each run is printed so a failure replays.
  */
 class ParserFuzzTest {
-  private static final long BUDGET_NANOS = 8_000_000_000L;
+  // A fixed number of inputs, not a time budget: the same seed then runs the same inputs on a loaded machine too.
+  private static final int INPUTS = Integer.getInteger("fuzz.inputs", 1500);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final String MUTATION_CHARS = "{}[]\",:0123456789eE.-+\\ntfu\u0000\u00e9/ ";
@@ -53,10 +54,9 @@ class ParserFuzzTest {
     corpus.add(Fixtures.read("metrics-3.0.2.txt"));
     corpus.add(Fixtures.read("synthetic-metrics-edge-cases.txt"));
     corpus.add(Fixtures.read("recorded/4.1.5/metrics-replica.txt"));
-    long deadline = System.nanoTime() + BUDGET_NANOS;
     int runs = 0;
     int parsed = 0;
-    while (System.nanoTime() < deadline) {
+    while (runs < INPUTS) {
       String input = mutate(corpus.get(random.nextInt(corpus.size())), random);
       for (Map.Entry<String, Consumer<String>> p : PARSERS.entrySet()) {
         try {
@@ -72,7 +72,6 @@ class ParserFuzzTest {
       runs++;
     }
     System.out.println("ParserFuzzTest: " + runs + " inputs x " + PARSERS.size() + " parsers, " + parsed + " parsed");
-    assertThat(runs).isGreaterThan(1000);
     assertThat(parsed).as("mutations must not all be rejected, or the fuzzer tests only the tokenizer").isGreaterThan(100);
   }
 
