@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -114,7 +115,8 @@ public final class ConfigGenerator {
     ClusterSpec spec = converted.build();
     Map<String, Object> tree = member(spec, host);
     @SuppressWarnings("unchecked")
-    Map<String, Object> postgresql = (Map<String, Object>) tree.get("postgresql");
+    Map<String, Object> postgresql =
+        (Map<String, Object>) Objects.requireNonNull(tree.get("postgresql"), "member() writes a postgresql section");
     postgresql.put("parameters", local);
     postgresql.put("pg_hba", hba);
     tree.put("bootstrap", bootstrap(spec, spec.dynamicConfig(), hba));

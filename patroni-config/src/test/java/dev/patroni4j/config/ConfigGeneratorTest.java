@@ -204,7 +204,7 @@ class ConfigGeneratorTest {
     // the control: a member on a local connect_address, which every version refuses
     cases.add(new ValidatorCorpus.Case("control", ConfigGenerator.newMember(spec, List.of(),
         MemberHost.builder("db9").address("127.0.0.1").dataDir(dir.resolve("v-9").toString()).build()).toYaml()));
-    Map<String, Boolean> verdicts = ValidatorAgreementTest.patroniVerdicts(home.get(), cases, dir);
+    Map<String, Boolean> verdicts = ValidatorAgreementTest.patroniVerdicts(home.orElseThrow(), cases, dir);
     assertThat(verdicts).containsEntry("new cluster", true).containsEntry("new member", true)
         .containsEntry("standalone", true).containsEntry("control", false);
   }

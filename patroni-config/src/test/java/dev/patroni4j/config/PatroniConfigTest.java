@@ -148,9 +148,10 @@ class PatroniConfigTest {
       throw new AssertionError("Patroni " + release + " is not installed: bin/prereqs must install it");
     }
     Assumptions.assumeTrue(home.isPresent(), "Patroni " + release + " is not installed here");
+    Path patroniHome = home.orElseThrow();
     Map<String, String> env = new LinkedHashMap<>(ENVIRONMENT);
-    if (!home.get().toString().equals("/")) {
-      env.put("PYTHONPATH", Python.pythonPath(home.get()));
+    if (!patroniHome.toString().equals("/")) {
+      env.put("PYTHONPATH", Python.pythonPath(patroniHome));
     }
     String script = "import json\nfrom patroni.config import Config\n"
         + "print(json.dumps(Config._build_environment_configuration()))\n";
