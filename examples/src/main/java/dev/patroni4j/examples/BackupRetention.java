@@ -28,7 +28,7 @@ public final class BackupRetention {
       DeletionPlan plan = repo.planRetention(RetentionPolicy.retain(Modifier.FULL, 7));
       System.out.println(plan.keys().size() + " objects would go; permanent backups kept: "
           + plan.keptPermanentBackups());
-      // repo.delete(plan, plan.confirmationToken()) deletes exactly plan.keys(), nothing else.
+      // repo.delete(plan, Confirmation.of(typed)) deletes exactly plan.keys(), only if typed is plan.confirmationToken().
     }
     // end::walg[]
   }

@@ -3,7 +3,6 @@ package dev.patroni4j.client;
 import dev.patroni4j.client.PatroniException.Delivery;
 import dev.patroni4j.client.internal.Timeouts;
 import dev.patroni4j.client.internal.http.HttpTransport;
-import dev.patroni4j.client.internal.http.PemTls;
 import dev.patroni4j.client.internal.http.Secret;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.DynamicConfig;
@@ -590,7 +589,7 @@ public final class PatroniClient {
       OkHttpClient root = okHttp != null ? okHttp : new OkHttpClient();
       OkHttpClient.Builder http = root.newBuilder().connectTimeout(connectTimeout);
       if (tls != null) {
-        PemTls.Material m = PemTls.load(tls.caFile().orElse(null), tls.certFile().orElse(null), tls.keyFile().orElse(null), tls.keyPassword());
+        TlsConfig.Material m = tls.load();
         http.sslSocketFactory(m.context().getSocketFactory(), m.trustManager());
         if (!tls.hostnameVerification()) {
           http.hostnameVerifier((host, session) -> true);

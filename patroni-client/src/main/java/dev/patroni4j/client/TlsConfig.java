@@ -1,16 +1,23 @@
 package dev.patroni4j.client;
 
+import dev.patroni4j.client.internal.http.PemTls;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How to talk TLS to Patroni's REST API, from the same PEM files Patroni and {@code patronictl}
- * use: a CA to trust ({@code restapi.cafile} / {@code ctl.cacert}), and a client certificate with
- * its key ({@code ctl.certfile}, {@code ctl.keyfile}, {@code ctl.keyfile_password}) for servers
- * with {@code verify_client: required}. Hostname verification is on unless switched off.
+ * How to talk TLS, from the same PEM files Patroni and {@code patronictl} use: a CA to trust
+ * ({@code restapi.cafile} / {@code ctl.cacert}, {@code etcd3.cacert}, {@code consul.cacert}), and a
+ * client certificate with its key ({@code ctl.certfile}, {@code ctl.keyfile}, {@code
+ * ctl.keyfile_password}; {@code etcd3.cert}/{@code key}, {@code consul.cert}/{@code key}) for
+ * servers that verify clients. Hostname verification is on unless switched off. The one TLS
+ * settings type of patroni4j: {@code PatroniClient.Builder.tls}, {@code EtcdDcsClient.Builder.tls}
+ * and {@code ConsulDcsClient.Builder.tls} all take it.
  *
  * <pre>{@code
  * TlsConfig tls = TlsConfig.builder()
@@ -23,6 +30,25 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe. {@code toString()} never shows the key password.
  */
 public final class TlsConfig {
+  /**
+   * The JSSE objects these settings make, for transports that set up their own TLS (the DCS clients).
+   *
+   * @param context an SSL context trusting the CA file (or the JVM's store) and presenting the client certificate
+   * @param trustManager the trust manager inside {@code context}
+   * @param keyManager the key manager inside {@code context}; null without a client certificate
+   */
+  public record Material(SSLContext context, X509TrustManager trustManager, @Nullable X509KeyManager keyManager) {
+    public Material {
+      Objects.requireNonNull(context, "context == null");
+      Objects.requireNonNull(trustManager, "trustManager == null");
+    }
+
+    /** The key manager presenting the client certificate, if one is configured. */
+    public Optional<X509KeyManager> findKeyManager() {
+      return Optional.ofNullable(keyManager);
+    }
+  }
+
   private final @Nullable Path caFile;
   private final @Nullable Path certFile;
   private final @Nullable Path keyFile;
@@ -62,8 +88,20 @@ public final class TlsConfig {
     return hostnameVerification;
   }
 
-  char @Nullable [] keyPassword() {
-    return keyPassword == null ? null : keyPassword.clone();
+  /**
+   * Reads the PEM files into JSSE objects.
+   *
+   * @throws IllegalArgumentException naming the file (never the password) if anything cannot be read
+   */
+  public Material load() {
+    char[] password = keyPassword == null ? null : keyPassword.clone();
+    try {
+      return PemTls.load(caFile, certFile, keyFile, password);
+    } finally {
+      if (password != null) {
+        Arrays.fill(password, '\0');
+      }
+    }
   }
 
   @Override

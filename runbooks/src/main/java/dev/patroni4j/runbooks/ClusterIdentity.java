@@ -1,18 +1,32 @@
 package dev.patroni4j.runbooks;
 
+import dev.patroni4j.client.Confirmable;
+import dev.patroni4j.client.Confirmation;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The facts that a plan, a confirmation token and a lease are bound to: which cluster (scope and PostgreSQL system
- * identifier), its current leader and timeline, and its member names.
+ * The facts that a plan, a confirmation and a lease are bound to: which cluster (scope and PostgreSQL system
+ * identifier), its current leader and timeline, and its member names. The target destructive runbook steps are
+ * confirmed for: its {@link #confirmationToken()} is {@code scope:systemIdentifier:leader} ({@code -} without a
+ * leader), like {@code patronictl remove}'s three prompts, so a {@link Confirmation} of another cluster, of a
+ * rebuilt cluster (new system identifier) or of the cluster before its leader changed is refused.
+ *
+ * <pre>{@code
+ * ClusterIdentity now = catalogue.identitySource().observe();
+ * System.out.println("to confirm " + now.confirmationSubject() + ", type " + now.confirmationToken());
+ * runner.execute(runbook, journal, ExecuteOptions.defaults().confirmation(Confirmation.of(typed)));
+ * }</pre>
  *
  * <p>Thread-safety: immutable.
  */
 public record ClusterIdentity(
-    String scope, String systemIdentifier, @Nullable String leader, long timeline, List<String> members) {
+    String scope, String systemIdentifier, @Nullable String leader, long timeline, List<String> members)
+    implements Confirmable {
+  private static final String NO_LEADER = "-";
+
   public ClusterIdentity {
     Objects.requireNonNull(scope, "scope == null");
     Objects.requireNonNull(systemIdentifier, "systemIdentifier == null");
@@ -21,6 +35,26 @@ public record ClusterIdentity(
 
   public Optional<String> findLeader() {
     return Optional.ofNullable(leader);
+  }
+
+  @Override
+  public String confirmationToken() {
+    return scope + ":" + systemIdentifier + ":" + (leader == null ? NO_LEADER : leader);
+  }
+
+  @Override
+  public String confirmationSubject() {
+    return "cluster " + scope + " (system " + systemIdentifier + ", leader " + (leader == null ? "none" : leader) + ")";
+  }
+
+  /** Why destructive steps may not run on this cluster with {@code given}; empty when it confirms them. */
+  Optional<String> whyNotConfirmedBy(@Nullable Confirmation given) {
+    if (given == null) {
+      return Optional.of("destructive steps need a confirmation token (" + confirmationToken()
+          + " would confirm the cluster as it is now)");
+    }
+    return given.confirms(this) ? Optional.empty()
+        : Optional.of("confirmation '" + given + "' does not confirm " + confirmationSubject());
   }
 
   /** The same cluster (scope and system identifier), whatever its leader. */

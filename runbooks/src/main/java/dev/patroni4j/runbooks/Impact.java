@@ -10,6 +10,6 @@ public enum Impact {
   CHANGE,
   /** Interrupts clients (switchover, restart); journaled so that it is never repeated after its effect shows. */
   DISRUPTIVE,
-  /** Loses data or cluster state unless intended (wipe, reinit, remove cluster); needs a {@link ConfirmationToken}. */
+  /** Loses data or cluster state unless intended (wipe, reinit, remove cluster); needs a {@link dev.patroni4j.client.Confirmation}. */
   DESTRUCTIVE
 }

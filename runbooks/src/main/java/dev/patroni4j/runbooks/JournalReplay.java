@@ -1,5 +1,6 @@
 package dev.patroni4j.runbooks;
 
+import dev.patroni4j.client.Confirmation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,14 +20,14 @@ final class JournalReplay {
   }
 
   final Plan plan;
-  final @Nullable ConfirmationToken confirmation;
+  final @Nullable Confirmation confirmation;
   final List<StepReport> reports = new ArrayList<>();
   private final Journal journal;
   private final List<JournalEntry> entries;
   private final java.time.Clock clock;
   private long nextSeq;
 
-  JournalReplay(Plan plan, Journal journal, List<JournalEntry> entries, @Nullable ConfirmationToken confirmation,
+  JournalReplay(Plan plan, Journal journal, List<JournalEntry> entries, @Nullable Confirmation confirmation,
       java.time.Clock clock) {
     this.plan = plan;
     this.journal = journal;

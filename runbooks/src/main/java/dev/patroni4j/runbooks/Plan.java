@@ -42,14 +42,14 @@ public record Plan(
     return steps.stream().filter(PlannedStep::wouldAct).toList();
   }
 
-  /** True when a step would act destructively, so execution needs a {@link ConfirmationToken}. */
+  /** True when a step would act destructively, so execution needs a {@link dev.patroni4j.client.Confirmation}. */
   public boolean requiresConfirmation() {
     return steps.stream().anyMatch(s -> s.impact() == Impact.DESTRUCTIVE && s.wouldAct());
   }
 
   /** The token that would confirm this plan's destructive steps, if the cluster does not change meanwhile. */
-  public ConfirmationToken confirmationToken() {
-    return ConfirmationToken.forCluster(cluster);
+  public String confirmationToken() {
+    return cluster.confirmationToken();
   }
 
   public Optional<String> findApprover() {

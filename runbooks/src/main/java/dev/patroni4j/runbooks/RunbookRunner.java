@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Plans and executes {@link Runbook}s against one cluster: journals intent before every action, resumes from the
- * journal after a crash, holds the cluster's runbook lease while mutating, demands a {@link ConfirmationToken} for
+ * journal after a crash, holds the cluster's runbook lease while mutating, demands a {@link dev.patroni4j.client.Confirmation} for
  * destructive steps, and reports a typed {@link RunbookResult}.
  *
  * <pre>{@code
@@ -124,12 +124,9 @@ public final class RunbookRunner {
       throw new JournalException("runbook '" + runbook.name() + "' now has steps " + ids
           + " but its plan has " + plannedIds);
     }
-    JournalReplay run = new JournalReplay(plan, journal, entries, options.confirmationToken(), settings.clock());
+    JournalReplay run = new JournalReplay(plan, journal, entries, options.confirmation(), settings.clock());
     if (needsConfirmation(run, steps)) {
-      Optional<String> mismatch = options.findConfirmation()
-          .map(t -> t.mismatch(now))
-          .orElse(Optional.of("destructive steps need a confirmation token (" + ConfirmationToken.forCluster(now)
-              + " would confirm the cluster as it is now)"));
+      Optional<String> mismatch = now.whyNotConfirmedBy(options.confirmation());
       if (mismatch.isPresent()) {
         return finish(refused(plan.id(), "confirmation refused: " + mismatch.get(), Facts.of()));
       }

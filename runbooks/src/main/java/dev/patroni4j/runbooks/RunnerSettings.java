@@ -1,5 +1,6 @@
 package dev.patroni4j.runbooks;
 
+import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.ClusterObserver;
 import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.Waiter;
@@ -25,7 +26,7 @@ record RunnerSettings(
   }
 
   StepContext context(String runId, String stepId, Facts bindings, @Nullable ClusterIdentity planned,
-      @Nullable ConfirmationToken token, StepPolicy policy) {
+      @Nullable Confirmation token, StepPolicy policy) {
     return new StepContext(runId, stepId, bindings, planned, token, clock, sleeper, policy, listener, observer);
   }
 

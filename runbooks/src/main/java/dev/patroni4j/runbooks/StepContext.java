@@ -1,5 +1,6 @@
 package dev.patroni4j.runbooks;
 
+import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.ClusterCondition;
 import dev.patroni4j.client.ClusterObservation;
 import dev.patroni4j.client.ClusterObserver;
@@ -31,7 +32,7 @@ public final class StepContext {
   private final String stepId;
   private final Facts bindings;
   private final @Nullable ClusterIdentity plannedCluster;
-  private final @Nullable ConfirmationToken confirmation;
+  private final @Nullable Confirmation confirmation;
   private final Clock clock;
   private final Sleeper sleeper;
   private final StepPolicy policy;
@@ -40,7 +41,7 @@ public final class StepContext {
   private Facts noted = Facts.of();
 
   StepContext(String runId, String stepId, Facts bindings, @Nullable ClusterIdentity plannedCluster,
-      @Nullable ConfirmationToken confirmation, Clock clock, Sleeper sleeper, StepPolicy policy,
+      @Nullable Confirmation confirmation, Clock clock, Sleeper sleeper, StepPolicy policy,
       RunbookListener listener, @Nullable ClusterObserver observer) {
     this.runId = runId;
     this.stepId = stepId;
@@ -87,7 +88,7 @@ public final class StepContext {
     return Optional.ofNullable(plannedCluster);
   }
 
-  public Optional<ConfirmationToken> confirmation() {
+  public Optional<Confirmation> confirmation() {
     return Optional.ofNullable(confirmation);
   }
 

@@ -1,5 +1,6 @@
 package dev.patroni4j.runbooks;
 
+import dev.patroni4j.client.Confirmation;
 import java.time.Instant;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -99,12 +100,9 @@ final class StepExecution {
     return new RunbookResult.Failed(run.plan.id(), reason, r.id(), facts, cause, run.reports);
   }
 
-  private Optional<String> confirmationMismatch(@Nullable ConfirmationToken token) {
-    if (token == null) {
-      return Optional.of("destructive step needs a confirmation token");
-    }
+  private Optional<String> confirmationMismatch(@Nullable Confirmation confirmation) {
     try {
-      return token.mismatch(settings.observeIdentity());
+      return settings.observeIdentity().whyNotConfirmedBy(confirmation);
     } catch (RunbookException e) {
       return Optional.of("cannot observe the cluster to check the token: " + e.getMessage());
     }

@@ -16,7 +16,8 @@
  * dev.patroni4j.runbooks.Fact}s it decided on, acts at most once and verifies with a deadline (through patroni4j's
  * one deadline loop, {@link dev.patroni4j.client.Waiter}, timing out into {@link
  * dev.patroni4j.client.PatroniWaitTimeoutException}); destructive steps need a {@link
- * dev.patroni4j.runbooks.ConfirmationToken}; one mutating run per cluster holds a {@link
+ * dev.patroni4j.client.Confirmation} of the cluster ({@link
+ * dev.patroni4j.runbooks.ClusterIdentity#confirmationToken()}); one mutating run per cluster holds a {@link
  * dev.patroni4j.runbooks.ClusterLease}; progress is a stream of {@link dev.patroni4j.runbooks.RunbookEvent}s. The
  * Patroni runbooks live in {@link dev.patroni4j.runbooks.catalogue}, host actions in {@link
  * dev.patroni4j.runbooks.host}.

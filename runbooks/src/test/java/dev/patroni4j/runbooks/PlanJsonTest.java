@@ -3,6 +3,7 @@ package dev.patroni4j.runbooks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.client.Confirmation;
 import java.time.Instant;
 import java.util.List;
 import dev.patroni4j.client.model.Lsn;
@@ -19,7 +20,7 @@ class PlanJsonTest {
   void planRoundTripsAndNamesItsDestructiveNeeds() {
     assertThat(Plan.fromJson(plan.toJson())).isEqualTo(plan);
     assertThat(plan.requiresConfirmation()).isFalse();
-    assertThat(plan.confirmationToken().toString()).isEqualTo("demo:77:pg1");
+    assertThat(plan.confirmationToken()).isEqualTo("demo:77:pg1");
   }
 
   @Test
@@ -37,10 +38,13 @@ class PlanJsonTest {
   }
 
   @Test
-  void confirmationTokensParseStrictly() {
-    assertThat(ConfirmationToken.parse("demo:77:-").leader()).isNull();
-    assertThatThrownBy(() -> ConfirmationToken.parse("demo:77")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("scope:systemIdentifier:leader");
-    assertThatThrownBy(() -> ConfirmationToken.parse("demo::pg1")).isInstanceOf(IllegalArgumentException.class);
+  void confirmationsAreBoundToTheClusterAndCheckedStrictly() {
+    ClusterIdentity leaderless = new ClusterIdentity("demo", "77", null, 3, List.of("pg1"));
+    assertThat(leaderless.confirmationToken()).isEqualTo("demo:77:-");
+    assertThat(Confirmation.of("demo:77:-").confirms(leaderless)).isTrue();
+    assertThat(Confirmation.of("demo:77").confirms(leaderless)).isFalse();
+    assertThat(Confirmation.of("demo:77:pg1").confirms(leaderless)).isFalse();
+    assertThatThrownBy(() -> Confirmation.of(" demo:77:-")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Confirmation.of("")).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -3,6 +3,7 @@ package dev.patroni4j.runbooks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.PatroniWaitTimeoutException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -228,17 +229,17 @@ class RunbookRunnerTest {
 
     RunbookResult none = runner.execute(rb, journal("i1"));
     RunbookResult otherLeader = runner.execute(rb, journal("i2"),
-        ExecuteOptions.defaults().confirmation(ConfirmationToken.parse("demo:7710832286115904311:pg3")));
+        ExecuteOptions.defaults().confirmation(Confirmation.of("demo:7710832286115904311:pg3")));
     RunbookResult otherSystem = runner.execute(rb, journal("i3"),
-        ExecuteOptions.defaults().confirmation(ConfirmationToken.parse("demo:1:pg1")));
+        ExecuteOptions.defaults().confirmation(Confirmation.of("demo:1:pg1")));
 
     assertThat(List.of(none, otherLeader, otherSystem)).allSatisfy(r -> assertThat(r).isInstanceOf(RunbookResult.Refused.class));
     assertThat(((RunbookResult.Refused) none).reason()).contains("demo:7710832286115904311:pg1 would confirm");
-    assertThat(((RunbookResult.Refused) otherLeader).reason()).contains("current leader is pg1");
+    assertThat(((RunbookResult.Refused) otherLeader).reason()).contains("leader pg1");
     assertThat(wiped).hasValue(0);
 
     RunbookResult ok = runner.execute(rb, journal("i4"),
-        ExecuteOptions.defaults().confirmation(ConfirmationToken.forCluster(cluster.identity())));
+        ExecuteOptions.defaults().confirmation(Confirmation.of(cluster.identity())));
     assertThat(ok.succeeded()).isTrue();
     assertThat(wiped).hasValue(101);
   }

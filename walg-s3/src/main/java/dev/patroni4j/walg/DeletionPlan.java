@@ -1,5 +1,7 @@
 package dev.patroni4j.walg;
 
+import dev.patroni4j.client.Confirmable;
+import dev.patroni4j.client.Confirmation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,8 +12,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The exact keys a retention policy would delete, computed without deleting anything. Immutable.
- * Execute it with {@link WalgRepository#delete(DeletionPlan, String)} passing {@link
- * #confirmationToken()}; nothing else is deleted, and nothing at all without the token.
+ * Execute it with {@link WalgRepository#delete(DeletionPlan, Confirmation)} passing the
+ * operator's confirmation of {@link #confirmationToken()}; nothing else is deleted, and nothing at
+ * all without the token. The token is a hash of the policy and every key, so a confirmation of one
+ * plan does not confirm another.
  *
  * @param policy the policy planned
  * @param order how it was ordered
@@ -25,7 +29,7 @@ public record DeletionPlan(
     RetentionPolicy.Order order,
     @Nullable String targetBackup,
     List<String> keys,
-    List<String> keptPermanentBackups) {
+    List<String> keptPermanentBackups) implements Confirmable {
 
   public DeletionPlan {
     keys = List.copyOf(keys);
@@ -44,6 +48,7 @@ public record DeletionPlan(
    * A token binding a confirmation to exactly this plan: the hash of the policy and every key.
    * {@code delete} refuses any other token.
    */
+  @Override
   public String confirmationToken() {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
@@ -56,6 +61,11 @@ public record DeletionPlan(
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Override
+  public String confirmationSubject() {
+    return "deletion of " + keys.size() + " keys (" + policy.toWalgArguments() + ")";
   }
 
   @Override

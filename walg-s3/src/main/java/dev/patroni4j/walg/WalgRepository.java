@@ -1,5 +1,7 @@
 package dev.patroni4j.walg;
 
+import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.ConfirmationRefusedException;
 import dev.patroni4j.client.model.Lsn;
 import dev.patroni4j.walg.internal.IntegrityScanner;
 import dev.patroni4j.walg.internal.InvalidDocumentException;
@@ -62,7 +64,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *   BackupCatalog catalog = repo.catalog();
  *   DeletionPlan plan = repo.planRetention(RetentionPolicy.retain(Modifier.FULL, 7));
  *   plan.keys().forEach(System.out::println);                // dry run
- *   repo.delete(plan, plan.confirmationToken());             // deletes exactly those keys
+ *   repo.delete(plan, Confirmation.of(typedByOperator));     // deletes exactly those keys
  * }
  * }</pre>
  */
@@ -293,16 +295,13 @@ public final class WalgRepository implements AutoCloseable {
    * Deletes exactly the keys of {@code plan}, sentinels first (so no half-deleted backup is ever
    * listed as complete), in batches of {@code S3_DELETE_BATCH_SIZE}.
    *
-   * @param confirmation must equal {@link DeletionPlan#confirmationToken()}; otherwise nothing is
-   *     sent and {@link DeletionRefusedException} is thrown
+   * @param confirmation must confirm {@code plan} ({@link DeletionPlan#confirmationToken()});
+   *     otherwise nothing is sent and {@link ConfirmationRefusedException} is thrown
    * @throws WalgStorageException when a batch request fails: earlier batches were applied, this one
    *     may have been; list again before retrying
    */
-  public DeletionResult delete(DeletionPlan plan, String confirmation) {
-    if (!plan.confirmationToken().equals(confirmation)) {
-      throw new DeletionRefusedException("confirmation does not match the plan " + plan
-          + "; nothing was deleted");
-    }
+  public DeletionResult delete(DeletionPlan plan, Confirmation confirmation) {
+    confirmation.check("delete", plan);
     List<String> ordered = new ArrayList<>(plan.keys());
     ordered.sort(Comparator.comparing((String k) -> !k.endsWith(WalKeys.SENTINEL_SUFFIX)));
     List<String> deleted = new ArrayList<>();

@@ -6,8 +6,8 @@
  *       and incomplete backups with every sentinel field and metadata.json, in WAL-G's orders;
  *       {@code walArchive()} summarises {@code wal_005/} per timeline; {@code verifyIntegrity(...)}
  *       reports what {@code wal-verify integrity} would; {@code planRetention(...)} computes the
- *       exact keys {@code wal-g delete ... --confirm} would delete, and {@code delete(plan, token)}
- *       deletes exactly those, only with the plan's confirmation token.
+ *       exact keys {@code wal-g delete ... --confirm} would delete, and {@code delete(plan, confirmation)}
+ *       deletes exactly those, only with the plan's {@link dev.patroni4j.client.Confirmation}.
  *   <li>{@link dev.patroni4j.walg.WalgS3Settings}: endpoint, region, path style, credentials,
  *       server-side encryption, from WAL-G's own configuration keys or file.
  *   <li>{@link dev.patroni4j.walg.cli}: driving the {@code wal-g} executable.

@@ -3,6 +3,8 @@ package dev.patroni4j.walg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.ConfirmationRefusedException;
 import dev.patroni4j.walg.RetentionPolicy.Modifier;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,12 +136,17 @@ class RetentionPlanTest {
       DeletionPlan plan = repo.planRetention(RetentionPolicy.retain(Modifier.FULL, 2));
       assertThat(plan.keys()).isNotEmpty();
 
-      assertThatThrownBy(() -> repo.delete(plan, "yes")).isInstanceOf(DeletionRefusedException.class);
+      assertThatThrownBy(() -> repo.delete(plan, Confirmation.of("yes"))).isInstanceOf(ConfirmationRefusedException.class);
       DeletionPlan other = repo.planRetention(RetentionPolicy.retain(Modifier.FIND_FULL, 3));
-      assertThatThrownBy(() -> repo.delete(plan, other.confirmationToken())).isInstanceOf(DeletionRefusedException.class);
+      assertThatThrownBy(() -> repo.delete(plan, Confirmation.of(other)))
+          .isInstanceOfSatisfying(ConfirmationRefusedException.class, e -> {
+            assertThat(e.action()).isEqualTo("delete");
+            assertThat(e.subject()).isEqualTo(plan.confirmationSubject());
+            assertThat(e).hasMessageContaining("nothing was changed");
+          });
       assertThat(listAll(s3, "walg-delete")).isEqualTo(before);
 
-      DeletionResult result = repo.delete(plan, plan.confirmationToken());
+      DeletionResult result = repo.delete(plan, Confirmation.of(plan.confirmationToken()));
       assertThat(result.isComplete()).isTrue();
       assertThat(result.deleted()).containsExactlyInAnyOrderElementsOf(plan.keys());
       List<String> expectedLeft = new ArrayList<>(before);

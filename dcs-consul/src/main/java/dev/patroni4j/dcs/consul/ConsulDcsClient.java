@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patroni4j.client.PatroniException.Delivery;
+import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.Sleeper;
+import dev.patroni4j.client.TlsConfig;
 import dev.patroni4j.client.dcs.CasResult;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
@@ -18,11 +20,9 @@ import dev.patroni4j.client.dcs.DcsListener;
 import dev.patroni4j.client.dcs.DcsWatch;
 import dev.patroni4j.client.dcs.FailoverRequest;
 import dev.patroni4j.client.dcs.FleetSnapshot;
-import dev.patroni4j.client.dcs.RemovalConfirmation;
 import dev.patroni4j.client.dcs.internal.BuilderChecks;
 import dev.patroni4j.client.dcs.internal.RemovalRefusals;
 import dev.patroni4j.client.dcs.internal.SnapshotParser;
-import dev.patroni4j.client.internal.http.PemTls;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.dcs.consul.internal.ConsulClusterWatch;
 import dev.patroni4j.dcs.consul.internal.ConsulKv;
@@ -30,7 +30,6 @@ import dev.patroni4j.dcs.consul.internal.ConsulLeases;
 import dev.patroni4j.dcs.consul.internal.ConsulTransport;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  * try (ConsulDcsClient dcs = ConsulDcsClient.builder()
  *     .endpoint(URI.create("https://consul.example:8501"))
  *     .token(System.getenv("CONSUL_HTTP_TOKEN"))              // ACL token, optional
- *     .trustedCertificates(Path.of("/etc/consul/ca.pem"))     // TLS, optional
+ *     .tls(TlsConfig.builder().caFile(Path.of("/etc/consul/ca.pem")).build())   // TLS, optional
  *     .requestTimeout(Duration.ofSeconds(5))
  *     .build()) {
  *   ClusterRef demo = ClusterRef.of("demo");
@@ -96,9 +95,12 @@ public final class ConsulDcsClient implements DcsClient {
         .readTimeout(0, TimeUnit.MILLISECONDS)
         .writeTimeout(b.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .retryOnConnectionFailure(false);
-    if (b.trustedCertificates != null || b.clientCertificate != null) {
-      PemTls.Material tls = PemTls.load(b.trustedCertificates, b.clientCertificate, b.clientKey, null);
+    if (b.tls != null) {
+      TlsConfig.Material tls = b.tls.load();
       http.sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager());
+      if (!b.tls.hostnameVerification()) {
+        http.hostnameVerifier((host, session) -> true);
+      }
     }
     this.http = http.build();
     this.ownsHttp = b.okHttpClient == null;
@@ -234,7 +236,7 @@ public final class ConsulDcsClient implements DcsClient {
   }
 
   @Override
-  public long removeCluster(ClusterRef cluster, RemovalConfirmation confirmation) {
+  public long removeCluster(ClusterRef cluster, Confirmation confirmation) {
     String prefix = ConsulKv.prefix(cluster);
     ArrayNode ops = guard("removeCluster", cluster, confirmation);
     // A check-index guard answers with the initialize entry; every other result is a key that get-tree saw.
@@ -246,7 +248,7 @@ public final class ConsulDcsClient implements DcsClient {
   }
 
   @Override
-  public boolean removeInitialize(ClusterRef cluster, RemovalConfirmation confirmation) {
+  public boolean removeInitialize(ClusterRef cluster, Confirmation confirmation) {
     String key = ConsulKv.consulKey(cluster.key(DcsKey.INITIALIZE));
     ArrayNode ops = guard("removeInitialize", cluster, confirmation);
     if (ops.get(0).path("KV").path("Verb").asText().equals("check-not-exists")) {
@@ -261,12 +263,12 @@ public final class ConsulDcsClient implements DcsClient {
    * The transaction operation that makes a removal conditional on what the confirmation names: the initialize key
    * still at the version whose value was checked, or (for an empty confirmation of an absent key) still absent.
    */
-  private ArrayNode guard(String operation, ClusterRef cluster, RemovalConfirmation confirmation) {
-    RemovalRefusals.checkScope(operation, cluster, confirmation);
+  private ArrayNode guard(String operation, ClusterRef cluster, Confirmation confirmation) {
+    String systemIdentifier = RemovalRefusals.confirmedSystemIdentifier(operation, cluster, confirmation);
     String key = ConsulKv.consulKey(cluster.key(DcsKey.INITIALIZE));
     Optional<DcsEntry> initialize = kv.get(operation, key);
     String held = initialize.map(DcsEntry::value).orElse("");
-    if (!held.equals(confirmation.systemIdentifier())) {
+    if (!held.equals(systemIdentifier)) {
       throw RemovalRefusals.identifierMismatch(operation, cluster, confirmation);
     }
     ArrayNode ops = transport.json().createArrayNode();
@@ -278,7 +280,7 @@ public final class ConsulDcsClient implements DcsClient {
     return ops;
   }
 
-  private JsonNode guardedTxn(String operation, ClusterRef cluster, RemovalConfirmation confirmation, String target,
+  private JsonNode guardedTxn(String operation, ClusterRef cluster, Confirmation confirmation, String target,
       ArrayNode ops) {
     ConsulTransport.Reply reply = txn(operation, target, ops);
     if (reply.status() != 200) {
@@ -449,9 +451,7 @@ public final class ConsulDcsClient implements DcsClient {
     private URI endpoint = URI.create("http://127.0.0.1:8500");
     private @Nullable String token;
     private @Nullable String datacenter;
-    private @Nullable Path trustedCertificates;
-    private @Nullable Path clientCertificate;
-    private @Nullable Path clientKey;
+    private @Nullable TlsConfig tls;
     private @Nullable OkHttpClient okHttpClient;
     private Duration requestTimeout = Duration.ofSeconds(5);
     private Duration watchWait = Duration.ofMinutes(1);
@@ -488,16 +488,12 @@ public final class ConsulDcsClient implements DcsClient {
       return this;
     }
 
-    /** TLS: the CA certificate(s), PEM, that Consul's certificate must chain to (Patroni's {@code cacert}). */
-    public Builder trustedCertificates(Path caPem) {
-      this.trustedCertificates = Objects.requireNonNull(caPem, "caPem == null");
-      return this;
-    }
-
-    /** TLS client authentication: a PEM certificate and its PEM private key (Patroni's {@code cert}, {@code key}). */
-    public Builder clientCertificate(Path certificatePem, Path keyPem) {
-      this.clientCertificate = Objects.requireNonNull(certificatePem, "certificatePem == null");
-      this.clientKey = Objects.requireNonNull(keyPem, "keyPem == null");
+    /**
+     * TLS, as for the REST client: the CA Consul's certificate must chain to (Patroni's {@code consul.cacert}) and
+     * optionally a client certificate with its key ({@code consul.cert}, {@code consul.key}).
+     */
+    public Builder tls(TlsConfig tls) {
+      this.tls = Objects.requireNonNull(tls, "tls == null");
       return this;
     }
 

@@ -3,6 +3,8 @@ package dev.patroni4j.dcs.consul;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.ConfirmationRefusedException;
 import dev.patroni4j.client.PatroniException.Delivery;
 import dev.patroni4j.client.dcs.CasResult;
 import dev.patroni4j.client.dcs.ClusterRef;
@@ -13,11 +15,9 @@ import dev.patroni4j.client.dcs.DcsEvent;
 import dev.patroni4j.client.dcs.DcsException;
 import dev.patroni4j.client.dcs.DcsKey;
 import dev.patroni4j.client.dcs.DcsListener;
-import dev.patroni4j.client.dcs.DcsRemovalRefusedException;
 import dev.patroni4j.client.dcs.DcsTimeoutException;
 import dev.patroni4j.client.dcs.DcsUnavailableException;
 import dev.patroni4j.client.dcs.DcsWatch;
-import dev.patroni4j.client.dcs.RemovalConfirmation;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.client.model.Role;
 import dev.patroni4j.testkit.consul.ConsulTestServer;
@@ -143,7 +143,7 @@ class ConsulDcsClientTest {
           .hasMessageContaining("ACL not found")
           .satisfies(e -> assertThat(((DcsException) e).delivery()).isEqualTo(Delivery.ANSWERED))
           .hasMessageNotContaining(wrong);
-      assertThatThrownBy(() -> client.removeCluster(ClusterRef.of("acl"), RemovalConfirmation.of("acl", "1")))
+      assertThatThrownBy(() -> client.removeCluster(ClusterRef.of("acl"), Confirmation.forCluster("acl", "1")))
           .isInstanceOf(DcsAuthenticationException.class);
       assertThat(client.toString()).doesNotContain(wrong);
     }
@@ -212,14 +212,14 @@ class ConsulDcsClientTest {
       return chain.proceed(chain.request());
     }).build();
     try (ConsulDcsClient client = client(server).okHttpClient(racing).build()) {
-      assertThatThrownBy(() -> client.removeCluster(c, RemovalConfirmation.of("race", "7000000000000000009")))
-          .isInstanceOf(DcsRemovalRefusedException.class);
+      assertThatThrownBy(() -> client.removeCluster(c, Confirmation.forCluster("race", "7000000000000000009")))
+          .isInstanceOf(ConfirmationRefusedException.class);
     }
     assertThat(raced).isTrue();
     ClusterSnapshot after = dcs.snapshot(c);
     assertThat(after.members()).hasSize(2);
     assertThat(after.systemIdentifier()).contains("7999999999999999999");
-    assertThat(dcs.removeCluster(c, RemovalConfirmation.of("race", "7999999999999999999"))).isEqualTo(7);
+    assertThat(dcs.removeCluster(c, Confirmation.forCluster("race", "7999999999999999999"))).isEqualTo(7);
     assertThat(dcs.snapshot(c).isEmpty()).isTrue();
   }
 
@@ -227,10 +227,10 @@ class ConsulDcsClientTest {
   void removingAnInitializeKeyThatIsAbsentNeedsAnEmptyConfirmationAndRemovesNothing() {
     ClusterRef c = ClusterRef.of("noinit");
     raw.put(c.key(DcsKey.CONFIG), "{}");
-    assertThat(dcs.removeInitialize(c, RemovalConfirmation.of("noinit", ""))).isFalse();
-    assertThatThrownBy(() -> dcs.removeInitialize(c, RemovalConfirmation.of("noinit", "1")))
-        .isInstanceOf(DcsRemovalRefusedException.class);
-    assertThat(dcs.removeCluster(c, RemovalConfirmation.of("noinit", ""))).isEqualTo(1);
+    assertThat(dcs.removeInitialize(c, Confirmation.forCluster("noinit", ""))).isFalse();
+    assertThatThrownBy(() -> dcs.removeInitialize(c, Confirmation.forCluster("noinit", "1")))
+        .isInstanceOf(ConfirmationRefusedException.class);
+    assertThat(dcs.removeCluster(c, Confirmation.forCluster("noinit", ""))).isEqualTo(1);
   }
 
   @Test

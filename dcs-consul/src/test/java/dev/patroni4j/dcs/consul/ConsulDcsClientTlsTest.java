@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.patroni4j.client.PatroniException.Delivery;
+import dev.patroni4j.client.TlsConfig;
 import dev.patroni4j.client.dcs.CasResult;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.DcsClient;
@@ -59,7 +60,7 @@ class ConsulDcsClientTlsTest {
   @Test
   void aClientTrustingTheCaWithItsOwnCertificateReadsAndWrites() {
     assertThat(server.uri().getScheme()).isEqualTo("https");
-    try (ConsulDcsClient dcs = builder().trustedCertificates(caPem).clientCertificate(clientPem, clientKey).build()) {
+    try (ConsulDcsClient dcs = builder().tls(TlsConfig.builder().caFile(caPem).clientCertificate(clientPem, clientKey).build()).build()) {
       ClusterRef c = ClusterRef.of("tls");
       assertThat(dcs.setConfig(c, DynamicConfig.of(Map.of("ttl", 30)), DcsClient.ABSENT))
           .isInstanceOf(CasResult.Written.class);
@@ -69,7 +70,7 @@ class ConsulDcsClientTlsTest {
 
   @Test
   void aServerCertificateFromAnUnknownCaFailsTheHandshakeBeforeAnythingIsSent() {
-    try (ConsulDcsClient dcs = builder().clientCertificate(clientPem, clientKey).build()) {
+    try (ConsulDcsClient dcs = builder().tls(TlsConfig.builder().clientCertificate(clientPem, clientKey).build()).build()) {
       assertThatThrownBy(() -> dcs.setConfig(ClusterRef.of("tls"), DynamicConfig.of(Map.of()), DcsClient.ABSENT))
           .isInstanceOf(DcsUnavailableException.class).hasMessageContaining("TLS handshake")
           .satisfies(e -> assertThat(((DcsException) e).delivery()).isEqualTo(Delivery.NOT_SENT));
@@ -78,14 +79,14 @@ class ConsulDcsClientTlsTest {
 
   @Test
   void withoutAClientCertificateConsulRefusesTheConnection() {
-    try (ConsulDcsClient dcs = builder().trustedCertificates(caPem).build()) {
+    try (ConsulDcsClient dcs = builder().tls(TlsConfig.builder().caFile(caPem).build()).build()) {
       assertThatThrownBy(() -> dcs.snapshot(ClusterRef.of("tls"))).isInstanceOf(DcsException.class);
     }
   }
 
   @Test
   void unreadableTlsFilesAreRefusedWhenTheClientIsBuilt() {
-    assertThatThrownBy(() -> builder().trustedCertificates(dir.resolve("missing.pem")).build())
+    assertThatThrownBy(() -> builder().tls(TlsConfig.builder().caFile(dir.resolve("missing.pem")).build()).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.pem");
   }
 }

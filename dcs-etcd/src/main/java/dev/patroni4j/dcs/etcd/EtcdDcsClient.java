@@ -1,6 +1,8 @@
 package dev.patroni4j.dcs.etcd;
 
+import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.Sleeper;
+import dev.patroni4j.client.TlsConfig;
 import dev.patroni4j.client.dcs.CasResult;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
@@ -11,7 +13,6 @@ import dev.patroni4j.client.dcs.DcsListener;
 import dev.patroni4j.client.dcs.DcsWatch;
 import dev.patroni4j.client.dcs.FailoverRequest;
 import dev.patroni4j.client.dcs.FleetSnapshot;
-import dev.patroni4j.client.dcs.RemovalConfirmation;
 import dev.patroni4j.client.dcs.internal.BuilderChecks;
 import dev.patroni4j.client.dcs.internal.RemovalRefusals;
 import dev.patroni4j.client.dcs.internal.SnapshotParser;
@@ -35,7 +36,6 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ import org.jspecify.annotations.Nullable;
  * try (EtcdDcsClient dcs = EtcdDcsClient.builder()
  *     .endpoint(URI.create("https://10.0.0.5:2379"))
  *     .credentials("patroni", password)                  // etcd user/password auth, optional
- *     .trustedCertificates(Path.of("/etc/etcd/ca.pem"))  // TLS, optional
+ *     .tls(TlsConfig.builder().caFile(Path.of("/etc/etcd/ca.pem")).build())  // TLS, optional
  *     .requestTimeout(Duration.ofSeconds(5))
  *     .build()) {
  *   ClusterSnapshot s = dcs.snapshot(ClusterRef.of("demo"));
@@ -95,18 +95,15 @@ public final class EtcdDcsClient implements DcsClient {
     if (builder.user != null) {
       jetcd.user(bytes(builder.user)).password(bytes(Objects.requireNonNull(builder.password)));
     }
-    if (builder.trustedCertificates != null || builder.clientCertificate != null) {
+    if (builder.tls != null) {
+      TlsConfig.Material tls = builder.tls.load();
       try {
         jetcd.sslContext(ssl -> {
-          if (builder.trustedCertificates != null) {
-            ssl.trustManager(builder.trustedCertificates.toFile());
-          }
-          if (builder.clientCertificate != null) {
-            ssl.keyManager(builder.clientCertificate.toFile(), Objects.requireNonNull(builder.clientKey).toFile());
-          }
+          ssl.trustManager(tls.trustManager());
+          tls.findKeyManager().ifPresent(ssl::keyManager);
         });
       } catch (SSLException | IllegalArgumentException e) {
-        throw new IllegalArgumentException("cannot read the TLS certificates or key: " + e.getMessage(), e);
+        throw new IllegalArgumentException("cannot set up TLS for etcd: " + e.getMessage(), e);
       }
     }
     this.client = jetcd.build();
@@ -186,13 +183,13 @@ public final class EtcdDcsClient implements DcsClient {
   }
 
   @Override
-  public long removeCluster(ClusterRef cluster, RemovalConfirmation confirmation) {
+  public long removeCluster(ClusterRef cluster, Confirmation confirmation) {
     TxnResponse response = guardedDelete("removeCluster", cluster, confirmation, cluster.keyPrefix(), true);
     return response.getDeleteResponses().isEmpty() ? 0 : response.getDeleteResponses().get(0).getDeleted();
   }
 
   @Override
-  public boolean removeInitialize(ClusterRef cluster, RemovalConfirmation confirmation) {
+  public boolean removeInitialize(ClusterRef cluster, Confirmation confirmation) {
     TxnResponse response =
         guardedDelete("removeInitialize", cluster, confirmation, cluster.key(DcsKey.INITIALIZE), false);
     return !response.getDeleteResponses().isEmpty() && response.getDeleteResponses().get(0).getDeleted() > 0;
@@ -204,16 +201,16 @@ public final class EtcdDcsClient implements DcsClient {
    * absent or an empty initialize key: two transactions, each guarded, because etcd cannot compare the value of an
    * absent key.
    */
-  private TxnResponse guardedDelete(String operation, ClusterRef cluster, RemovalConfirmation confirmation,
+  private TxnResponse guardedDelete(String operation, ClusterRef cluster, Confirmation confirmation,
       String target, boolean prefix) {
-    RemovalRefusals.checkScope(operation, cluster, confirmation);
+    String systemIdentifier = RemovalRefusals.confirmedSystemIdentifier(operation, cluster, confirmation);
     ByteSequence initialize = bytes(cluster.key(DcsKey.INITIALIZE));
     Op delete = Op.delete(bytes(target), DeleteOption.builder().isPrefix(prefix).build());
     List<Cmp> guards = new ArrayList<>();
-    if (confirmation.systemIdentifier().isEmpty()) {
+    if (systemIdentifier.isEmpty()) {
       guards.add(new Cmp(initialize, Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
     }
-    guards.add(new Cmp(initialize, Cmp.Op.EQUAL, CmpTarget.value(bytes(confirmation.systemIdentifier()))));
+    guards.add(new Cmp(initialize, Cmp.Op.EQUAL, CmpTarget.value(bytes(systemIdentifier))));
     for (Cmp guard : guards) {
       TxnResponse response = calls.write(operation, target, () -> store.kv().txn().If(guard).Then(delete).commit());
       if (response.isSucceeded()) {
@@ -243,9 +240,7 @@ public final class EtcdDcsClient implements DcsClient {
     private final List<URI> endpoints = new ArrayList<>();
     private @Nullable String user;
     private @Nullable String password;
-    private @Nullable Path trustedCertificates;
-    private @Nullable Path clientCertificate;
-    private @Nullable Path clientKey;
+    private @Nullable TlsConfig tls;
     private Duration requestTimeout = Duration.ofSeconds(5);
     private Duration initialBackoff = Duration.ofMillis(50);
     private Duration maxBackoff = Duration.ofSeconds(1);
@@ -274,16 +269,21 @@ public final class EtcdDcsClient implements DcsClient {
       return this;
     }
 
-    /** TLS: the CA certificate(s), PEM, that etcd's server certificate must chain to. */
-    public Builder trustedCertificates(Path caPem) {
-      this.trustedCertificates = Objects.requireNonNull(caPem, "caPem == null");
-      return this;
-    }
-
-    /** TLS client authentication: a PEM certificate chain and its PKCS#8 PEM private key. */
-    public Builder clientCertificate(Path certificatePem, Path pkcs8KeyPem) {
-      this.clientCertificate = Objects.requireNonNull(certificatePem, "certificatePem == null");
-      this.clientKey = Objects.requireNonNull(pkcs8KeyPem, "pkcs8KeyPem == null");
+    /**
+     * TLS, as for the REST client: the CA etcd's certificate must chain to (Patroni's {@code etcd3.cacert}) and
+     * optionally a client certificate with its key ({@code etcd3.cert}, {@code etcd3.key}; PKCS#8, PKCS#1 or SEC1,
+     * encrypted with {@link TlsConfig.Builder#keyPassword}). gRPC always checks that the certificate names the
+     * endpoint's host, so {@code hostnameVerification(false)} is refused.
+     *
+     * @throws IllegalArgumentException if {@code tls} switches hostname verification off
+     */
+    public Builder tls(TlsConfig tls) {
+      Objects.requireNonNull(tls, "tls == null");
+      if (!tls.hostnameVerification()) {
+        throw new IllegalArgumentException("etcd over gRPC always verifies the server's hostname: "
+            + "hostnameVerification(false) is not supported for etcd");
+      }
+      this.tls = tls;
       return this;
     }
 

@@ -3,7 +3,10 @@ package dev.patroni4j.dcs.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.ConfirmationRefusedException;
 import dev.patroni4j.client.PatroniException.Delivery;
+import dev.patroni4j.client.TlsConfig;
 import dev.patroni4j.client.dcs.CasResult;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
@@ -13,11 +16,9 @@ import dev.patroni4j.client.dcs.DcsEvent;
 import dev.patroni4j.client.dcs.DcsUnavailableException;
 import dev.patroni4j.client.dcs.DcsMember;
 import dev.patroni4j.client.dcs.DcsProblem;
-import dev.patroni4j.client.dcs.DcsRemovalRefusedException;
 import dev.patroni4j.client.dcs.DcsTimeoutException;
 import dev.patroni4j.client.dcs.DcsWatch;
 import dev.patroni4j.client.dcs.FailoverRequest;
-import dev.patroni4j.client.dcs.RemovalConfirmation;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.client.model.Lag;
@@ -213,15 +214,15 @@ class EtcdDcsClientTest {
     put("/ns-rm/victim", "a key that is not under the prefix");
     Map<String, Long> everything = keysAndVersions("/");
 
-    assertThatThrownBy(() -> dcs.removeCluster(victim, RemovalConfirmation.of("victim2", "7710832286115904311")))
-        .isInstanceOf(DcsRemovalRefusedException.class).hasMessageContaining("victim2");
-    assertThatThrownBy(() -> dcs.removeCluster(victim, RemovalConfirmation.of("victim", "1234")))
-        .isInstanceOf(DcsRemovalRefusedException.class).hasMessageContaining("nothing was removed");
-    assertThatThrownBy(() -> dcs.removeCluster(victim, RemovalConfirmation.of("victim", "")))
-        .isInstanceOf(DcsRemovalRefusedException.class);
+    assertThatThrownBy(() -> dcs.removeCluster(victim, Confirmation.forCluster("victim2", "7710832286115904311")))
+        .isInstanceOf(ConfirmationRefusedException.class).hasMessageContaining("victim2");
+    assertThatThrownBy(() -> dcs.removeCluster(victim, Confirmation.forCluster("victim", "1234")))
+        .isInstanceOf(ConfirmationRefusedException.class).hasMessageContaining("nothing was removed");
+    assertThatThrownBy(() -> dcs.removeCluster(victim, Confirmation.forCluster("victim", "")))
+        .isInstanceOf(ConfirmationRefusedException.class);
     assertThat(keysAndVersions("/")).isEqualTo(everything);
 
-    long removed = dcs.removeCluster(victim, RemovalConfirmation.of("victim", "7710832286115904311"));
+    long removed = dcs.removeCluster(victim, Confirmation.forCluster("victim", "7710832286115904311"));
 
     Map<String, Long> expected = new java.util.HashMap<>(everything);
     expected.keySet().removeIf(k -> k.startsWith(victim.keyPrefix()));
@@ -236,15 +237,15 @@ class EtcdDcsClientTest {
     putPatroniCluster(c);
     Map<String, Long> before = keysAndVersions(c.keyPrefix());
 
-    assertThatThrownBy(() -> dcs.removeInitialize(c, RemovalConfirmation.of("reinit", "42")))
-        .isInstanceOf(DcsRemovalRefusedException.class);
+    assertThatThrownBy(() -> dcs.removeInitialize(c, Confirmation.forCluster("reinit", "42")))
+        .isInstanceOf(ConfirmationRefusedException.class);
     assertThat(keysAndVersions(c.keyPrefix())).isEqualTo(before);
 
-    assertThat(dcs.removeInitialize(c, RemovalConfirmation.of("reinit", "7710832286115904311"))).isTrue();
+    assertThat(dcs.removeInitialize(c, Confirmation.forCluster("reinit", "7710832286115904311"))).isTrue();
 
     before.remove(c.keyPrefix() + "initialize");
     assertThat(keysAndVersions(c.keyPrefix())).isEqualTo(before);
-    assertThat(dcs.removeInitialize(c, RemovalConfirmation.of("reinit", ""))).isFalse();
+    assertThat(dcs.removeInitialize(c, Confirmation.forCluster("reinit", ""))).isFalse();
   }
 
   @Test
@@ -450,20 +451,28 @@ class EtcdDcsClientTest {
     TlsFiles tls = Certificates.generate(dir, "unused-store-pw");
     try (EtcdServer secured = EtcdServer.startWithTls(tls);
         EtcdDcsClient client = EtcdDcsClient.builder().endpoint(secured.endpoint())
-            .trustedCertificates(tls.caCert()).clientCertificate(tls.clientCert(), tls.clientKey())
+            .tls(TlsConfig.builder().caFile(tls.caCert()).clientCertificate(tls.clientCert(), tls.clientKey()).build())
             .requestTimeout(Duration.ofSeconds(5)).build()) {
       assertThat(client.setConfig(ClusterRef.of("tls"), DynamicConfig.of(Map.of("ttl", 20)), DcsClient.ABSENT))
           .isInstanceOf(CasResult.Written.class);
       assertThat(client.snapshot(ClusterRef.of("tls")).config().config().ttl()).hasValue(20);
 
       try (EtcdDcsClient untrusting = EtcdDcsClient.builder().endpoint(secured.endpoint())
-          .trustedCertificates(tls.clientCert()).clientCertificate(tls.clientCert(), tls.clientKey())
+          .tls(TlsConfig.builder().caFile(tls.clientCert()).clientCertificate(tls.clientCert(), tls.clientKey()).build())
           .requestTimeout(Duration.ofSeconds(2)).build()) {
         assertThatThrownBy(() -> untrusting.snapshot(ClusterRef.of("tls")))
             .isInstanceOf(DcsUnavailableException.class)
             .hasStackTraceContaining("SSLHandshakeException");
       }
     }
+  }
+
+  @Test
+  void tlsWithoutHostnameVerificationIsRefusedForEtcdWhenTheClientIsConfigured(@TempDir Path dir) {
+    TlsConfig lax = TlsConfig.builder().caFile(dir.resolve("ca.pem")).hostnameVerification(false).build();
+
+    assertThatThrownBy(() -> EtcdDcsClient.builder().tls(lax))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hostnameVerification(false)");
   }
 
   private static DynamicConfig with(DynamicConfig config, String key, Object value) {

@@ -1,5 +1,7 @@
 package dev.patroni4j.client.dcs;
 
+import dev.patroni4j.client.Confirmable;
+import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.dcs.internal.ClusterViews;
 import dev.patroni4j.client.dcs.internal.SnapshotDiff;
 import dev.patroni4j.client.dcs.internal.SnapshotParser;
@@ -49,7 +51,7 @@ public record ClusterSnapshot(
     @Nullable DcsHistory history,
     @Nullable DcsStatus status,
     @Nullable DcsFailsafe failsafe,
-    List<DcsProblem> problems) {
+    List<DcsProblem> problems) implements Confirmable {
 
   public ClusterSnapshot {
     Objects.requireNonNull(cluster, "cluster == null");
@@ -86,6 +88,21 @@ public record ClusterSnapshot(
   /** The member called {@code name}. */
   public Optional<DcsMember> findMember(String name) {
     return members.stream().filter(m -> m.name().equals(name)).findFirst();
+  }
+
+  /**
+   * The token that confirms removing this cluster as it is now ({@link DcsClient#removeCluster}): {@code
+   * scope:systemIdentifier}, with an empty identifier when the {@code initialize} key is absent or empty.
+   */
+  @Override
+  public String confirmationToken() {
+    return Confirmation.forCluster(cluster.scope(), systemIdentifier().orElse("")).token();
+  }
+
+  @Override
+  public String confirmationSubject() {
+    return "cluster " + cluster.scope() + " (" + systemIdentifier().map(id -> "system " + id)
+        .orElse("no system identifier") + ")";
   }
 
   /** The PostgreSQL system identifier from the {@code initialize} key, if set and not empty. */

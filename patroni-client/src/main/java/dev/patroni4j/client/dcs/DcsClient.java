@@ -1,5 +1,6 @@
 package dev.patroni4j.client.dcs;
 
+import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.model.DynamicConfig;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +29,8 @@ import java.util.Optional;
  *       client observes the store to settle it, or throws {@link DcsException} with
  *       {@code Delivery.POSSIBLY_SENT}.
  *   <li>Errors are {@link DcsException}s: {@link DcsAuthenticationException}, {@link DcsTimeoutException},
- *       {@link DcsUnavailableException}, {@link DcsRemovalRefusedException}.
+ *       {@link DcsUnavailableException}; a removal whose {@link Confirmation} does not match is refused with
+ *       {@link dev.patroni4j.client.ConfirmationRefusedException}, patroni4j's one refusal of destructive actions.
  * </ul>
  *
  * <p>Implementations are thread-safe; share one instance and {@link #close()} it when done.
@@ -83,19 +85,22 @@ public interface DcsClient extends AutoCloseable {
    * start the cluster afresh.
    *
    * @return the number of keys removed
-   * @throws DcsRemovalRefusedException if the confirmation names another scope or another system identifier than
-   *     the {@code initialize} key holds when the removal runs; nothing is removed then
+   * @param confirmation the cluster's token ({@link ClusterSnapshot#confirmationToken()}: {@code
+   *     scope:systemIdentifier}), checked against the {@code initialize} key in the same atomic step as the delete
+   * @throws dev.patroni4j.client.ConfirmationRefusedException if the confirmation names another scope or another
+   *     system identifier than the {@code initialize} key holds when the removal runs; nothing is removed then
    */
-  long removeCluster(ClusterRef cluster, RemovalConfirmation confirmation);
+  long removeCluster(ClusterRef cluster, Confirmation confirmation);
 
   /**
    * Removes only the {@code initialize} key (so that the next member to start bootstraps a new cluster), with the
    * same guard as {@link #removeCluster}.
    *
    * @return true if the key existed and was removed
-   * @throws DcsRemovalRefusedException if the confirmation does not match; nothing is removed then
+   * @throws dev.patroni4j.client.ConfirmationRefusedException if the confirmation does not match; nothing is
+   *     removed then
    */
-  boolean removeInitialize(ClusterRef cluster, RemovalConfirmation confirmation);
+  boolean removeInitialize(ClusterRef cluster, Confirmation confirmation);
 
   /**
    * Takes the lease {@code name} of {@code cluster} for {@code holder} for {@code ttl}, if nobody else holds it:

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Subtypes say who can fix it: {@link DcsAuthenticationException} (credentials, permissions),
  * {@link DcsTimeoutException} (the store did not answer in time), {@link DcsUnavailableException} (the store could
- * not be reached), {@link DcsRemovalRefusedException} (the confirmation did not match).
+ * not be reached). A removal whose confirmation does not match throws {@link
+ * dev.patroni4j.client.ConfirmationRefusedException}, as every destructive action of patroni4j does.
  */
 public class DcsException extends PatroniException {
 

@@ -3,6 +3,8 @@ package dev.patroni4j.client.dcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.ConfirmationRefusedException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patroni4j.client.PatroniJson;
@@ -245,7 +247,7 @@ public abstract class DcsContractTest {
         assertThat(watch.current().leaderName()).contains("a2");
       }
     } finally {
-      dcs().removeCluster(c, RemovalConfirmation.of(c.scope(), "100"));
+      dcs().removeCluster(c, Confirmation.forCluster(c.scope(), "100"));
     }
   }
 
@@ -340,16 +342,18 @@ public abstract class DcsContractTest {
       ClusterSnapshot lookalikeBefore = dcs().snapshot(lookalike);
       ClusterSnapshot realBefore = dcs().snapshot(cluster());
 
-      assertThatThrownBy(() -> dcs().removeCluster(victim,
-          RemovalConfirmation.of(lookalike.scope(), "7000000000000000001")))
-          .isInstanceOf(DcsRemovalRefusedException.class);
-      assertThatThrownBy(() -> dcs().removeCluster(victim, RemovalConfirmation.of(victim.scope(), "123")))
-          .isInstanceOf(DcsRemovalRefusedException.class);
-      assertThatThrownBy(() -> dcs().removeCluster(victim, RemovalConfirmation.of(victim.scope(), "")))
-          .isInstanceOf(DcsRemovalRefusedException.class);
+      assertThatThrownBy(() -> dcs().removeCluster(victim, Confirmation.of(lookalikeBefore)))
+          .isInstanceOfSatisfying(ConfirmationRefusedException.class, e -> {
+            assertThat(e.action()).isEqualTo("removeCluster");
+            assertThat(e.given()).isEqualTo(Confirmation.of(lookalikeBefore));
+          });
+      assertThatThrownBy(() -> dcs().removeCluster(victim, Confirmation.forCluster(victim.scope(), "123")))
+          .isInstanceOf(ConfirmationRefusedException.class);
+      assertThatThrownBy(() -> dcs().removeCluster(victim, Confirmation.forCluster(victim.scope(), "")))
+          .isInstanceOf(ConfirmationRefusedException.class);
       assertThat(sameKeys(dcs().snapshot(victim), victimBefore)).isTrue();
 
-      long removed = dcs().removeCluster(victim, RemovalConfirmation.of(victim.scope(), "7000000000000000001"));
+      long removed = dcs().removeCluster(victim, Confirmation.forCluster(victim.scope(), "7000000000000000001"));
 
       assertThat(removed).isEqualTo(7);
       assertThat(dcs().snapshot(victim).isEmpty()).isTrue();
@@ -361,7 +365,7 @@ public abstract class DcsContractTest {
       assertThat(dcs().clusters(cluster().namespace())).contains(cluster().scope(), lookalike.scope())
           .doesNotContain(victim.scope());
     } finally {
-      dcs().removeCluster(lookalike, RemovalConfirmation.of(lookalike.scope(), "7000000000000000001"));
+      dcs().removeCluster(lookalike, Confirmation.forCluster(lookalike.scope(), "7000000000000000001"));
     }
   }
 
@@ -397,9 +401,9 @@ public abstract class DcsContractTest {
       assertThat(fleet.clusters().values()).allSatisfy(c -> assertThat(c.revision()).isEqualTo(fleet.revision()));
       assertThat(dcs().fleet(cluster().namespace() + "-nothing-here").clusters()).isEmpty();
     } finally {
-      dcs().removeCluster(first, RemovalConfirmation.of(first.scope(), "7000000000000000011"));
-      dcs().removeCluster(second, RemovalConfirmation.of(second.scope(), "7000000000000000012"));
-      dcs().removeCluster(elsewhere, RemovalConfirmation.of(elsewhere.scope(), "7000000000000000013"));
+      dcs().removeCluster(first, Confirmation.forCluster(first.scope(), "7000000000000000011"));
+      dcs().removeCluster(second, Confirmation.forCluster(second.scope(), "7000000000000000012"));
+      dcs().removeCluster(elsewhere, Confirmation.forCluster(elsewhere.scope(), "7000000000000000013"));
     }
   }
 
@@ -409,12 +413,12 @@ public abstract class DcsContractTest {
     ClusterRef c = sibling("init");
     putFakeCluster(c, "7000000000000000002");
     try {
-      assertThatThrownBy(() -> dcs().removeInitialize(c, RemovalConfirmation.of(c.scope(), "7000000000000000003")))
-          .isInstanceOf(DcsRemovalRefusedException.class);
+      assertThatThrownBy(() -> dcs().removeInitialize(c, Confirmation.forCluster(c.scope(), "7000000000000000003")))
+          .isInstanceOf(ConfirmationRefusedException.class);
       assertThat(dcs().snapshot(c).systemIdentifier()).contains("7000000000000000002");
       ClusterSnapshot before = dcs().snapshot(c);
 
-      assertThat(dcs().removeInitialize(c, RemovalConfirmation.of(c.scope(), "7000000000000000002"))).isTrue();
+      assertThat(dcs().removeInitialize(c, Confirmation.forCluster(c.scope(), "7000000000000000002"))).isTrue();
 
       ClusterSnapshot after = dcs().snapshot(c);
       assertThat(after.initialize()).isNull();
@@ -422,7 +426,7 @@ public abstract class DcsContractTest {
       assertThat(after.config()).isEqualTo(before.config());
       assertThat(after.leader()).isEqualTo(before.leader());
     } finally {
-      dcs().removeCluster(c, RemovalConfirmation.of(c.scope(), ""));
+      dcs().removeCluster(c, Confirmation.forCluster(c.scope(), ""));
     }
   }
 

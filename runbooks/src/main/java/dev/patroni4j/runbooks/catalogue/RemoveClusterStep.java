@@ -1,10 +1,10 @@
 package dev.patroni4j.runbooks.catalogue;
 
+import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
 import dev.patroni4j.client.dcs.DcsClient;
 import dev.patroni4j.client.dcs.DcsMember;
-import dev.patroni4j.client.dcs.RemovalConfirmation;
 import dev.patroni4j.runbooks.Decision;
 import dev.patroni4j.runbooks.Facts;
 import dev.patroni4j.runbooks.Impact;
@@ -37,7 +37,7 @@ final class RemoveClusterStep {
               Facts.of(Keys.SYSTEM_IDENTIFIER, s.systemIdentifier().orElse(""), Keys.REVISION, s.revision()));
         })
         .act((ctx, intent) -> dcs.removeCluster(ref,
-            RemovalConfirmation.of(ref.scope(), intent.facts().get(Keys.SYSTEM_IDENTIFIER))))
+            Confirmation.forCluster(ref.scope(), intent.facts().get(Keys.SYSTEM_IDENTIFIER))))
         .verify((ctx, intent) -> dcs.snapshot(ref).isEmpty() ? Verification.done("no key of " + ref + " left")
             : Verification.pending("keys of " + ref + " remain"))
         .build();

@@ -2,9 +2,10 @@ package dev.patroni4j.runbooks.catalogue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.runbooks.ClusterIdentity;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.dcs.etcd.EtcdDcsClient;
-import dev.patroni4j.runbooks.ConfirmationToken;
 import dev.patroni4j.runbooks.ExecuteOptions;
 import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.RunbookRunner;
@@ -63,7 +64,8 @@ class DestructiveRunbooksTest {
       PatroniRunbooks catalogue = PatroniRunbooks.builder(RealCluster.client(cluster)).scope(cluster.scope())
           .namespace(cluster.namespace()).dcs(dcs).build();
       RunbookRunner runner = catalogue.runner().build();
-      ConfirmationToken running = ConfirmationToken.forCluster(catalogue.identitySource().observe());
+      ClusterIdentity runningCluster = catalogue.identitySource().observe();
+      Confirmation running = Confirmation.of(runningCluster);
 
       RunbookResult noToken = runner.execute(catalogue.removeCluster(), RealCluster.journal(dir));
       RunbookResult membersUp = runner.execute(catalogue.removeCluster(), RealCluster.journal(dir),
@@ -84,8 +86,9 @@ class DestructiveRunbooksTest {
           ExecuteOptions.defaults().confirmation(running));
       assertThat(staleToken).as("the token named the leader of the running cluster")
           .isInstanceOf(RunbookResult.Refused.class);
-      ConfirmationToken stopped = ConfirmationToken.forCluster(catalogue.identitySource().observe());
-      assertThat(stopped.leader()).isNull();
+      ClusterIdentity stoppedCluster = catalogue.identitySource().observe();
+      assertThat(stoppedCluster.leader()).isNull();
+      Confirmation stopped = Confirmation.of(stoppedCluster);
 
       RunbookResult removed = runner.execute(catalogue.removeCluster(), RealCluster.journal(dir),
           ExecuteOptions.defaults().confirmation(stopped));

@@ -3,11 +3,11 @@ package dev.patroni4j.runbooks.catalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.dcs.etcd.EtcdDcsClient;
 import dev.patroni4j.runbooks.ClusterLease;
-import dev.patroni4j.runbooks.ConfirmationToken;
 import dev.patroni4j.runbooks.Decision;
 import dev.patroni4j.runbooks.ExecuteOptions;
 import dev.patroni4j.runbooks.Impact;
@@ -161,7 +161,7 @@ class MaintenanceRunbooksTest {
         refused -> assertThat(refused.reason()).contains("destructive steps need a confirmation token"));
     assertThat(Files.exists(pg3.dataDir().resolve("global/pg_control"))).isFalse();
 
-    ConfirmationToken token = ConfirmationToken.forCluster(catalogue.identitySource().observe());
+    Confirmation token = Confirmation.of(catalogue.identitySource().observe());
     RunbookResult r = runner.execute(catalogue.reinitialize("pg3", false), RealCluster.journal(dir),
         ExecuteOptions.defaults().confirmation(token));
 

@@ -1,5 +1,6 @@
 package dev.patroni4j.client.internal.http;
 
+import dev.patroni4j.client.TlsConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -35,6 +36,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 import org.jspecify.annotations.Nullable;
 
@@ -54,15 +56,12 @@ public final class PemTls {
 
   private PemTls() {}
 
-  /** The SSL context and trust manager for OkHttp. */
-  public record Material(SSLContext context, X509TrustManager trustManager) {}
-
   /**
    * Builds TLS material. With no CA file the JVM's default trust store is used.
    *
    * @throws IllegalArgumentException naming the file (never a password) if anything is unreadable
    */
-  public static Material load(
+  public static TlsConfig.Material load(
       @Nullable Path caFile, @Nullable Path certFile, @Nullable Path keyFile, char @Nullable [] keyPassword) {
     try {
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -78,6 +77,7 @@ public final class PemTls {
         tmf.init((KeyStore) null);
       }
       KeyManager[] keyManagers = null;
+      X509KeyManager keyManager = null;
       if (certFile != null) {
         if (keyFile == null) {
           throw new IllegalArgumentException("a client certificate needs its key file (keyfile)");
@@ -91,6 +91,11 @@ public final class PemTls {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, storePassword);
         keyManagers = kmf.getKeyManagers();
+        for (KeyManager k : keyManagers) {
+          if (k instanceof X509KeyManager x) {
+            keyManager = x;
+          }
+        }
       }
       X509TrustManager tm = null;
       for (TrustManager t : tmf.getTrustManagers()) {
@@ -103,7 +108,7 @@ public final class PemTls {
       }
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(keyManagers, new TrustManager[] {tm}, null);
-      return new Material(ctx, tm);
+      return new TlsConfig.Material(ctx, tm, keyManager);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException("cannot set up TLS: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
