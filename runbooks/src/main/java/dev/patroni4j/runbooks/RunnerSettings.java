@@ -1,7 +1,7 @@
 package dev.patroni4j.runbooks;
 
-import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.ClusterObserver;
+import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.Waiter;
 import dev.patroni4j.runbooks.internal.Reads;

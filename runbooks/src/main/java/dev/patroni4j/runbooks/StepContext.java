@@ -1,10 +1,10 @@
 package dev.patroni4j.runbooks;
 
-import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.ClusterCondition;
 import dev.patroni4j.client.ClusterObservation;
 import dev.patroni4j.client.ClusterObserver;
 import dev.patroni4j.client.ClusterWaiter;
+import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.PatroniWaitTimeoutException;
 import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.Waiter;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.model.Lsn;
 import java.time.Instant;
 import java.util.List;
-import dev.patroni4j.client.model.Lsn;
 import org.junit.jupiter.api.Test;
 
 class PlanJsonTest {

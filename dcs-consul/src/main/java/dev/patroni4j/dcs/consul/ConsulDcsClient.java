@@ -3,8 +3,8 @@ package dev.patroni4j.dcs.consul;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patroni4j.client.PatroniException.Delivery;
 import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.PatroniException.Delivery;
 import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.TlsConfig;
 import dev.patroni4j.client.dcs.CasResult;
@@ -27,15 +27,14 @@ import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.dcs.consul.internal.ConsulClusterWatch;
 import dev.patroni4j.dcs.consul.internal.ConsulKv;
 import dev.patroni4j.dcs.consul.internal.ConsulLeases;
+import dev.patroni4j.dcs.consul.internal.ConsulServices;
 import dev.patroni4j.dcs.consul.internal.ConsulTransport;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -82,6 +81,7 @@ public final class ConsulDcsClient implements DcsClient {
   private final ConsulTransport transport;
   private final ConsulKv kv;
   private final ConsulLeases leases;
+  private final ConsulServices services;
   private final OkHttpClient http;
   private final boolean ownsHttp;
   private final Duration watchWait;
@@ -109,6 +109,7 @@ public final class ConsulDcsClient implements DcsClient {
         b.maxBackoff, b.clock, b.sleeper);
     this.kv = new ConsulKv(transport);
     this.leases = new ConsulLeases(kv);
+    this.services = new ConsulServices(transport);
     this.watchWait = b.watchWait;
     this.maxBackoff = b.maxBackoff;
   }
@@ -327,7 +328,7 @@ public final class ConsulDcsClient implements DcsClient {
         + reply.text().trim(), operation, key, Delivery.ANSWERED, null);
   }
 
-  // ---------------------------------------------------------------- services
+  // ---------------------------------------------------------------- services (ConsulServices)
 
   /**
    * The Consul service name Patroni registers a scope under: lower case, {@code .}, {@code _} and space as
@@ -335,17 +336,7 @@ public final class ConsulDcsClient implements DcsClient {
    * 230 characters (so that {@code replica.<name>.service.consul} is a valid DNS name).
    */
   public static String serviceName(String scope) {
-    StringBuilder name = new StringBuilder();
-    scope.toLowerCase(Locale.ROOT).codePoints().forEach(c -> {
-      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') {
-        name.appendCodePoint(c);
-      } else if (c == '.' || c == '_' || c == ' ') {
-        name.append('-');
-      } else {
-        name.append('u').append(String.format(Locale.ROOT, "%04d", c));
-      }
-    });
-    return name.length() > 230 ? name.substring(0, 230) : name.toString();
+    return ConsulServices.serviceName(scope);
   }
 
   /**
@@ -353,16 +344,7 @@ public final class ConsulDcsClient implements DcsClient {
    * member whose Patroni died stays registered (with its last role tag) until Consul deregisters it.
    */
   public List<ConsulServiceInstance> serviceInstances(ClusterRef cluster) {
-    String service = serviceName(cluster.scope());
-    JsonNode nodes = serviceRead("serviceInstances", "catalog/service/" + service, service);
-    List<ConsulServiceInstance> instances = new ArrayList<>();
-    for (JsonNode node : nodes) {
-      String address = node.path("ServiceAddress").asText("");
-      instances.add(instance(cluster, node.path("ServiceID").asText(""),
-          address.isEmpty() ? node.path("Address").asText("") : address, node.path("ServicePort").asInt(0),
-          node.path("ServiceTags")));
-    }
-    return sorted(instances);
+    return services.serviceInstances(Objects.requireNonNull(cluster, "cluster == null"));
   }
 
   /**
@@ -371,24 +353,7 @@ public final class ConsulDcsClient implements DcsClient {
    * as DNS does by default ({@code only_passing = false}).
    */
   public List<ConsulServiceInstance> healthyInstances(ClusterRef cluster) {
-    String service = serviceName(cluster.scope());
-    JsonNode entries = serviceRead("healthyInstances", "health/service/" + service, service);
-    List<ConsulServiceInstance> instances = new ArrayList<>();
-    for (JsonNode entry : entries) {
-      boolean critical = false;
-      for (JsonNode check : entry.path("Checks")) {
-        critical |= "critical".equals(check.path("Status").asText());
-      }
-      if (critical) {
-        continue;
-      }
-      JsonNode svc = entry.path("Service");
-      String address = svc.path("Address").asText("");
-      instances.add(instance(cluster, svc.path("ID").asText(""),
-          address.isEmpty() ? entry.path("Node").path("Address").asText("") : address, svc.path("Port").asInt(0),
-          svc.path("Tags")));
-    }
-    return sorted(instances);
+    return services.healthyInstances(Objects.requireNonNull(cluster, "cluster == null"));
   }
 
   /**
@@ -396,40 +361,7 @@ public final class ConsulDcsClient implements DcsClient {
    * Empty while no leader's check passes, e.g. just after a failover until the new leader re-registers.
    */
   public Optional<ConsulServiceInstance> primaryInstance(ClusterRef cluster) {
-    return healthyInstances(cluster).stream().filter(ConsulServiceInstance::isLeader).findFirst();
-  }
-
-  private JsonNode serviceRead(String operation, String path, String service) {
-    ConsulTransport.Reply reply = transport.read(operation, service,
-        transport.url(path).addQueryParameter("consistent", null).build());
-    if (reply.filteredByAcls()) {
-      throw new DcsAuthenticationException(operation + " " + service + " refused by Consul: the ACL token may not"
-          + " read this service (Consul filtered it out of the answer)", operation, service, null);
-    }
-    if (reply.status() != 200) {
-      throw new DcsException(operation + " " + service + " failed: Consul answered " + reply.status() + ": "
-          + reply.text().trim(), operation, service, Delivery.ANSWERED, null);
-    }
-    JsonNode nodes = transport.json(operation, service, reply);
-    if (!nodes.isArray()) {
-      throw new DcsException(operation + " " + service + ": Consul answered a JSON " + nodes.getNodeType()
-          + " instead of an array", operation, service, Delivery.ANSWERED, null);
-    }
-    return nodes;
-  }
-
-  private static ConsulServiceInstance instance(ClusterRef cluster, String id, String address, int port,
-      JsonNode tagNodes) {
-    List<String> tags = new ArrayList<>();
-    tagNodes.forEach(t -> tags.add(t.asText()));
-    String idPrefix = cluster.scope() + "/";
-    return new ConsulServiceInstance(id, id.startsWith(idPrefix) ? id.substring(idPrefix.length()) : id, address,
-        port, tags, ConsulServiceInstance.roleOf(tags));
-  }
-
-  private static List<ConsulServiceInstance> sorted(List<ConsulServiceInstance> instances) {
-    instances.sort(java.util.Comparator.comparing(ConsulServiceInstance::member));
-    return List.copyOf(instances);
+    return services.primaryInstance(Objects.requireNonNull(cluster, "cluster == null"));
   }
 
   @Override

@@ -38,8 +38,13 @@ public record ConsulServiceInstance(String serviceId, String member, String addr
     return role.kind() == Role.Kind.PRIMARY || role.kind() == Role.Kind.STANDBY_LEADER;
   }
 
-  /** The role a member's tags name, as Patroni writes them; the first role tag wins. */
-  static Role roleOf(List<String> tags) {
+  /** An instance whose role is the one its tags name, as Patroni writes them (the first role tag wins). */
+  public static ConsulServiceInstance registered(String serviceId, String member, String address, int port,
+      List<String> tags) {
+    return new ConsulServiceInstance(serviceId, member, address, port, tags, roleOf(tags));
+  }
+
+  private static Role roleOf(List<String> tags) {
     for (String tag : tags) {
       switch (tag) {
         case "primary", "master", "replica", "standby-leader" -> {

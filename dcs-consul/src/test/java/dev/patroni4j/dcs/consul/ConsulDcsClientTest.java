@@ -3,6 +3,7 @@ package dev.patroni4j.dcs.consul;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.ConfirmationRefusedException;
 import dev.patroni4j.client.PatroniException.Delivery;
@@ -21,7 +22,6 @@ import dev.patroni4j.client.dcs.DcsWatch;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.client.model.Role;
 import dev.patroni4j.testkit.consul.ConsulTestServer;
-import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

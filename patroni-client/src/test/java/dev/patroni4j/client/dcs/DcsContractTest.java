@@ -3,10 +3,10 @@ package dev.patroni4j.client.dcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.patroni4j.client.Confirmation;
-import dev.patroni4j.client.ConfirmationRefusedException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.ConfirmationRefusedException;
 import dev.patroni4j.client.PatroniJson;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.DynamicConfig;

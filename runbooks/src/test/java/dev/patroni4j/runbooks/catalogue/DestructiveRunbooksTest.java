@@ -3,9 +3,9 @@ package dev.patroni4j.runbooks.catalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patroni4j.client.Confirmation;
-import dev.patroni4j.runbooks.ClusterIdentity;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.dcs.etcd.EtcdDcsClient;
+import dev.patroni4j.runbooks.ClusterIdentity;
 import dev.patroni4j.runbooks.ExecuteOptions;
 import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.RunbookRunner;
