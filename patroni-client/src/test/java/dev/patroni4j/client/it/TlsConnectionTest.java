@@ -27,6 +27,7 @@ import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the transport uses its TLS connections to a real Patroni (one request per connection): a
@@ -49,14 +50,15 @@ class TlsConnectionTest {
 
   private static final class Recorder extends EventListener {
     final List<Seen> calls = new CopyOnWriteArrayList<>();
-    private volatile Socket socket;
+    private volatile @Nullable Socket socket;
     private volatile boolean noDelay;
 
     @Override
     public void connectionAcquired(Call call, Connection connection) {
-      socket = connection.socket();
+      Socket acquired = connection.socket();
+      socket = acquired;
       try {
-        noDelay = socket.getTcpNoDelay();
+        noDelay = acquired.getTcpNoDelay();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -64,15 +66,19 @@ class TlsConnectionTest {
 
     @Override
     public void responseBodyEnd(Call call, long byteCount) {
+      Socket answered = socket;
+      if (answered == null) {
+        throw new IllegalStateException("an answer without an acquired connection");
+      }
       boolean quickAck = false;
       try {
-        if (socket.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK)) {
-          quickAck = socket.getOption(ExtendedSocketOptions.TCP_QUICKACK);
+        if (answered.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK)) {
+          quickAck = answered.getOption(ExtendedSocketOptions.TCP_QUICKACK);
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      calls.add(new Seen(((SSLSocket) socket).getSession(), noDelay, quickAck));
+      calls.add(new Seen(((SSLSocket) answered).getSession(), noDelay, quickAck));
     }
   }
 
