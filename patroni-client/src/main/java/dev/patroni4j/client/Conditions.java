@@ -137,6 +137,40 @@ public final class Conditions {
         "members " + new TreeSet<>(expected) + " all present and streaming from the leader on its timeline");
   }
 
+  /**
+   * {@link #allStreaming(Collection)} holds and every replica has replayed everything the leader wrote, as Patroni
+   * reports it (lag known and 0 bytes): what a runbook waits for before it touches the leader.
+   */
+  public static ClusterCondition allCaughtUp(Collection<String> expected) {
+    ClusterCondition streaming = allStreaming(expected);
+    return new ClusterCondition() {
+      @Override
+      public boolean test(ClusterObservation o) {
+        return streaming.test(o) && behind(o).isEmpty();
+      }
+
+      @Override
+      public String describe() {
+        return streaming.describe() + ", every replica caught up";
+      }
+
+      @Override
+      public String whyNot(ClusterObservation o) {
+        return !streaming.test(o) ? streaming.whyNot(o) : behind(o).isEmpty() ? "holds" : String.join(", ", behind(o));
+      }
+
+      @Override
+      public boolean needsMemberStatuses() {
+        return true;
+      }
+
+      private List<String> behind(ClusterObservation o) {
+        return o.view().replicas().stream().filter(m -> !m.lag().isAtMost(0)).map(m -> m.name() + " lag " + m.lag())
+            .toList();
+      }
+    };
+  }
+
   /** {@code member} is in the topology and streams from a running leader on its timeline (or is that leader). */
   public static ClusterCondition memberStreaming(String member) {
     Objects.requireNonNull(member, "member == null");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.patroni4j.client.model.ClusterView;
+import dev.patroni4j.client.model.Lag;
 import dev.patroni4j.client.model.Member;
 import dev.patroni4j.client.model.MemberState;
 import dev.patroni4j.client.model.MemberStatus;
@@ -108,5 +109,23 @@ class ClusterWaiterTest {
     assertThat(Conditions.allMembersStreamingOn(Timeline.of(3)).test(observation(view, Map.of("a", leaderWithSender)))).isFalse();
     ClusterView streaming = ClusterView.of("s", List.of(member("a", "leader", "running", 2), member("b", "replica", "streaming", 2)), false, null);
     assertThat(c.test(observation(streaming, Map.of()))).isTrue();
+  }
+
+  @Test
+  void allCaughtUpWaitsForEveryReplicaToReplayWhatTheLeaderWroteAndSaysWhoIsBehind() {
+    Member leader = member("a", "leader", "running", 2);
+    ClusterView behind = ClusterView.of("s", List.of(leader,
+        Member.builder("b", Role.of("replica"), MemberState.of("streaming")).timeline(Timeline.of(2))
+            .lag(Lag.ofBytes(4096)).build()), false, null);
+    ClusterView caughtUp = ClusterView.of("s", List.of(leader,
+        Member.builder("b", Role.of("replica"), MemberState.of("streaming")).timeline(Timeline.of(2))
+            .lag(Lag.ofBytes(0)).build()), false, null);
+    ClusterCondition c = Conditions.allCaughtUp(List.of("a", "b"));
+
+    assertThat(c.test(observation(behind, Map.of()))).isFalse();
+    assertThat(c.whyNot(observation(behind, Map.of()))).startsWith("b lag");
+    assertThat(c.test(observation(caughtUp, Map.of()))).isTrue();
+    assertThat(c.whyNot(observation(ClusterView.of("s", List.of(leader), false, null), Map.of())))
+        .contains("b is missing");
   }
 }

@@ -7,18 +7,17 @@ import dev.patroni4j.client.ClusterWaiter;
 import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.PatroniWaitTimeoutException;
 import dev.patroni4j.client.Sleeper;
-import dev.patroni4j.client.Waiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What a step sees of its run: the typed plan-time bindings, the cluster the plan was made on, the confirmation
- * token, the injected clock and sleeper, the event sink, and waits with a deadline that time out into {@link
- * PatroniWaitTimeoutException} with the typed last observation.
+ * token, the injected clock and sleeper, the event sink, and waits for {@link ClusterCondition}s with a deadline
+ * (through {@link ClusterWaiter}) that time out into {@link PatroniWaitTimeoutException} with the last {@link
+ * ClusterObservation}.
  *
  * <pre>{@code
  * String from = ctx.binding(FROM);
@@ -126,19 +125,6 @@ public final class StepContext {
   }
 
   /**
-   * Asks {@code probe} every {@link StepPolicy#pollInterval()} until it reports done; exceptions other than {@link
-   * RunbookException} count as "not yet". Throws {@link PatroniWaitTimeoutException} at the deadline, whose last
-   * observation is the last {@link Verification.Pending}, and {@link RunbookException} if the probe reports failure.
-   */
-  public Verification.Done await(String awaited, Duration timeout, Callable<Verification> probe) {
-    Verification v = waiter().until(awaited, timeout, remaining -> attempt(probe));
-    if (v instanceof Verification.Failed f) {
-      throw new RunbookException(awaited + " failed: " + f.reason());
-    }
-    return (Verification.Done) v;
-  }
-
-  /**
    * Waits until {@code condition} holds on the cluster, observed with the runner's {@link ClusterObserver}.
    *
    * @throws PatroniWaitTimeoutException at the deadline, with the last {@link ClusterObservation}
@@ -163,10 +149,6 @@ public final class StepContext {
     return requireObserver().next(withMemberStatuses, Duration.ZERO);
   }
 
-  Waiter waiter() {
-    return Waiter.polling(pollInterval(), clock, sleeper);
-  }
-
   private Duration pollInterval() {
     return policy.pollInterval().isZero() ? Duration.ofMillis(1) : policy.pollInterval();
   }
@@ -176,18 +158,5 @@ public final class StepContext {
       throw new IllegalStateException("the runner has no ClusterObserver: RunbookRunner.builder().observer(...)");
     }
     return observer;
-  }
-
-  /** One attempt of a step's probe, as the engine's waits count it. */
-  static Waiter.Attempt<Verification> attempt(Callable<Verification> probe) throws InterruptedException {
-    Verification v;
-    try {
-      v = probe.call();
-    } catch (InterruptedException | RunbookException e) {
-      throw e;
-    } catch (Exception e) {
-      return Waiter.Attempt.pending(Verification.pending(RunbookRunner.describe(e)));
-    }
-    return v instanceof Verification.Pending ? Waiter.Attempt.pending(v) : Waiter.Attempt.done(v);
   }
 }

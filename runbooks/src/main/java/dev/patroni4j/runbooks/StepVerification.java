@@ -2,9 +2,11 @@ package dev.patroni4j.runbooks;
 
 import dev.patroni4j.client.PatroniException;
 import dev.patroni4j.client.PatroniWaitTimeoutException;
+import dev.patroni4j.client.Waiter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * Verifies a step's action with the step's deadline, through the one deadline loop ({@link
@@ -27,7 +29,7 @@ final class StepVerification {
     Verification v;
     try {
       v = settings.waiter(r.policy()).until(r.id() + " to take effect", timeout,
-          remaining -> StepContext.attempt(() -> r.step().verify(ctx, intent)));
+          remaining -> attempt(() -> r.step().verify(ctx, intent)));
     } catch (PatroniWaitTimeoutException e) {
       String last = e.lastObservation(Verification.Pending.class).map(Verification::reason).orElse("nothing");
       Facts seen = e.lastObservation(Verification.Pending.class).map(Verification::facts).orElse(Facts.of());
@@ -47,5 +49,18 @@ final class StepVerification {
     settings.publish(new RunbookEvent.StepVerified(run.plan.id(), settings.clock().instant(), r.id(), v.reason(),
         Duration.between(began, settings.clock().instant())));
     return Optional.empty();
+  }
+
+  /** One attempt of a step's probe, as the engine's waits count it. */
+  private static Waiter.Attempt<Verification> attempt(Callable<Verification> probe) throws InterruptedException {
+    Verification v;
+    try {
+      v = probe.call();
+    } catch (InterruptedException | RunbookException e) {
+      throw e;
+    } catch (Exception e) {
+      return Waiter.Attempt.pending(Verification.pending(RunbookRunner.describe(e)));
+    }
+    return v instanceof Verification.Pending ? Waiter.Attempt.pending(v) : Waiter.Attempt.done(v);
   }
 }

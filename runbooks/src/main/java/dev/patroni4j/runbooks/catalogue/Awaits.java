@@ -60,14 +60,8 @@ final class Awaits {
     return Steps.await(name, ctx -> {
       Map<String, String> planned = ctx.findBinding(Keys.MEMBERS).orElse(Map.of());
       ClusterObservation o = ctx.observe(true);
-      ClusterCondition streaming = Conditions.allStreaming(planned.isEmpty() ? o.view().memberNames() : planned.keySet());
-      if (!streaming.test(o)) {
-        return Verification.pending(streaming.whyNot(o));
-      }
-      List<String> behind = o.view().members().stream().filter(m -> !m.isLeader() && !m.lag().isAtMost(0))
-          .map(m -> m.name() + " lag " + m.lag()).toList();
-      return behind.isEmpty() ? Verification.done("every replica caught up")
-          : Verification.pending(String.join(", ", behind));
+      ClusterCondition caughtUp = Conditions.allCaughtUp(planned.isEmpty() ? o.view().memberNames() : planned.keySet());
+      return caughtUp.test(o) ? Verification.done("every replica caught up") : Verification.pending(caughtUp.whyNot(o));
     });
   }
 

@@ -110,10 +110,14 @@ final class SwitchoverStep implements Step {
     }
   }
 
+  /** The step's goal as a cluster condition: another member leads, on a later timeline than the one decided on. */
+  private static ClusterCondition moved(Decision.NeedsAction intent) {
+    return Conditions.leaderChangedFrom(intent.facts().get(Keys.LEADER), intent.facts().get(Keys.TIMELINE));
+  }
+
   @Override
   public Verification verify(StepContext ctx, Decision.NeedsAction intent) throws Exception {
-    ClusterCondition moved = Conditions.leaderChangedFrom(intent.facts().get(Keys.LEADER),
-        intent.facts().get(Keys.TIMELINE));
+    ClusterCondition moved = moved(intent);
     ClusterObservation o = ctx.observe(false);
     if (!moved.test(o)) {
       return Verification.pending(moved.whyNot(o));
@@ -131,10 +135,13 @@ final class SwitchoverStep implements Step {
   public Decision decideAfterInterruption(StepContext ctx, Decision.NeedsAction intent) throws Exception {
     Duration window = Duration.ofSeconds(2 * Math.max(10, env.loopWait().toSeconds()));
     try {
-      Verification.Done done = ctx.await("the interrupted switchover's effect", window, () -> verify(ctx, intent));
-      return Decision.satisfied("the interrupted switchover took effect: " + done.reason(), done.facts());
+      ctx.await(moved(intent), window);
     } catch (PatroniWaitTimeoutException e) {
       return decide(ctx); // Patroni gave up or never got the request: deciding afresh is safe now
     }
+    Verification v = verify(ctx, intent);
+    return v instanceof Verification.Done done
+        ? Decision.satisfied("the interrupted switchover took effect: " + done.reason(), done.facts())
+        : decide(ctx);
   }
 }

@@ -21,7 +21,7 @@ public final class Reads {
       } catch (RunbookException | InterruptedException e) {
         throw e;
       } catch (Exception e) {
-        if (failure != null) {
+        if (failure != null && failure != e) {
           e.addSuppressed(failure);
         }
         failure = e;
