@@ -77,6 +77,11 @@ public final class Fact<T> {
     return of(name, Type.INSTANT);
   }
 
+  /** A constant of an enum (an outcome kind), journaled by its name. */
+  public static <E extends Enum<E>> Fact<E> constant(String name, Class<E> type) {
+    return of(name, Type.enumOf(type));
+  }
+
   /** A list of texts (member names in order). */
   public static Fact<List<String>> texts(String name) {
     return of(name, Type.listOf(Type.TEXT));
@@ -148,6 +153,21 @@ public final class Fact<T> {
         throw new IllegalArgumentException("not an ISO-8601 instant: \"" + s + "\"", e);
       }
     });
+
+    /** A constant of {@code type}, journaled by its name. */
+    static <E extends Enum<E>> Type<E> enumOf(Class<E> type) {
+      String label = type.getSimpleName();
+      return simple(label, Enum::name, o -> {
+        if (!(o instanceof String s)) {
+          return fail(label, o);
+        }
+        try {
+          return Enum.valueOf(type, s);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("not a " + label + ": \"" + s + "\"", e);
+        }
+      });
+    }
 
     /** A list of {@code element}s. */
     static <E> Type<List<E>> listOf(Type<E> element) {

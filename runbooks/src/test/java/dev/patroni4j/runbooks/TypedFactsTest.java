@@ -90,4 +90,14 @@ class TypedFactsTest {
     assertThatThrownBy(() -> Facts.of().get(TIMELINE)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no fact 'timeline'");
   }
+
+  @Test
+  void anEnumFactComesBackAsTheConstantAndAnUnknownNameIsATypedError() {
+    Fact<Decision.Kind> kind = Fact.constant("kind", Decision.Kind.class);
+    Facts f = Facts.of(kind, Decision.Kind.BLOCKED);
+
+    assertThat(Facts.fromPlain(f.toPlain()).get(kind)).isEqualTo(Decision.Kind.BLOCKED);
+    assertThatThrownBy(() -> Facts.of(Fact.text("kind"), "EXPLODED").get(kind)).isInstanceOf(PlanFormatException.class)
+        .hasMessageContaining("kind");
+  }
 }

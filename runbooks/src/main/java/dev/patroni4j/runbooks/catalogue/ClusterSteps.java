@@ -114,7 +114,7 @@ final class ClusterSteps {
             }
           };
           Outcome o = env.client.failover(FailoverRequest.to(to), sent);
-          ctx.note(Keys.OUTCOME, o.kind().name());
+          ctx.note(Keys.OUTCOME, o.kind());
           o.member().ifPresent(m -> ctx.note(Keys.ACTUAL_MEMBER, m));
           if (o.kind() == Outcome.Kind.REFUSED) {
             throw new StepRefusedException("Patroni refused the failover: " + Env.describe(o), Env.evidence(o));

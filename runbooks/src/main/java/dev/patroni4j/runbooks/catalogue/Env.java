@@ -140,12 +140,12 @@ final class Env {
 
   /** The typed evidence of Patroni's answer: outcome kind, HTTP status, refusal reason, the member it named. */
   static Facts evidence(Outcome o) {
-    Facts f = Facts.of(Keys.OUTCOME, o.kind().name());
+    Facts f = Facts.of(Keys.OUTCOME, o.kind());
     if (o.statusCode().isPresent()) {
       f = f.with(Keys.HTTP, (long) o.statusCode().getAsInt());
     }
     if (o instanceof Outcome.Refused r) {
-      f = f.with(Keys.REFUSAL, r.reason().name());
+      f = f.with(Keys.REFUSAL, r.reason());
     }
     if (o.member().isPresent()) {
       f = f.with(Keys.ACTUAL_MEMBER, o.member().get());

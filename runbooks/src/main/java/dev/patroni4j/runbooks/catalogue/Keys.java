@@ -1,5 +1,6 @@
 package dev.patroni4j.runbooks.catalogue;
 
+import dev.patroni4j.client.Outcome;
 import dev.patroni4j.client.model.Timeline;
 import dev.patroni4j.runbooks.Fact;
 import java.time.Instant;
@@ -35,10 +36,10 @@ final class Keys {
   static final Fact<String> NEW_LEADER = Fact.text("newLeader");
   static final Fact<Timeline> NEW_TIMELINE = Fact.timeline("newTimeline");
   /** How Patroni answered an action: the {@code Outcome} kind. */
-  static final Fact<String> OUTCOME = Fact.text("outcome");
+  static final Fact<Outcome.Kind> OUTCOME = Fact.constant("outcome", Outcome.Kind.class);
   static final Fact<Long> HTTP = Fact.number("http");
   /** Patroni's refusal, as {@code Outcome.Refusal}. */
-  static final Fact<String> REFUSAL = Fact.text("refusal");
+  static final Fact<Outcome.Refusal> REFUSAL = Fact.constant("refusal", Outcome.Refusal.class);
   /** The member Patroni named in its answer (switched or failed over to). */
   static final Fact<String> ACTUAL_MEMBER = Fact.text("actualMember");
   static final Fact<List<String>> PENDING_RESTART = Fact.texts("pendingRestart");

@@ -41,7 +41,7 @@ final class MemberSteps {
         })
         .act((ctx, intent) -> {
           Outcome o = env.client.member(member).restart(RestartRequest.now().onlyIfPendingRestart());
-          ctx.note(Keys.OUTCOME, o.kind().name());
+          ctx.note(Keys.OUTCOME, o.kind());
           // Busy (a restart already in progress) and "conditions not satisfied" (nothing pending any more) are
           // resolved by verification, like an unknown outcome.
           if (o instanceof Outcome.Refused r && r.reason() != Outcome.Refusal.BUSY

@@ -101,7 +101,7 @@ final class SwitchoverStep implements Step {
     };
     Outcome o = env.client.switchover(SwitchoverRequest.from(from).to(to), sent);
     Facts evidence = Env.evidence(o);
-    ctx.note(Keys.OUTCOME, o.kind().name());
+    ctx.note(Keys.OUTCOME, o.kind());
     o.member().ifPresent(m -> ctx.note(Keys.ACTUAL_MEMBER, m));
     switch (o.kind()) {
       case DONE, DONE_WITH_OTHER_MEMBER, UNKNOWN -> { } // verification resolves the outcome by observation
