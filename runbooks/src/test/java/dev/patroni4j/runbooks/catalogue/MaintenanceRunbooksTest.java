@@ -3,6 +3,7 @@ package dev.patroni4j.runbooks.catalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.client.Conditions;
 import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.model.MemberStatus;
@@ -238,7 +239,10 @@ class MaintenanceRunbooksTest {
     hosts.stopPatroni("pg2");
     assertThat(show(pg2, "server_version_num")).as("PostgreSQL keeps running").startsWith("15");
     hosts.startPatroni("pg2");
-    Runbook back = Runbook.named("back").step(Awaits.memberStreaming("pg2")).build();
+    // Streaming alone is already true from the DCS while pg2's Patroni is still starting (PostgreSQL kept
+    // streaming); pg2 is back only when its own REST API answers, paused.
+    Runbook back = Runbook.named("back").step(Steps.until("back[pg2]",
+        Conditions.allOf(Conditions.memberStreaming("pg2"), Conditions.memberPaused("pg2")))).build();
     assertThat(runner.execute(back, RealCluster.journal(dir)).succeeded()).isTrue();
     assertThat(runner.execute(catalogue.resume(), RealCluster.journal(dir)).succeeded()).isTrue();
   }
