@@ -103,16 +103,6 @@ public final class LocalPatroniCluster implements AutoCloseable {
     return new Builder();
   }
 
-  /** Whether every member runs Patroni 3.2 or newer, which raises a {@code ttl} below 20 s to 20 s. */
-  private static boolean everyMemberRaisesShortTtls(ClusterSettings settings) {
-    for (int number = 1; number <= settings.members(); number++) {
-      if (!settings.patroniFor(number).isAtLeast("3.2")) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   static LocalPatroniCluster start(ClusterSettings settings) {
     // Everything a cluster needs is checked before anything starts, so that a missing installation
     // fails in milliseconds with the command that provides it.
@@ -136,7 +126,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
         tls = Optional.of(Certificates.generate(Files.createDirectories(dir.resolve("tls")), Passwords.randomToken(12)));
       }
       osUser.takeOwnership(dir);
-      dcs = etcd.isEmpty() ? ConsulDcs.start(settings.consul().orElseThrow(), everyMemberRaisesShortTtls(settings))
+      dcs = etcd.isEmpty() ? ConsulDcs.start(settings.consul().orElseThrow())
           : EtcdServer.start(etcd.get().etcd(), dir.resolve("etcd"), osUser.commandPrefix(),
               settings.etcdAuth(), settings.startupTimeout());
       cluster = new LocalPatroniCluster(settings, scope, dir, osUser, Passwords.random(), tls, dcs, etcd, logs);

@@ -12,12 +12,11 @@ import java.util.Optional;
  * The Consul test server as a local cluster's DCS. Patroni gets a {@code consul:} section with {@code
  * register_service: true} (and the ACL token, when ACLs are on).
  *
- * <p>The server's {@code session_ttl_min} is Consul's default, 10 s, when every member runs Patroni 3.2 or newer,
- * and 1 s otherwise. Patroni asks for a session TTL of {@code ttl/2}: 5 s on 3.0.2 for the kit's {@code ttl: 10},
- * which Consul refuses, and 3.0.2 cannot adapt to the minimum itself on Consul 1.x, whose {@code /v1/agent/self} no
- * longer reports {@code Config.SessionTTLMin} (the code that reads it is unchanged up to 4.1). From 3.2 on Patroni
- * raises a {@code ttl} below 20 s to 20 s, so its sessions ask for 10 s and Consul's default minimum holds. The
- * minimum is fixed when the server starts: a member switched to 3.0.2 later cannot create sessions on it.
+ * <p>The server's {@code session_ttl_min} is 1 s, below Consul's default of 10 s: Patroni 3.0.2 asks for a session TTL
+ * of {@code ttl/2} (5 s for the kit's {@code ttl: 10}) and cannot adapt to a larger minimum itself on Consul 1.x,
+ * whose {@code /v1/agent/self} no longer reports {@code Config.SessionTTLMin} (the code that reads it is unchanged up
+ * to 4.1); and tests take leases of a few seconds. Patroni 3.2 and later raise a {@code ttl} below 20 s to 20 s, so
+ * their sessions ask for 10 s, which Consul's default minimum accepts.
  */
 public final class ConsulDcs implements DcsServer {
   private final ConsulTestServer server;
@@ -44,16 +43,8 @@ public final class ConsulDcs implements DcsServer {
     this.options = options;
   }
 
-  /** Consul's default {@code session_ttl_min}. */
-  public static final Duration CONSUL_SESSION_TTL_MIN = Duration.ofSeconds(10);
-
-  /**
-   * Starts the server for a cluster whose members run these Patroni releases ({@code ttlFloorOnEveryMember}:
-   * every one is 3.2 or newer, see the class comment).
-   */
-  public static ConsulDcs start(Options options, boolean ttlFloorOnEveryMember) {
-    ConsulTestServer.Builder server = ConsulTestServer.builder()
-        .sessionTtlMin(ttlFloorOnEveryMember ? CONSUL_SESSION_TTL_MIN : Duration.ofSeconds(1));
+  public static ConsulDcs start(Options options) {
+    ConsulTestServer.Builder server = ConsulTestServer.builder().sessionTtlMin(Duration.ofSeconds(1));
     options.aclToken().ifPresent(server::aclMasterToken);
     return new ConsulDcs(server.start(), options);
   }
