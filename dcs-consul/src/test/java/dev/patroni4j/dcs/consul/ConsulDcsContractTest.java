@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The DCS contract on Consul, with a real Patroni 3.0.2 cluster on the testkit's Consul server with ACLs on, plus
- * what only Consul has: the services Patroni registers, and tokens.
+ * The DCS contract on Consul, with a real Patroni cluster on the testkit's Consul server with ACLs on (the newest
+ * Patroni, and 3.0.2 through the version matrix of dcs-consul/pom.xml), plus what only Consul has: the services
+ * Patroni registers, and tokens.
  */
 class ConsulDcsContractTest extends DcsContractTest {
 

@@ -2,7 +2,6 @@ package dev.patroni4j.runbooks.catalogue;
 
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.Member;
-import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.runbooks.Decision;
 import dev.patroni4j.runbooks.Facts;
 import dev.patroni4j.runbooks.Impact;
@@ -133,21 +132,51 @@ final class ConfigSteps {
     return base <= 0 ? null : factor.multiply(BigDecimal.valueOf(base));
   }
 
-  /** Reports which members need a restart (never acts). */
-  static Step pendingRestart(Env env) {
-    return Steps.named("pending-restart")
-        .decide(ctx -> {
-          List<String> pending = new ArrayList<>();
-          for (Member m : env.client.cluster().members()) {
-            MemberStatus s = env.client.clientFor(m).status();
-            if (s.pendingRestart()) {
-              pending.add(m.name());
-            }
+  /**
+   * Reports which members need a restart (never acts), once Patroni agrees with PostgreSQL. From 3.3 on Patroni
+   * learns of a pending restart only after its reload (it reloads, waits a second, then reads {@code pg_settings}),
+   * so right after {@link #applied} a member's PostgreSQL may already report {@code pending_restart} for a patched
+   * parameter while {@code GET /patroni} does not yet: with SQL access the step waits (within its verify timeout)
+   * until Patroni reports the restart on every such member. Without SQL access it reports what Patroni says.
+   */
+  static Step pendingRestart(Env env, Map<String, Object> parameters) {
+    return Steps.await("pending-restart", ctx -> {
+      ClusterView view = env.client.cluster();
+      List<String> pending = new ArrayList<>();
+      List<String> notReportedYet = new ArrayList<>();
+      for (Member m : view.members()) {
+        if (env.client.clientFor(m).status().pendingRestart()) {
+          pending.add(m.name());
+        } else if (env.pg != null && !parameters.isEmpty()) {
+          List<String> inPostgres = env.sql(view, m.name(), c -> pendingInPostgres(c, parameters.keySet()));
+          if (!inPostgres.isEmpty()) {
+            notReportedYet.add(m.name() + " " + inPostgres);
           }
-          return Decision.satisfied(pending.isEmpty() ? "no member needs a restart"
-              : "restart pending on " + pending, Facts.of(Keys.PENDING_RESTART, pending));
-        })
-        .build();
+        }
+      }
+      Facts facts = Facts.of(Keys.PENDING_RESTART, pending);
+      if (!notReportedYet.isEmpty()) {
+        return Verification.pending("PostgreSQL needs a restart for a patched parameter but Patroni does not report"
+            + " pending_restart yet on " + notReportedYet, facts);
+      }
+      return Verification.done(pending.isEmpty() ? "no member needs a restart" : "restart pending on " + pending,
+          facts);
+    });
+  }
+
+  /** The parameters among {@code names} that this PostgreSQL reports as waiting for a restart. */
+  private static List<String> pendingInPostgres(java.sql.Connection c, Set<String> names) throws java.sql.SQLException {
+    List<String> pending = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT name FROM pg_settings WHERE pending_restart AND lower(name) = ANY (?)")) {
+      ps.setArray(1, c.createArrayOf("text", names.stream().map(n -> n.toLowerCase(Locale.ROOT)).toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          pending.add(rs.getString(1));
+        }
+      }
+    }
+    return pending;
   }
 
   /**

@@ -268,7 +268,8 @@ public final class PatroniRunbooks {
         .step(ClusterSteps.patchConfig(env, copy))
         .step(ConfigSteps.applied(env, ConfigDiff.parameters(copy)), StepPolicy.custom()
             .verifyTimeout(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).build())
-        .step(ConfigSteps.pendingRestart(env));
+        .step(ConfigSteps.pendingRestart(env, ConfigDiff.parameters(copy)), StepPolicy.custom()
+            .verifyTimeout(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).build());
     if (restartIfPending) {
       b.include(rollingRestart(ConfigDiff.parameters(copy)));
     }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.patroni4j.client.Conditions;
 import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.dcs.ClusterRef;
-import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.dcs.etcd.EtcdDcsClient;
 import dev.patroni4j.runbooks.ClusterLease;
 import dev.patroni4j.runbooks.Decision;
@@ -27,12 +26,7 @@ import dev.patroni4j.testkit.LocalPatroniClusterExtension;
 import dev.patroni4j.testkit.PatroniNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +53,7 @@ class MaintenanceRunbooksTest {
 
     RunbookResult pause = runner.execute(catalogue.pause(), journal);
     assertThat(pause.actedSteps()).containsExactly("pause");
-    assertThat(statuses(catalogue)).allSatisfy(s -> assertThat(s.paused()).isTrue());
+    assertThat(RealCluster.statuses(catalogue)).allSatisfy(s -> assertThat(s.paused()).isTrue());
     assertThat(runner.execute(catalogue.pause(), journal).steps()).extracting(StepReport::outcome)
         .containsExactly(StepReport.Outcome.ALREADY_DONE);
     assertThat(runner.execute(catalogue.pause(), RealCluster.journal(dir)).actedSteps()).isEmpty();
@@ -68,35 +62,8 @@ class MaintenanceRunbooksTest {
 
     RunbookResult resume = runner.execute(catalogue.resume(), RealCluster.journal(dir));
     assertThat(resume.actedSteps()).containsExactly("resume");
-    assertThat(statuses(catalogue)).allSatisfy(s -> assertThat(s.paused()).isFalse());
+    assertThat(RealCluster.statuses(catalogue)).allSatisfy(s -> assertThat(s.paused()).isFalse());
     assertThat(runner.execute(catalogue.resume(), RealCluster.journal(dir)).actedSteps()).isEmpty();
-  }
-
-  @Test
-  void configChangeNeedingARestartRollsReplicasThenSwitchesOverThenRestartsTheOldLeader() throws Exception {
-    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
-    RunbookRunner runner = catalogue.runner().build();
-    Map<String, Object> patch = Map.of("postgresql", Map.of("parameters",
-        Map.of("max_wal_senders", 12, "work_mem", "6MB")));
-
-    Plan plan = runner.plan(catalogue.configChange(patch, true));
-    assertThat(plan.bindings().get(Keys.SEQUENCE)).containsExactly("pg2", "pg3", "@settle", "@switchover", "pg1");
-    RunbookResult r = runner.execute(catalogue.configChange(patch, true), RealCluster.journal(dir),
-        ExecuteOptions.defaults().plan(plan));
-
-    assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
-    assertThat(r.steps()).filteredOn(s -> s.stepId().equals("pending-restart")).singleElement()
-        .satisfies(s -> assertThat(s.facts().get(Keys.PENDING_RESTART)).containsExactly("pg1", "pg2", "pg3"));
-    assertThat(r.actedSteps()).containsSubsequence("patch-config", "rolling-restart/restart[pg2]",
-        "rolling-restart/restart[pg3]", "rolling-restart/switchover", "rolling-restart/restart[pg1]");
-    assertThat(cluster().leader().name()).isNotEqualTo("pg1");
-    for (PatroniNode n : cluster().nodes()) {
-      assertThat(show(n, "max_wal_senders")).isEqualTo("12");
-      assertThat(show(n, "work_mem")).isEqualTo("6MB");
-    }
-    assertThat(statuses(catalogue)).noneSatisfy(s -> assertThat(s.pendingRestart()).isTrue());
-    RunbookResult again = runner.execute(catalogue.configChange(patch, true), RealCluster.journal(dir));
-    assertThat(again.actedSteps()).as(again.toString()).isEmpty();
   }
 
   @Test
@@ -130,24 +97,6 @@ class MaintenanceRunbooksTest {
   }
 
   @Test
-  void decreasingOnlyMaxConnectionsRestartsThePrimaryFirst() throws Exception {
-    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
-    RunbookRunner runner = catalogue.runner().build();
-    Map<String, Object> patch = Map.of("postgresql", Map.of("parameters", Map.of("max_connections", 90)));
-
-    RunbookResult r = runner.execute(catalogue.configChange(patch, true), RealCluster.journal(dir));
-
-    assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
-    List<String> restarts = r.actedSteps().stream().filter(s -> s.contains("restart[")).toList();
-    assertThat(restarts).containsExactly("rolling-restart/restart[pg1]", "rolling-restart/restart[pg2]",
-        "rolling-restart/restart[pg3]");
-    assertThat(cluster().leader().name()).isEqualTo("pg1");
-    for (PatroniNode n : cluster().nodes()) {
-      assertThat(show(n, "max_connections")).isEqualTo("90");
-    }
-  }
-
-  @Test
   void reinitializeRebuildsABrokenMemberOnlyWithItsConfirmationToken() throws Exception {
     PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
     RunbookRunner runner = catalogue.runner().build();
@@ -168,23 +117,8 @@ class MaintenanceRunbooksTest {
 
     assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
     assertThat(r.actedSteps()).contains("reinitialize[pg3]");
-    assertThat(show(pg3, "server_version_num")).startsWith("15");
+    assertThat(RealCluster.show(cluster(), pg3, "server_version_num")).startsWith("15");
     assertThat(runner.execute(catalogue.reinitialize("pg3", false), RealCluster.journal(dir)).actedSteps()).isEmpty();
-  }
-
-  @Test
-  void scheduledRestartIsVisibleAndCancellable() {
-    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
-    RunbookRunner runner = catalogue.runner().build();
-    OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).plusHours(2).withNano(0);
-
-    assertThat(runner.execute(catalogue.scheduledRestart("pg2", at), RealCluster.journal(dir)).actedSteps())
-        .containsExactly("schedule-restart[pg2]");
-    assertThat(catalogue.client().member("pg2").status().scheduledRestart()).isNotNull();
-    assertThat(runner.execute(catalogue.scheduledRestart("pg2", at), RealCluster.journal(dir)).actedSteps()).isEmpty();
-    assertThat(runner.execute(catalogue.cancelScheduledRestart("pg2"), RealCluster.journal(dir)).actedSteps())
-        .containsExactly("cancel-restart[pg2]");
-    assertThat(catalogue.client().member("pg2").status().scheduledRestart()).isNull();
   }
 
   @Test
@@ -210,7 +144,7 @@ class MaintenanceRunbooksTest {
       assertThat(holderDuringRun).containsExactly(r.runId());
       assertThat(second).singleElement().isInstanceOfSatisfying(RunbookResult.Refused.class,
           refused -> assertThat(refused.evidence().get(ClusterLease.HOLDER)).isEqualTo(r.runId()));
-      assertThat(statuses(RealCluster.catalogue(cluster()))).allSatisfy(s -> assertThat(s.paused()).isFalse());
+      assertThat(RealCluster.statuses(RealCluster.catalogue(cluster()))).allSatisfy(s -> assertThat(s.paused()).isFalse());
       assertThat(dcs.leaseHolder(ref, ClusterLease.DCS_LEASE_NAME)).as("released after the run").isEmpty();
 
       // A crashed holder's lease expires after its TTL.
@@ -237,7 +171,7 @@ class MaintenanceRunbooksTest {
     PatroniNode pg2 = cluster().node("pg2");
 
     hosts.stopPatroni("pg2");
-    assertThat(show(pg2, "server_version_num")).as("PostgreSQL keeps running").startsWith("15");
+    assertThat(RealCluster.show(cluster(), pg2, "server_version_num")).as("PostgreSQL keeps running").startsWith("15");
     hosts.startPatroni("pg2");
     // Streaming alone is already true from the DCS while pg2's Patroni is still starting (PostgreSQL kept
     // streaming); pg2 is back only when its own REST API answers, paused.
@@ -245,18 +179,6 @@ class MaintenanceRunbooksTest {
         Conditions.allOf(Conditions.memberStreaming("pg2"), Conditions.memberPaused("pg2")))).build();
     assertThat(runner.execute(back, RealCluster.journal(dir)).succeeded()).isTrue();
     assertThat(runner.execute(catalogue.resume(), RealCluster.journal(dir)).succeeded()).isTrue();
-  }
-
-  private static List<MemberStatus> statuses(PatroniRunbooks catalogue) {
-    return catalogue.client().cluster().members().stream().map(m -> catalogue.client().member(m.name()).status()).toList();
-  }
-
-  private String show(PatroniNode n, String setting) throws Exception {
-    try (Connection c = cluster().connect(n); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SHOW " + setting)) {
-      rs.next();
-      return rs.getString(1);
-    }
   }
 
   /** Waits until Patroni runs on {@code member} and reports its PostgreSQL as failed to start (or stopped). */

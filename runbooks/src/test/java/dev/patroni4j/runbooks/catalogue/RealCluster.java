@@ -1,6 +1,7 @@
 package dev.patroni4j.runbooks.catalogue;
 
 import dev.patroni4j.client.PatroniClient;
+import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.runbooks.FileJournal;
 import dev.patroni4j.runbooks.Journal;
 import dev.patroni4j.testkit.LocalPatroniCluster;
@@ -69,6 +70,21 @@ final class RealCluster {
     return java.util.regex.Pattern.compile("\"Role\": \"Leader\"[^}]*\"TL\": (\\d+)").matcher(json).results()
         .map(m -> Long.parseLong(m.group(1))).findFirst()
         .orElseThrow(() -> new AssertionError("no leader in patronictl list: " + json));
+  }
+
+  /** {@code SHOW setting} on {@code node}'s PostgreSQL. */
+  static String show(LocalPatroniCluster cluster, PatroniNode node, String setting) throws SQLException {
+    try (Connection c = cluster.connect(node); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW " + setting)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** {@code GET /patroni} of every member. */
+  static List<MemberStatus> statuses(PatroniRunbooks catalogue) {
+    return catalogue.client().cluster().members().stream().map(m -> catalogue.client().member(m.name()).status())
+        .toList();
   }
 
   static String members(LocalPatroniCluster cluster) {

@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The generated {@code archive_command} run by a real PostgreSQL 15 under a real Patroni 3.0.2
+ * The generated {@code archive_command} run by a real PostgreSQL 15 under the newest Patroni
  * (testkit): PostgreSQL substitutes {@code %p} and runs the command, which reaches wal-g with the
  * {@code --config} file and {@code wal-push <path>}. The wal-g here is a stand-in that records its
  * arguments and copies the segment; no WAL-G behaviour is simulated beyond that.
