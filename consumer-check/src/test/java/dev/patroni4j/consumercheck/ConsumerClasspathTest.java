@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -243,7 +244,7 @@ class ConsumerClasspathTest {
     if (parent.isPresent() && text(parent.get(), "groupId").equals(GROUP_ID)) {
       String relativePath = child(parent.get(), "relativePath").map(Node::getTextContent)
           .orElse("../pom.xml");
-      Path parentPom = pomFile.getParent().resolve(relativePath).normalize();
+      Path parentPom = Objects.requireNonNull(pomFile.getParent()).resolve(relativePath).normalize();
       stagePom(repository, Files.isDirectory(parentPom) ? parentPom.resolve("pom.xml") : parentPom);
     }
   }

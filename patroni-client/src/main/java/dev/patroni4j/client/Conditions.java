@@ -78,8 +78,8 @@ public final class Conditions {
             return false;
           }
           boolean streaming = m.state().isStreaming()
-              || m.state().is(MemberState.Kind.RUNNING)
-                  && senders.stream().anyMatch(s -> s.applicationName().equals(m.name()) && s.isStreaming());
+              || (m.state().is(MemberState.Kind.RUNNING)
+                  && senders.stream().anyMatch(s -> s.applicationName().equals(m.name()) && s.isStreaming()));
           if (!streaming) {
             return false;
           }

@@ -221,7 +221,7 @@ public final class MemberClient {
     }
     Duration deadline = timeouts.restart();
     if (request.startTimeout() != null) {
-      body.put("timeout", request.startTimeout().getSeconds());
+      body.put("timeout", request.startTimeout().toSeconds());
       deadline = request.startTimeout().plusSeconds(30);
     }
     return act(Action.RESTART, "POST", "/restart", json(body), orDefault(request.timeout(), deadline));

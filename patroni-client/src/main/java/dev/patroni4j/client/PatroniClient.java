@@ -130,7 +130,7 @@ public final class PatroniClient {
 
   /** The member URLs this client knows: the ones it was built with, then the ones discovered. */
   public List<URI> knownMembers() {
-    return known.get().stream().map(MemberClient::uriOf).toList();
+    return knownUrls().stream().map(MemberClient::uriOf).toList();
   }
 
   /** A client for the member at this REST URL (any path is ignored). */
@@ -339,8 +339,13 @@ public final class PatroniClient {
     }).orElse("the request");
   }
 
+  // Never null: built with a list, and every update maps a list to a list.
+  private List<HttpUrl> knownUrls() {
+    return Objects.requireNonNull(known.get(), "known members");
+  }
+
   private <T> T readFromAny(String what, Function<MemberClient, T> read) {
-    List<HttpUrl> candidates = known.get();
+    List<HttpUrl> candidates = knownUrls();
     List<MemberAttempt> attempts = new ArrayList<>();
     for (HttpUrl url : candidates) {
       MemberClient m = new MemberClient(transport, url, null, timeouts);

@@ -48,7 +48,7 @@ public record RestartRequest(
     if (roleKind != null) {
       spell(roleKind, PatroniVersion.parse("4.0"));
     }
-    if (startTimeout != null && startTimeout.getSeconds() < 1) {
+    if (startTimeout != null && startTimeout.toSeconds() < 1) {
       throw new IllegalArgumentException("startTimeout < 1s (Patroni takes whole positive seconds)");
     }
     if (timeout != null && (timeout.isNegative() || timeout.isZero())) {

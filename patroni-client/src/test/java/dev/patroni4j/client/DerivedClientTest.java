@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -78,8 +79,8 @@ class DerivedClientTest {
     original.memberAt(base()).reload();
     impatient.memberAt(base()).reload();
     assertThat(requests).extracting(r -> r.getHeader("Authorization")).containsExactly(
-        "Basic " + java.util.Base64.getEncoder().encodeToString("ops:first-pw".getBytes()),
-        "Basic " + java.util.Base64.getEncoder().encodeToString("admin:second-pw".getBytes()));
+        "Basic " + java.util.Base64.getEncoder().encodeToString("ops:first-pw".getBytes(StandardCharsets.UTF_8)),
+        "Basic " + java.util.Base64.getEncoder().encodeToString("admin:second-pw".getBytes(StandardCharsets.UTF_8)));
     assertThat(impatient.toString()).contains("admin:***").doesNotContain("second-pw");
   }
 

@@ -1,5 +1,6 @@
 package dev.patroni4j.client;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -386,7 +387,7 @@ class MemberClientTest {
     assertThat(primary.replication()).extracting(r -> r.syncState()).containsOnly("quorum");
     dev.patroni4j.client.model.MemberStatus standby = member.status();
     assertThat(standby.quorumStandby()).isTrue();
-    assertThat(standby.replicationState().isStreaming()).isTrue();
+    assertThat(requireNonNull(standby.replicationState()).isStreaming()).isTrue();
     ClusterView v = member.cluster();
     assertThat(v.member("pg2").role().kind()).isEqualTo(Role.Kind.QUORUM_STANDBY);
     assertThat(v.member("pg3").replayLsn()).isNotNull();
@@ -404,7 +405,7 @@ class MemberClientTest {
     dev.patroni4j.client.model.MemberStatus replica = member.status();
     assertThat(replica.quorumStandby()).isTrue();
     assertThat(replica.pendingRestartReason()).containsKey("max_connections");
-    assertThat(replica.receivedLocation().value()).as("2^64-1 kept bit for bit").isEqualTo(-1L);
+    assertThat(requireNonNull(replica.receivedLocation()).value()).as("2^64-1 kept bit for bit").isEqualTo(-1L);
     ClusterView v = member.cluster();
     assertThat(v.member("b").role().kind()).isEqualTo(Role.Kind.SYNC_STANDBY);
     assertThat(v.member("d").role().raw()).isEqualTo("witness");

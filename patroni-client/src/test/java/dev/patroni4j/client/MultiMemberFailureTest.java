@@ -1,5 +1,6 @@
 package dev.patroni4j.client;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -51,7 +52,7 @@ class MultiMemberFailureTest {
   void aMemberWithNothingListeningIsReportedAsRefusedAndNotSent() throws IOException {
     URI dead = deadMember();
     PatroniException e = catchThrowableOfType(
-        () -> PatroniClient.builder().member(dead).build().cluster(), PatroniException.class);
+        PatroniException.class, () -> PatroniClient.builder().member(dead).build().cluster());
 
     assertThat(e.getMessage()).isEqualTo(
         "GET /cluster failed on the one member tried (nothing was sent): "
@@ -59,7 +60,7 @@ class MultiMemberFailureTest {
     assertThat(e.delivery()).isEqualTo(Delivery.NOT_SENT);
     assertThat(e.attempts()).extracting(MemberAttempt::member).containsExactly(dead);
     assertThat(e.getCause()).isSameAs(e.attempts().get(0).failure());
-    assertThat(e.getCause().getCause()).isInstanceOf(ConnectException.class);
+    assertThat(requireNonNull(e.getCause()).getCause()).isInstanceOf(ConnectException.class);
   }
 
   @Test
@@ -113,7 +114,7 @@ class MultiMemberFailureTest {
     assertThat(e).isNotNull();
     assertThat(e.getMessage()).isEqualTo("GET /cluster failed on all 2 members tried (the request reached 1 of 2): "
         + dead + " not sent (connection refused); "
-        + garbage + " answered 200 with an unreadable body (" + e.attempts().get(1).failure().getCause().getMessage() + ")");
+        + garbage + " answered 200 with an unreadable body (" + requireNonNull(e.attempts().get(1).failure().getCause()).getMessage() + ")");
     assertThat(e.delivery()).isEqualTo(Delivery.ANSWERED);
     assertThat(e.getSuppressed()).containsExactly(e.attempts().get(1).failure());
   }
@@ -123,7 +124,7 @@ class MultiMemberFailureTest {
     HeldCertificate otherCa = new HeldCertificate.Builder().certificateAuthority(0).commonName("other-ca").build();
     URI member = serveTls(otherCa, "localhost");
 
-    PatroniException e = catchThrowableOfType(() -> trustingClient(member).cluster(), PatroniException.class);
+    PatroniException e = catchThrowableOfType(PatroniException.class, () -> trustingClient(member).cluster());
 
     assertThat(e.getMessage()).isEqualTo("GET /cluster failed on the one member tried (nothing was sent): "
         + member + " not sent (TLS: the server's certificate chain is not trusted (no path to a trusted CA: check the CA file))");
@@ -135,7 +136,7 @@ class MultiMemberFailureTest {
   void aServerCertificateForAnotherHostIsReportedAsAHostnameMismatch() throws IOException {
     URI member = serveTls(trustedCa, "db.example.org");
 
-    PatroniException e = catchThrowableOfType(() -> trustingClient(member).cluster(), PatroniException.class);
+    PatroniException e = catchThrowableOfType(PatroniException.class, () -> trustingClient(member).cluster());
 
     assertThat(e.getMessage()).startsWith("GET /cluster failed on the one member tried (nothing was sent): "
             + member + " not sent (TLS: the server's certificate does not name this host (Hostname localhost not verified")
@@ -148,7 +149,7 @@ class MultiMemberFailureTest {
     URI member = serveTls(trustedCa, "localhost");
     servers.get(servers.size() - 1).requireClientAuth();
 
-    PatroniException e = catchThrowableOfType(() -> trustingClient(member).cluster(), PatroniException.class);
+    PatroniException e = catchThrowableOfType(PatroniException.class, () -> trustingClient(member).cluster());
 
     assertThat(e.getMessage())
         .startsWith("GET /cluster failed on the one member tried (")
@@ -161,7 +162,7 @@ class MultiMemberFailureTest {
     URI silent = serve(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
     PatroniClient client = PatroniClient.builder().member(silent).readTimeout(Duration.ofMillis(300)).build();
 
-    PatroniException e = catchThrowableOfType(client::cluster, PatroniException.class);
+    PatroniException e = catchThrowableOfType(PatroniException.class, client::cluster);
 
     assertThat(e.getMessage()).isEqualTo("GET /cluster failed on the one member tried (the request was sent): "
         + silent + " may have been sent, no complete answer (no answer within 300 ms)");
@@ -173,7 +174,7 @@ class MultiMemberFailureTest {
     URI member = serve(new MockResponse().setResponseCode(503).setBody("DCS is not accessible"));
 
     PatroniException e = catchThrowableOfType(
-        () -> PatroniClient.builder().member(member).build().cluster(), PatroniException.class);
+        PatroniException.class, () -> PatroniClient.builder().member(member).build().cluster());
 
     assertThat(e).isNotInstanceOf(PatroniParseException.class);
     assertThat(e.getMessage()).isEqualTo("GET /cluster failed on the one member tried (the request was sent): "
@@ -191,7 +192,7 @@ class MultiMemberFailureTest {
         + "{\"name\": \"pg2\", \"role\": \"replica\", \"state\": \"running\", \"api_url\": \"" + deadReplica + "/patroni\"}]}"));
 
     PatroniException e = catchThrowableOfType(
-        () -> PatroniClient.builder().member(seed).build().pause(), PatroniException.class);
+        PatroniException.class, () -> PatroniClient.builder().member(seed).build().pause());
 
     assertThat(e.getMessage()).isEqualTo("PATCH /config failed on all 2 members tried (nothing was sent): "
         + deadLeader + " not sent (connection refused); " + deadReplica + " not sent (connection refused)");

@@ -1,5 +1,6 @@
 package dev.patroni4j.client;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -54,7 +55,7 @@ class PatroniJsonTest {
     assertThat(r.tags().noSync()).isTrue();
     assertThat(v.member("pg2").tags().failoverPriority()).hasValue(2);
     assertThat(v.scheduledSwitchover()).isNotNull();
-    assertThat(v.scheduledSwitchover().at().getOffset()).isEqualTo(ZoneOffset.UTC);
+    assertThat(requireNonNull(v.scheduledSwitchover()).at().getOffset()).isEqualTo(ZoneOffset.UTC);
     assertThat(v.scheduledSwitchover().from()).hasValue("pg1");
     assertThat(v.scheduledSwitchover().to()).hasValue("pg2");
   }
@@ -67,10 +68,10 @@ class PatroniJsonTest {
     Member a = v.member("a");
     assertThat(a.pendingRestart()).isTrue();
     assertThat(a.pendingRestartReason()).containsEntry("max_connections", new ParameterChange("100", "101"));
-    assertThat(a.scheduledRestart().restartPending()).isTrue();
+    assertThat(requireNonNull(a.scheduledRestart()).restartPending()).isTrue();
     assertThat(a.scheduledRestart().role()).isEqualTo("primary");
     assertThat(a.scheduledRestart().timeout()).isEqualTo(Duration.ofMinutes(30));
-    assertThat(a.scheduledRestart().postmasterStartTime().getNano()).isEqualTo(123_456_000);
+    assertThat(requireNonNull(a.scheduledRestart().postmasterStartTime()).getNano()).isEqualTo(123_456_000);
     Member b = v.member("b");
     assertThat(b.role().kind()).isEqualTo(Role.Kind.SYNC_STANDBY);
     assertThat(b.lag()).isInstanceOf(Lag.Unknown.class);
@@ -92,12 +93,12 @@ class PatroniJsonTest {
     MemberStatus s = PatroniJson.memberStatus(Fixtures.read("patroni-primary-3.0.2.json"));
     assertThat(s.role().kind()).isEqualTo(Role.Kind.PRIMARY);
     assertThat(s.role().raw()).isEqualTo("master");
-    assertThat(s.serverVersion().major()).isEqualTo(15);
+    assertThat(requireNonNull(s.serverVersion()).major()).isEqualTo(15);
     assertThat(s.xlogLocation()).isEqualTo(Lsn.of(67109536));
     assertThat(s.replication()).extracting(r -> r.applicationName()).containsExactly("n3", "n1");
     assertThat(s.replication().get(0).isStreaming()).isTrue();
     assertThat(s.dcsLastSeen()).isEqualTo(Instant.ofEpochSecond(1795318252));
-    assertThat(s.patroniVersion().isAtLeast(3, 0)).isTrue();
+    assertThat(requireNonNull(s.patroniVersion()).isAtLeast(3, 0)).isTrue();
     assertThat(s.name()).isNull();
     assertThat(s.systemIdentifier()).isEqualTo("7710832286115904311");
     assertThat(s.postmasterStartTime()).isEqualTo(OffsetDateTime.parse("2026-11-22T03:27:26.613201Z"));
@@ -116,7 +117,7 @@ class PatroniJsonTest {
     assertThat(s.receivedLocation()).isEqualTo(Lsn.parse("FFFFFFFF/FFFFFFFF"));
     assertThat(s.replayedLocation()).isLessThan(s.receivedLocation());
     assertThat(s.timeline()).isEqualTo(Timeline.of(4294967295L));
-    assertThat(s.replicationState().isStreaming()).isTrue();
+    assertThat(requireNonNull(s.replicationState()).isStreaming()).isTrue();
     assertThat(s.quorumStandby()).isTrue();
     assertThat(s.paused()).isTrue();
     assertThat(s.clusterUnlocked()).isTrue();
@@ -125,7 +126,7 @@ class PatroniJsonTest {
     assertThat(s.tags().failoverPriority()).hasValue(3);
     assertThat(s.tags().noFailover()).isFalse();
     assertThat(s.pendingRestartReason()).containsKey("max_connections");
-    assertThat(s.scheduledRestart().schedule()).isEqualTo(OffsetDateTime.parse("2025-03-02T00:00:00Z"));
+    assertThat(requireNonNull(s.scheduledRestart()).schedule()).isEqualTo(OffsetDateTime.parse("2025-03-02T00:00:00Z"));
     assertThat(s.unknownFields()).containsEntry("logger_queue_size", "12");
     assertThat(s.name()).isEqualTo("patroni3");
   }
@@ -167,7 +168,7 @@ class PatroniJsonTest {
     assertThat(m.host()).isEqualTo("127.0.0.1");
     assertThat(m.port()).isEqualTo(5432);
     assertThat(m.xlogLocation()).isEqualTo(Lsn.of(67109536));
-    assertThat(m.patroniVersion().raw()).isEqualTo("3.0.2");
+    assertThat(requireNonNull(m.patroniVersion()).raw()).isEqualTo("3.0.2");
   }
 
   @Test
@@ -228,9 +229,9 @@ class PatroniJsonTest {
   @Test
   void timestampsInEveryPatroniSpelling() {
     String base = "{\"members\":[],\"scheduled_switchover\":{\"at\":\"%s\"}}";
-    assertThat(PatroniJson.clusterView(base.formatted("2019-09-24T12:00+00")).scheduledSwitchover().at())
+    assertThat(requireNonNull(PatroniJson.clusterView(base.formatted("2019-09-24T12:00+00")).scheduledSwitchover()).at())
         .isEqualTo(OffsetDateTime.parse("2019-09-24T12:00Z"));
-    assertThat(PatroniJson.clusterView(base.formatted("2024-08-28 19:39:26+00:00")).scheduledSwitchover().at())
+    assertThat(requireNonNull(PatroniJson.clusterView(base.formatted("2024-08-28 19:39:26+00:00")).scheduledSwitchover()).at())
         .isEqualTo(OffsetDateTime.parse("2024-08-28T19:39:26Z"));
     assertThatThrownBy(() -> PatroniJson.clusterView(base.formatted("tomorrow")))
         .isInstanceOf(PatroniParseException.class).hasMessageContaining("$.scheduled_switchover.at");

@@ -1,5 +1,6 @@
 package dev.patroni4j.client;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patroni4j.client.dcs.ClusterRef;
@@ -132,15 +133,15 @@ class RecordedFixturesTest {
   void scheduledRestartsPendingRestartsAndPause(String version) {
     ClusterView scheduled = PatroniJson.clusterView(read(version, "cluster-scheduled.json"));
     assertThat(scheduled.scheduledSwitchover()).isNotNull();
-    assertThat(scheduled.scheduledSwitchover().from()).hasValue("pg1");
+    assertThat(requireNonNull(scheduled.scheduledSwitchover()).from()).hasValue("pg1");
     assertThat(scheduled.scheduledSwitchover().to()).hasValue("pg2");
     ScheduledRestart inView = scheduled.member("pg2").scheduledRestart();
     assertThat(inView).isNotNull();
-    assertThat(inView.role()).isEqualTo("replica");
+    assertThat(requireNonNull(inView).role()).isEqualTo("replica");
     // /cluster adds the postmaster start time to the stored request; /patroni shows the request as sent.
     assertThat(inView.postmasterStartTime()).isNotNull();
     ScheduledRestart own = PatroniJson.memberStatus(read(version, "patroni-replica-scheduled-restart.json")).scheduledRestart();
-    assertThat(own.schedule()).isEqualTo(inView.schedule());
+    assertThat(requireNonNull(own).schedule()).isEqualTo(inView.schedule());
     assertThat(own.restartPending()).isFalse();
 
     ClusterView pending = PatroniJson.clusterView(read(version, "cluster-pending-restart.json"));
@@ -162,7 +163,7 @@ class RecordedFixturesTest {
     ClusterSnapshot syncSnapshot = snapshot(version, "sync-dcs-");
     assertThat(syncSnapshot.problems()).isEmpty();
     // 4.x writes "quorum": 0 into the sync key outside quorum mode; 3.0.2 has no such field.
-    assertThat(syncSnapshot.sync().quorum()).isEqualTo(atLeast(version, 4, 0) ? Integer.valueOf(0) : null);
+    assertThat(requireNonNull(syncSnapshot.sync()).quorum()).isEqualTo(atLeast(version, 4, 0) ? Integer.valueOf(0) : null);
     assertThat(syncSnapshot.toClusterView().members()).filteredOn(m -> m.role().is(Role.Kind.SYNC_STANDBY))
         .extracting(Member::name).containsExactlyElementsOf(syncSnapshot.sync().syncStandbys());
 
@@ -183,7 +184,7 @@ class RecordedFixturesTest {
     assertThat(MetricsParser.parse(read(version, "quorum-metrics-standby.txt")).value("patroni_quorum_standby")).hasValue(1);
     ClusterSnapshot q = snapshot(version, "quorum-dcs-");
     assertThat(q.problems()).isEmpty();
-    assertThat(q.sync().quorum()).isEqualTo(1);
+    assertThat(requireNonNull(q.sync()).quorum()).isEqualTo(1);
     assertThat(q.sync().syncStandbys()).containsExactly("pg2", "pg3");
     assertThat(q.toClusterView().member("pg2").role().kind()).isEqualTo(Role.Kind.QUORUM_STANDBY);
   }
@@ -197,25 +198,25 @@ class RecordedFixturesTest {
     for (String path : List.of("/liveness", "/readiness", "/readiness?mode=write")) {
       assertThat(codes.get(path + " pg1")).containsExactly(200, 503, 503);
     }
-    assertThat(codes.get("/quorum pg2")[0]).isEqualTo(503);
+    assertThat(requireNonNull(codes.get("/quorum pg2"))[0]).isEqualTo(503);
     // 3.0.2 has no quorum checks: to it /read-only-quorum is a "read-only" path.
-    assertThat(codes.get("/read-only-quorum pg2")[0]).isEqualTo(atLeast(version, 4, 0) ? 503 : 200);
-    assertThat(codes.get("/read-only-quorum pg1")[0]).isEqualTo(200);
+    assertThat(requireNonNull(codes.get("/read-only-quorum pg2"))[0]).isEqualTo(atLeast(version, 4, 0) ? 503 : 200);
+    assertThat(requireNonNull(codes.get("/read-only-quorum pg1"))[0]).isEqualTo(200);
     assertThat(codes.get("/async pg2")).containsExactly(200, 200, 200);
-    assertThat(codes.get("/master pg1")[0]).isEqualTo(200);
+    assertThat(requireNonNull(codes.get("/master pg1"))[0]).isEqualTo(200);
 
     Map<String, int[]> sync = healthCodes(read(version, "sync-health-codes.tsv"));
     String standby = PatroniJson.clusterView(read(version, "sync-cluster.json")).members().stream()
         .filter(m -> m.role().is(Role.Kind.SYNC_STANDBY)).findFirst().orElseThrow().name();
-    assertThat(sync.get("/sync " + standby)[0]).isEqualTo(200);
-    assertThat(sync.get("/read-only-sync " + standby)[0]).isEqualTo(200);
-    assertThat(sync.get("/async " + standby)[0]).isEqualTo(503);
+    assertThat(requireNonNull(sync.get("/sync " + standby))[0]).isEqualTo(200);
+    assertThat(requireNonNull(sync.get("/read-only-sync " + standby))[0]).isEqualTo(200);
+    assertThat(requireNonNull(sync.get("/async " + standby))[0]).isEqualTo(503);
     find(version, "quorum-health-codes.tsv").map(RecordedFixturesTest::healthCodes).ifPresent(q -> {
-      assertThat(q.get("/quorum pg2")[0]).isEqualTo(200);
-      assertThat(q.get("/read-only-quorum pg2")[0]).isEqualTo(200);
-      assertThat(q.get("/sync pg2")[0]).isEqualTo(503);
-      assertThat(q.get("/async pg2")[0]).isEqualTo(503);
-      assertThat(q.get("/quorum pg1")[0]).isEqualTo(503);
+      assertThat(requireNonNull(q.get("/quorum pg2"))[0]).isEqualTo(200);
+      assertThat(requireNonNull(q.get("/read-only-quorum pg2"))[0]).isEqualTo(200);
+      assertThat(requireNonNull(q.get("/sync pg2"))[0]).isEqualTo(503);
+      assertThat(requireNonNull(q.get("/async pg2"))[0]).isEqualTo(503);
+      assertThat(requireNonNull(q.get("/quorum pg1"))[0]).isEqualTo(503);
     });
   }
 
@@ -255,11 +256,11 @@ class RecordedFixturesTest {
 
   private static Map<String, int[]> healthCodes(String tsv) {
     Map<String, int[]> out = new LinkedHashMap<>();
-    for (String line : tsv.split("\n")) {
+    for (String line : tsv.split("\n", -1)) {
       if (line.startsWith("#") || line.isBlank()) {
         continue;
       }
-      String[] f = line.split("\t");
+      String[] f = line.split("\t", -1);
       out.put(f[0] + " " + f[1], new int[] {Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4])});
     }
     return out;

@@ -37,7 +37,7 @@ class TlsTest {
     server = new MockWebServer();
     server.useHttps(serverTls.sslSocketFactory(), false);
     server.requireClientAuth();
-    server.start(InetAddress.getByName("127.0.0.1"), 0);
+    server.start(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0);
     Files.writeString(dir.resolve("ca.pem"), ca.certificatePem());
     Files.writeString(dir.resolve("client.pem"), clientCert.certificatePem());
     Files.writeString(dir.resolve("client.key"), clientCert.privateKeyPkcs8Pem());

@@ -165,9 +165,9 @@ public final class ConfigDocument {
     boolean blockOld = old instanceof CollectionNode<?> c && c.getFlowStyle() == DumperOptions.FlowStyle.BLOCK
         && !isEmptyCollection(old);
     boolean emptyScalar = old instanceof ScalarNode s && s.getValue().isEmpty() && start == end;
-    boolean collection = value instanceof Map<?, ?> m && !m.isEmpty() || value instanceof List<?> l && !l.isEmpty();
+    boolean collection = (value instanceof Map<?, ?> m && !m.isEmpty()) || (value instanceof List<?> l && !l.isEmpty());
     boolean flowOld = old instanceof CollectionNode<?> c && c.getFlowStyle() == DumperOptions.FlowStyle.FLOW;
-    if (parent.getFlowStyle() == DumperOptions.FlowStyle.FLOW || flowOld && !emptyScalar) {
+    if (parent.getFlowStyle() == DumperOptions.FlowStyle.FLOW || (flowOld && !emptyScalar)) {
       return edit(start, end, YamlWriter.scalar(value)); // flow stays flow
     }
     if (!collection && !blockOld && !emptyScalar) {
@@ -226,7 +226,7 @@ public final class ConfigDocument {
   }
 
   private static boolean isEmptyCollection(Node n) {
-    return n instanceof MappingNode m && m.getValue().isEmpty() || n instanceof SequenceNode s && s.getValue().isEmpty();
+    return (n instanceof MappingNode m && m.getValue().isEmpty()) || (n instanceof SequenceNode s && s.getValue().isEmpty());
   }
 
   /** Where a node's own text ends: for block collections, the end of the last child. */

@@ -134,7 +134,7 @@ public final class PatroniConfig {
   /** The value at a dotted path ({@code postgresql.parameters.max_connections}), if present. */
   public Optional<Object> get(String dottedPath) {
     Object node = tree;
-    for (String part : dottedPath.split("\\.")) {
+    for (String part : dottedPath.split("\\.", -1)) {
       if (!(node instanceof Map<?, ?> m) || !m.containsKey(part)) {
         return Optional.empty();
       }
@@ -227,7 +227,7 @@ public final class PatroniConfig {
         List<String> hosts = new ArrayList<>();
         Object h = m.containsKey("hosts") ? m.get("hosts") : m.get("host");
         if (h instanceof String s) {
-          for (String part : s.split(",")) {
+          for (String part : s.split(",", -1)) {
             if (!part.isBlank()) {
               hosts.add(part.strip());
             }
@@ -361,7 +361,7 @@ public final class PatroniConfig {
       Optional<String> keyfile, Optional<Secret> keyfilePassword, Optional<Credentials> authentication,
       Map<String, @Nullable Object> other) {}
 
-  /** The DCS section; {@code hosts} from {@code hosts} or {@code host}; {@code other} holds the rest. */
+  /** The DCS section; {@code hosts} from the key "hosts", else "host"; {@code other} holds the rest. */
   public record Dcs(DcsType type, List<String> hosts, Optional<String> url, Optional<String> protocol,
       Optional<String> username, Optional<Secret> password, Optional<Secret> token,
       Map<String, @Nullable Object> other) {}

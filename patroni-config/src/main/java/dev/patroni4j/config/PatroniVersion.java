@@ -23,7 +23,7 @@ public enum PatroniVersion {
    * map to 3.0, later 4.x releases to 4.1: the nearest rules known, not the exact ones.
    */
   public static PatroniVersion forRelease(String release) {
-    String[] parts = release.strip().split("\\.");
+    String[] parts = release.strip().split("\\.", -1);
     int major;
     int minor;
     try {

@@ -83,7 +83,7 @@ public final class SystemdUnit {
     private String group = "postgres";
     private Path patroni = Path.of("/usr/bin/patroni");
     private Path config = Path.of("/etc/patroni/patroni.yml");
-    private Duration timeoutStop = Duration.ofSeconds(120);
+    private Duration timeoutStop = Duration.ofMinutes(2);
     private int oomScoreAdjust = -1000;
 
     private Builder() {}
@@ -196,8 +196,8 @@ public final class SystemdUnit {
 
   private static Optional<String> configPath(String execStart, Map<String, String> service) {
     Map<String, String> env = new LinkedHashMap<>();
-    for (String line : service.getOrDefault("Environment", "").split("\n")) {
-      for (String assignment : line.strip().split("\\s+")) {
+    for (String line : service.getOrDefault("Environment", "").split("\n", -1)) {
+      for (String assignment : line.strip().split("\\s+", -1)) {
         String a = assignment.replace("\"", "");
         int eq = a.indexOf('=');
         if (eq > 0) {
@@ -205,7 +205,7 @@ public final class SystemdUnit {
         }
       }
     }
-    String[] words = execStart.replaceFirst("^[-@:+!]+", "").strip().split("\\s+");
+    String[] words = execStart.replaceFirst("^[-@:+!]+", "").strip().split("\\s+", -1);
     for (int i = words.length - 1; i >= 1; i--) {
       String w = words[i];
       if (w.startsWith("-")) {
@@ -223,7 +223,7 @@ public final class SystemdUnit {
   private static Map<String, String> section(String unit, String name) {
     Map<String, String> out = new LinkedHashMap<>();
     String current = "";
-    for (String raw : unit.split("\n")) {
+    for (String raw : unit.split("\n", -1)) {
       String line = raw.strip();
       if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
         continue;

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** Edits change what they name and keep every other character a person wrote. */
@@ -126,7 +127,8 @@ class ConfigDocumentTest {
    * The edit gives the tree of the original with exactly that change, and every line of the
    * original outside the edited entry is still there, in order.
    */
-  private static void check(ConfigDocument doc, UnaryOperator<ConfigDocument> edit, String path, Object value) {
+  private static void check(ConfigDocument doc, UnaryOperator<ConfigDocument> edit, String path,
+      @Nullable Object value) {
     ConfigDocument edited = edit.apply(doc);
     Map<Object, Object> expected = Trees.copy(doc.config().asMap());
     applyTo(expected, path, value);
@@ -158,8 +160,8 @@ class ConfigDocumentTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static void applyTo(Map<Object, Object> tree, String path, Object value) {
-    String[] parts = path.split("\\.");
+  private static void applyTo(Map<Object, Object> tree, String path, @Nullable Object value) {
+    String[] parts = path.split("\\.", -1);
     Map<Object, Object> node = tree;
     for (int i = 0; i < parts.length - 1; i++) {
       Object next = node.get(parts[i]);

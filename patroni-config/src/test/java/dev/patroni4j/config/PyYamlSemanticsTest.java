@@ -9,6 +9,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** The loader reads every scalar as PyYAML's safe_load does, checked against the real PyYAML. */
@@ -87,7 +88,7 @@ class PyYamlSemanticsTest {
     assertThat(PatroniConfig.parse("scope: a\nscope: b\n").scope()).contains("b");
   }
 
-  private static String describe(Object v) {
+  private static String describe(@Nullable Object v) {
     if (v == null) {
       return "NoneType None";
     }
@@ -100,7 +101,7 @@ class PyYamlSemanticsTest {
     if (v instanceof Double d) {
       return "float " + PyValues.str(d);
     }
-    if (v instanceof java.util.Date d) {
+    if (v instanceof java.util.Date) {
       return "date-or-datetime";
     }
     return "str " + v;
@@ -108,7 +109,8 @@ class PyYamlSemanticsTest {
 
   private static String jsonString(String s) {
     StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       switch (c) {
         case '"': b.append("\\\""); break;
         case '\\': b.append("\\\\"); break;

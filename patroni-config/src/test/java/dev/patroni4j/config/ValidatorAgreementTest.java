@@ -54,7 +54,7 @@ class ValidatorAgreementTest {
    * validator connects to the DCS hosts, so something must listen there.
    */
   static ServerSocket acceptingSocket() throws IOException {
-    ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(() -> {
       while (!socket.isClosed()) {
         try {
@@ -70,7 +70,7 @@ class ValidatorAgreementTest {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
@@ -83,16 +83,16 @@ class ValidatorAgreementTest {
       throw new AssertionError("Patroni " + release + " is not installed: bin/prereqs must install it");
     }
     Assumptions.assumeTrue(home.isPresent(), "Patroni " + release + " is not installed here");
-    Map<String, Boolean> patroni = patroniVerdicts(home.get(), corpus, dir);
+    Map<String, Boolean> patroni = patroniVerdicts(home.orElseThrow(), corpus, dir);
     ConfigValidator validator = ConfigValidator.forVersion(PatroniVersion.forRelease(release));
     List<String> disagreements = new ArrayList<>();
     int agree = 0;
     for (ValidatorCorpus.Case c : corpus) {
       boolean ours = verdict(validator, c.yaml());
-      if (ours == patroni.get(c.name())) {
+      if (Boolean.valueOf(ours).equals(patroni.get(c.name()))) {
         agree++;
       } else {
-        disagreements.add(c.name() + " (patroni says " + (patroni.get(c.name()) ? "valid" : "invalid") + ")");
+        disagreements.add(c.name() + " (patroni says " + (Boolean.TRUE.equals(patroni.get(c.name())) ? "valid" : "invalid") + ")");
       }
     }
     System.out.printf("validator agreement with Patroni %s: %d/%d = %.1f%%%n", release, agree, corpus.size(),

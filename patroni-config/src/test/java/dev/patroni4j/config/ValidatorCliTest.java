@@ -38,7 +38,7 @@ class ValidatorCliTest {
           find(all, "full/set tags.nofailover = text"), find(all, "full/set bootstrap.dcs.ttl = 30s"));
       Map<String, Boolean> harness = ValidatorAgreementTest.patroniVerdicts(home.orElseThrow(), sample, dir);
       for (ValidatorCorpus.Case c : sample) {
-        assertThat(cli(home.get(), c.yaml())).as(c.name()).isEqualTo(harness.get(c.name()));
+        assertThat(cli(home.orElseThrow(), c.yaml())).as(c.name()).isEqualTo(harness.get(c.name()));
       }
       assertThat(harness.values()).contains(true, false);
     }

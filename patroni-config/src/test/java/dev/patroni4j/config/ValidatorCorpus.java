@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configurations for comparing verdicts with {@code patroni --validate-config}: valid bases, every
@@ -185,11 +187,12 @@ final class ValidatorCorpus {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> with(Map<String, Object> base, List<String> path, Object value, boolean delete) {
+  private static Map<String, Object> with(Map<String, Object> base, List<String> path, @Nullable Object value,
+      boolean delete) {
     Map<String, Object> copy = deepCopy(base);
     Map<String, Object> node = copy;
     for (int i = 0; i < path.size() - 1; i++) {
-      node = (Map<String, Object>) node.get(path.get(i));
+      node = (Map<String, Object>) Objects.requireNonNull(node.get(path.get(i)), path.get(i));
     }
     if (delete) {
       node.remove(path.get(path.size() - 1));

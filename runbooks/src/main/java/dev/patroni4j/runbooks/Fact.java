@@ -221,6 +221,8 @@ public final class Fact<T> {
       };
     }
 
+    // Never returns: the type parameter lets a failure stand in either arm of a conditional expression.
+    @SuppressWarnings("TypeParameterUnusedInFormals")
     private static <T> T fail(String what, Object o) {
       throw new IllegalArgumentException("not a " + what + ": " + Facts.render(o));
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -26,7 +27,7 @@ public final class Facts {
 
   private final Map<String, Object> values;
 
-  private Facts(TreeMap<String, Object> values) {
+  private Facts(SortedMap<String, Object> values) {
     this.values = Collections.unmodifiableMap(values);
   }
 

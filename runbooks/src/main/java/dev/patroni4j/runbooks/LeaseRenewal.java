@@ -37,6 +37,8 @@ final class LeaseRenewal implements AutoCloseable {
     return lost.get();
   }
 
+  // The task records its own failures (lost), and close() ends it by shutting the executor down.
+  @SuppressWarnings("FutureReturnValueIgnored")
   private ScheduledExecutorService start(Duration ttl) {
     ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "runbook-lease-renewal");

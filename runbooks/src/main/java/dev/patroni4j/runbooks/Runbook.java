@@ -114,6 +114,8 @@ public final class Runbook {
     return out;
   }
 
+  // DEFAULT is an identity sentinel for "no policy given": a given policy equal to the defaults stays given.
+  @SuppressWarnings("ReferenceEquality")
   private void resolveInto(
       List<Resolved> out, String prefix, Facts values, StepPolicy defaultPolicy) {
     for (Element e : elements) {

@@ -76,12 +76,12 @@ public final class RunbookRunner {
       now = settings.observeIdentity();
     } catch (RunbookException e) {
       String runId = started.map(JournalEntry::runId).orElse("not-started");
-      return finish(new RunbookResult.Failed(runId, e.getMessage(), null, Facts.of(), e, List.of()));
+      return finish(new RunbookResult.Failed(runId, message(e), null, Facts.of(), e, List.of()));
     }
     Plan plan;
     boolean resumed = started.isPresent();
     if (resumed) {
-      String payload = started.get().payload();
+      String payload = started.orElseThrow().payload();
       if (payload == null) {
         throw new JournalException("journal's RUN_STARTED entry carries no plan");
       }
@@ -137,7 +137,7 @@ public final class RunbookRunner {
       lease = mutating ? LeaseRenewal.acquire(settings.lease(), now.scope(), plan.id(), settings.leaseTtl())
           : LeaseRenewal.none();
     } catch (LeaseUnavailableException e) {
-      return finish(refused(plan.id(), e.getMessage(), Facts.of(ClusterLease.HOLDER, e.holder())));
+      return finish(refused(plan.id(), message(e), Facts.of(ClusterLease.HOLDER, e.holder())));
     }
     RunbookResult result;
     try (lease) {
@@ -192,6 +192,11 @@ public final class RunbookRunner {
 
   private static String kindOf(RunbookResult r) {
     return r instanceof RunbookResult.Succeeded ? "succeeded" : r instanceof RunbookResult.Refused ? "refused" : "failed";
+  }
+
+  /** The exception's message, or its description when it has none. */
+  static String message(Throwable e) {
+    return Objects.requireNonNullElse(e.getMessage(), describe(e));
   }
 
   static String describe(Throwable e) {

@@ -69,7 +69,7 @@ final class StepExecution {
       try {
         step.act(ctx, intent);
       } catch (StepRefusedException e) {
-        return Optional.of(refuse(run, r, e.getMessage(), intent.facts().with(ctx.noted()).with(e.evidence()), began));
+        return Optional.of(refuse(run, r, RunbookRunner.message(e), intent.facts().with(ctx.noted()).with(e.evidence()), began));
       } catch (Exception e) {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();

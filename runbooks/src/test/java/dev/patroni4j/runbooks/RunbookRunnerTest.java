@@ -1,5 +1,6 @@
 package dev.patroni4j.runbooks;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -102,7 +103,7 @@ class RunbookRunnerTest {
     assertThat(r).isInstanceOfSatisfying(RunbookResult.Failed.class, f -> {
       assertThat(f.stepId()).isEqualTo("switchover");
       assertThat(f.cause()).isInstanceOf(PatroniWaitTimeoutException.class);
-      assertThat(((PatroniWaitTimeoutException) f.cause()).lastObservation(Verification.Pending.class)
+      assertThat(((PatroniWaitTimeoutException) requireNonNull(f.cause())).lastObservation(Verification.Pending.class)
           .map(Verification::reason)).hasValue("timeline still 1");
       assertThat(f.reason()).contains("PT10S");
     });

@@ -2,6 +2,7 @@ package dev.patroni4j.runbooks;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A hand-written in-memory cluster for engine tests: a leader, a timeline and members. A requested switchover takes
@@ -20,7 +21,7 @@ final class ScriptedCluster {
   int switchoverTicks = 2;
   int switchoverRequests;
   boolean crashAfterRequest;
-  private String pendingCandidate;
+  private @Nullable String pendingCandidate;
   private int ticksLeft;
 
   ClusterIdentity identity() {

@@ -1,5 +1,6 @@
 package dev.patroni4j.runbooks;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -75,7 +76,7 @@ class TypedFactsTest {
     String journal = Files.readString(path);
     assertThat(journal).contains("\"timeline\":7").contains("\"lsn\":\"0/3000060\"").contains("\"paused\":false")
         .contains("\"kind\":\"INTENT\"");
-    Plan plan = Plan.fromJson(FileJournal.at(path).read().get(0).payload());
+    Plan plan = Plan.fromJson(requireNonNull(FileJournal.at(path).read().get(0).payload()));
     assertThat(plan.bindings().get(ADDRESSES)).containsEntry("pg2", "[::1]:5433");
     assertThat(plan.bindings().get(ORDER)).containsExactly("pg2", "pg1");
     assertThat(plan.steps().get(0).decision()).isEqualTo(Decision.Kind.NEEDS_ACTION);

@@ -27,7 +27,7 @@ final class ClusterLogs {
   /** Copies every log to {@code archiveRoot/label} and returns that directory; never throws. */
   Path archive(String label) {
     Path target = archiveRoot;
-    for (String segment : label.split("/")) {
+    for (String segment : label.split("/", -1)) {
       target = target.resolve(segment.replaceAll("[^A-Za-z0-9._-]", "_"));
     }
     try (Stream<Path> files = Files.walk(directory)) {

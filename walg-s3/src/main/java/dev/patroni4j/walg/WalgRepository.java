@@ -171,7 +171,7 @@ public final class WalgRepository implements AutoCloseable {
       }
       sentinel = WalgDocuments.sentinel(in);
     } catch (InvalidDocumentException e) {
-      return new Loaded(null, List.of(new RepositoryProblem(key, e.kind(), e.getMessage())));
+      return new Loaded(null, List.of(new RepositoryProblem(key, e.kind(), Objects.requireNonNullElse(e.getMessage(), e.toString()))));
     } catch (IOException e) {
       throw new WalgStorageException("GetObject", key, e);
     }
@@ -182,7 +182,7 @@ public final class WalgRepository implements AutoCloseable {
         metadata = WalgDocuments.metadata(in);
       }
     } catch (InvalidDocumentException e) {
-      problems.add(new RepositoryProblem(metadataKey, RepositoryProblem.Kind.INVALID_METADATA, e.getMessage()));
+      problems.add(new RepositoryProblem(metadataKey, RepositoryProblem.Kind.INVALID_METADATA, Objects.requireNonNullElse(e.getMessage(), e.toString())));
     } catch (IOException e) {
       throw new WalgStorageException("GetObject", metadataKey, e);
     }
@@ -260,7 +260,7 @@ public final class WalgRepository implements AutoCloseable {
     try {
       history = timelineHistory(current.timeline()).orElse(List.of());
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
-      problems.add(new RepositoryProblem(settings.key(WalKeys.WAL), RepositoryProblem.Kind.UNREADABLE_HISTORY, e.getMessage()));
+      problems.add(new RepositoryProblem(settings.key(WalKeys.WAL), RepositoryProblem.Kind.UNREADABLE_HISTORY, Objects.requireNonNullElse(e.getMessage(), e.toString())));
     }
     return IntegrityScanner.scan(archive, catalog.backups(), current, history, options, problems);
   }
@@ -396,7 +396,8 @@ public final class WalgRepository implements AutoCloseable {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
-      throw new WalgStorageException("GetObject", settings.key(WalKeys.BASEBACKUPS), e.getCause());
+      throw new WalgStorageException("GetObject", settings.key(WalKeys.BASEBACKUPS),
+          Objects.requireNonNullElse(e.getCause(), e));
     } finally {
       pool.shutdownNow();
     }
@@ -449,7 +450,7 @@ public final class WalgRepository implements AutoCloseable {
     static List<TimelineSwitch> parse(String text, String key) {
       List<TimelineSwitch> out = new ArrayList<>();
       int lineNo = 0;
-      for (String line : text.split("\n")) {
+      for (String line : text.split("\n", -1)) {
         lineNo++;
         String l = line.strip();
         if (l.isEmpty() || l.startsWith("#")) {

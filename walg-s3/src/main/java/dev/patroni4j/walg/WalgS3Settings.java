@@ -161,7 +161,7 @@ public final class WalgS3Settings {
         if (root == null || !root.isObject()) {
           throw new IllegalArgumentException(file + ": a WAL-G JSON config must be one object");
         }
-        root.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+        root.properties().forEach(e -> out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
       } else if (name.endsWith(".yaml") || name.endsWith(".yml")) {
         Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
         if (!(root instanceof Map<?, ?> map)) {

@@ -2,6 +2,7 @@ package dev.patroni4j.walg;
 
 import java.time.Instant;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The repository most tests read, written once per test JVM in WAL-G's layout. Three timelines:
@@ -38,7 +39,7 @@ public final class MainRepository {
   public static final WalgLayout.Spec B3 = WalgLayout.Spec.full(2, 0x1C000028L, 0x1C000100L, T0.plusSeconds(18000));
   public static final WalgLayout.Spec B4 = WalgLayout.Spec.full(3, 0x22000028L, 0x22000100L, T0.plusSeconds(21600));
 
-  private static MainRepository instance;
+  private static @Nullable MainRepository instance;
   final WalgLayout layout;
   public final WalgRepository repository;
 

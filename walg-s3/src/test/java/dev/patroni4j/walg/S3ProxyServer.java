@@ -10,6 +10,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -24,7 +25,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class S3ProxyServer {
   public static final String ACCESS_KEY = "walg-test-access";
   public static final String SECRET_KEY = "walg-test-secret-never-logged";
-  private static S3ProxyServer shared;
+  private static @Nullable S3ProxyServer shared;
 
   private final Process process;
   private final URI endpoint;

@@ -1,5 +1,6 @@
 package dev.patroni4j.walg;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,10 +37,10 @@ class WalgDocumentsTest {
         + "\"Spec\":{\"base_prefix\":\"/pgdata\",\"tablespaces\":[\"16451\"],\"16451\":{\"loc\":\"/ts1\",\"link\":\"pg_tblspc/16451\"}}")
         .replace("7507672962298572862", "18446744073709551615"));
     assertThat(withSpec.systemIdentifier()).isEqualTo(-1L); // 2^64-1, unsigned in a long
-    assertThat(Long.toUnsignedString(withSpec.systemIdentifier())).isEqualTo("18446744073709551615");
-    assertThat(withSpec.spec().basePrefix()).isEqualTo("/pgdata");
+    assertThat(Long.toUnsignedString(requireNonNull(withSpec.systemIdentifier()))).isEqualTo("18446744073709551615");
+    assertThat(requireNonNull(withSpec.spec()).basePrefix()).isEqualTo("/pgdata");
     assertThat(withSpec.spec().tablespaces()).containsEntry("16451", new BackupSentinel.Tablespace("/ts1", "pg_tblspc/16451"));
-    assertThat(withSpec.userData().get("backup_id").asText()).isEqualTo("man01");
+    assertThat(requireNonNull(withSpec.userData()).get("backup_id").asText()).isEqualTo("man01");
     assertThat(withSpec.isPermanentAtPush()).isTrue();
   }
 

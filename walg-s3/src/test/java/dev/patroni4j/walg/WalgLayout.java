@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -75,7 +76,7 @@ public final class WalgLayout {
   }
 
   /** One backup as WAL-G's backup-push writes it. */
-  public record Spec(String name, long startLsn, long finishLsn, String deltaFrom, String deltaFullName, int deltaCount,
+  public record Spec(String name, long startLsn, long finishLsn, @Nullable String deltaFrom, @Nullable String deltaFullName, int deltaCount,
       long deltaLsn, boolean permanent, long systemId, Instant startTime) {
 
     static Spec full(long tli, long startLsn, long finishLsn, Instant startTime) {

@@ -1,5 +1,6 @@
 package dev.patroni4j.dcs.consul;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -109,14 +110,14 @@ class ConsulDcsClientTest {
     CasResult created = dcs.setConfig(c, first, DcsClient.ABSENT);
     assertThat(created).isInstanceOf(CasResult.Written.class);
     long v1 = ((CasResult.Written) created).version();
-    assertThat(dcs.snapshot(c).config().version()).isEqualTo(v1);
+    assertThat(requireNonNull(dcs.snapshot(c).config()).version()).isEqualTo(v1);
 
     assertThat(dcs.setConfig(c, first, DcsClient.ABSENT)).isEqualTo(new CasResult.Conflict(DcsClient.ABSENT, v1));
     CasResult second = dcs.setConfig(c, DynamicConfig.of(Map.of("loop_wait", 5)), v1);
     long v2 = ((CasResult.Written) second).version();
     assertThat(v2).isGreaterThan(v1);
     assertThat(dcs.setConfig(c, first, v1)).isEqualTo(new CasResult.Conflict(v1, v2));
-    assertThat(dcs.snapshot(c).config().config().loopWait()).hasValue(5);
+    assertThat(requireNonNull(dcs.snapshot(c).config()).config().loopWait()).hasValue(5);
   }
 
   @Test
@@ -130,7 +131,7 @@ class ConsulDcsClientTest {
           .isInstanceOf(DcsAuthenticationException.class).hasMessageContaining("Permission denied");
     }
     try (ConsulDcsClient rooted = client(aclServer).token(ROOT_TOKEN).build()) {
-      assertThat(rooted.snapshot(c).config().config().loopWait()).hasValue(10);
+      assertThat(requireNonNull(rooted.snapshot(c).config()).config().loopWait()).hasValue(10);
     }
   }
 
@@ -170,7 +171,7 @@ class ConsulDcsClientTest {
           .satisfies(e -> assertThat(((DcsException) e).delivery()).isEqualTo(Delivery.POSSIBLY_SENT));
     }
     server.delayResponses(Duration.ZERO);
-    assertThat(dcs.snapshot(c).config().config().values()).as("it did land").containsEntry("ttl", 42L);
+    assertThat(requireNonNull(dcs.snapshot(c).config()).config().values()).as("it did land").containsEntry("ttl", 42L);
   }
 
   @Test
@@ -179,12 +180,12 @@ class ConsulDcsClientTest {
     server.failNextRequests(2);
     assertThat(dcs.snapshot(c).leaderName()).contains("a1");
 
-    long version = dcs.snapshot(c).config().version();
+    long version = requireNonNull(dcs.snapshot(c).config()).version();
     server.failNextRequests(1);
     assertThatThrownBy(() -> dcs.setConfig(c, DynamicConfig.of(Map.of("ttl", 99)), version))
         .isInstanceOf(DcsUnavailableException.class).hasMessageContaining("No cluster leader")
         .satisfies(e -> assertThat(((DcsException) e).delivery()).isEqualTo(Delivery.ANSWERED));
-    assertThat(dcs.snapshot(c).config().version()).isEqualTo(version);
+    assertThat(requireNonNull(dcs.snapshot(c).config()).version()).isEqualTo(version);
   }
 
   @Test

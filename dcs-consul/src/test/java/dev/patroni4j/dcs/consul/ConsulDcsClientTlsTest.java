@@ -1,5 +1,6 @@
 package dev.patroni4j.dcs.consul;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -64,7 +65,7 @@ class ConsulDcsClientTlsTest {
       ClusterRef c = ClusterRef.of("tls");
       assertThat(dcs.setConfig(c, DynamicConfig.of(Map.of("ttl", 30)), DcsClient.ABSENT))
           .isInstanceOf(CasResult.Written.class);
-      assertThat(dcs.snapshot(c).config().config().ttl()).hasValue(30);
+      assertThat(requireNonNull(dcs.snapshot(c).config()).config().ttl()).hasValue(30);
     }
   }
 

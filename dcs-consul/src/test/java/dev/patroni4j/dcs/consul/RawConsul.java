@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** Plain HTTP to Consul, for tests that write what Patroni (or a stranger) would write, bypassing the client. */
 final class RawConsul {
@@ -32,7 +33,7 @@ final class RawConsul {
     return send("DELETE", "/v1/kv/" + strip(key), null);
   }
 
-  String send(String method, String path, String body) {
+  String send(String method, String path, @Nullable String body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (!token.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.patroni4j.dcs.etcd;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -123,20 +124,20 @@ class EtcdDcsClientTest {
     assertThat(n2.xlogLocation()).isEqualTo(Lsn.of(67109536));
     assertThat(n2.port()).isEqualTo(5432);
     assertThat(s.findMember("n1").orElseThrow().member().tags().noFailover()).isTrue();
-    assertThat(s.config().config().loopWait()).hasValue(2);
+    assertThat(requireNonNull(s.config()).config().loopWait()).hasValue(2);
     ClusterView view = s.toClusterView();
     assertThat(view.leader().name()).isEqualTo("n2");
     assertThat(view.member("n1").role().is(Role.Kind.SYNC_STANDBY)).isTrue();
     assertThat(view.member("n1").lag()).isEqualTo(Lag.ofBytes(0));
     assertThat(s.systemIdentifier()).contains("7710832286115904311");
-    assertThat(s.failover().isEmpty()).isTrue();
-    assertThat(s.history().entries()).singleElement()
+    assertThat(requireNonNull(s.failover()).isEmpty()).isTrue();
+    assertThat(requireNonNull(s.history()).entries()).singleElement()
         .satisfies(h -> assertThat(h.newLeader()).isEqualTo("n2"));
-    assertThat(s.status().optime()).isEqualTo(Lsn.of(67109536));
+    assertThat(requireNonNull(s.status()).optime()).isEqualTo(Lsn.of(67109536));
     assertThat(s.status().slots()).containsEntry("n1", Lsn.of(67109000));
-    assertThat(s.sync().syncStandbys()).containsExactly("n1");
-    assertThat(s.failsafe().members()).containsKey("n1");
-    assertThat(s.revision()).isGreaterThanOrEqualTo(s.leader().version());
+    assertThat(requireNonNull(s.sync()).syncStandbys()).containsExactly("n1");
+    assertThat(requireNonNull(s.failsafe()).members()).containsKey("n1");
+    assertThat(s.revision()).isGreaterThanOrEqualTo(requireNonNull(s.leader()).version());
   }
 
   @Test
@@ -175,9 +176,9 @@ class EtcdDcsClientTest {
     assertThat(old.apiUrl()).isEqualTo("http://10.0.0.7:8008/patroni");
     assertThat(old.port()).isEqualTo(5433);
     assertThat(old.toString()).doesNotContain("secret");
-    assertThat(s.status().optime()).isEqualTo(Lsn.of(4496294792L));
+    assertThat(requireNonNull(s.status()).optime()).isEqualTo(Lsn.of(4496294792L));
     assertThat(s.status().legacy()).isTrue();
-    assertThat(s.failover().leader()).isEqualTo("old");
+    assertThat(requireNonNull(s.failover()).leader()).isEqualTo("old");
     assertThat(s.failover().candidate()).isEqualTo("new");
   }
 
@@ -186,7 +187,7 @@ class EtcdDcsClientTest {
     ClusterRef c = ClusterRef.of("cas");
     putPatroniCluster(c);
     ClusterSnapshot before = dcs.snapshot(c);
-    DynamicConfig changed = with(before.config().config(), "loop_wait", 3);
+    DynamicConfig changed = with(requireNonNull(before.config()).config(), "loop_wait", 3);
 
     CasResult written = dcs.setConfig(c, changed, before.config().version());
     CasResult stale = dcs.setConfig(c, with(before.config().config(), "loop_wait", 7), before.config().version());
@@ -194,7 +195,7 @@ class EtcdDcsClientTest {
 
     ClusterSnapshot after = dcs.snapshot(c);
     assertThat(written).isInstanceOf(CasResult.Written.class);
-    assertThat(after.config().version()).isEqualTo(((CasResult.Written) written).version());
+    assertThat(requireNonNull(after.config()).version()).isEqualTo(((CasResult.Written) written).version());
     assertThat(after.config().config().loopWait()).hasValue(3);
     assertThat(stale).isEqualTo(new CasResult.Conflict(before.config().version(), after.config().version()));
     assertThat(notAbsent).isEqualTo(new CasResult.Conflict(DcsClient.ABSENT, after.config().version()));
@@ -270,8 +271,8 @@ class EtcdDcsClientTest {
       put(c.keyPrefix() + "members/n3", "{\"state\":\"running\",\"role\":\"replica\"}");
       delete(c.keyPrefix() + "members/n2");
       ClusterSnapshot now = dcs.snapshot(c);
-      dcs.setFailover(c, FailoverRequest.switchover("n1", "n3"), now.failover().version());
-      dcs.setFailover(c, FailoverRequest.none(), dcs.snapshot(c).failover().version());
+      dcs.setFailover(c, FailoverRequest.switchover("n1", "n3"), requireNonNull(now.failover()).version());
+      dcs.setFailover(c, FailoverRequest.none(), requireNonNull(dcs.snapshot(c).failover()).version());
 
       assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.LeaderLost.class,
           e -> assertThat(e.previous()).isEqualTo("n2"));
@@ -295,7 +296,7 @@ class EtcdDcsClientTest {
     ClusterSnapshot since = dcs.snapshot(c);
     delete(c.keyPrefix() + "leader");
     put(c.keyPrefix() + "members/n3", "{\"state\":\"running\",\"role\":\"replica\"}");
-    DynamicConfig config = with(since.config().config(), "loop_wait", 4);
+    DynamicConfig config = with(requireNonNull(since.config()).config(), "loop_wait", 4);
     dcs.setConfig(c, config, since.config().version());
     long now = dcs.snapshot(c).revision();
     raw.getKVClient().compact(now).get(5, TimeUnit.SECONDS);
@@ -308,7 +309,7 @@ class EtcdDcsClientTest {
       assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.MemberAdded.class,
           e -> assertThat(e.member().name()).isEqualTo("n3"));
       assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.ConfigChanged.class,
-          e -> assertThat(e.current().config().loopWait()).hasValue(4));
+          e -> assertThat(requireNonNull(e.current()).config().loopWait()).hasValue(4));
 
       put(c.keyPrefix() + "leader", "n3");
       assertThat(next(events)).isInstanceOfSatisfying(DcsEvent.LeaderChanged.class,
@@ -440,7 +441,7 @@ class EtcdDcsClientTest {
           .credentials("root", "root-pw").requestTimeout(Duration.ofSeconds(3)).build()) {
         assertThat(right.setConfig(ClusterRef.of("demo"), DynamicConfig.of(Map.of("ttl", 30)), DcsClient.ABSENT))
             .isInstanceOf(CasResult.Written.class);
-        assertThat(right.snapshot(ClusterRef.of("demo")).config().config().ttl()).hasValue(30);
+        assertThat(requireNonNull(right.snapshot(ClusterRef.of("demo")).config()).config().ttl()).hasValue(30);
         assertThat(right.toString()).doesNotContain("root-pw");
       }
     }
@@ -455,7 +456,7 @@ class EtcdDcsClientTest {
             .requestTimeout(Duration.ofSeconds(5)).build()) {
       assertThat(client.setConfig(ClusterRef.of("tls"), DynamicConfig.of(Map.of("ttl", 20)), DcsClient.ABSENT))
           .isInstanceOf(CasResult.Written.class);
-      assertThat(client.snapshot(ClusterRef.of("tls")).config().config().ttl()).hasValue(20);
+      assertThat(requireNonNull(client.snapshot(ClusterRef.of("tls")).config()).config().ttl()).hasValue(20);
 
       try (EtcdDcsClient untrusting = EtcdDcsClient.builder().endpoint(secured.endpoint())
           .tls(TlsConfig.builder().caFile(tls.clientCert()).clientCertificate(tls.clientCert(), tls.clientKey()).build())

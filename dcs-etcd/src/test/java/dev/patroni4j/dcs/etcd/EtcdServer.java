@@ -100,7 +100,7 @@ final class EtcdServer implements AutoCloseable {
       try {
         if (tls != null) {
           // Without a client certificate the health endpoint cannot be asked; an open port is enough here.
-          new java.net.Socket("127.0.0.1", clientPort).close();
+          new java.net.Socket(java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), clientPort).close();
           return;
         }
         HttpURLConnection c = (HttpURLConnection) endpoint().resolve("/health").toURL().openConnection();

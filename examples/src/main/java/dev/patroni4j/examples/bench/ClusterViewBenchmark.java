@@ -56,11 +56,14 @@ public final class ClusterViewBenchmark {
       };
       ClusterView view = client.cluster();
       System.out.printf("cluster %s: %s%n", cluster.scope(), view.summary());
+      // Warm-up: the results are only kept so that the JIT cannot drop the calls.
+      List<Object> warmUp = new ArrayList<>();
       for (int i = 0; i < 300; i++) {
-        library.get();
-        bare.get();
+        warmUp.add(library.get());
+        warmUp.add(bare.get());
       }
-      patronictl.get();
+      warmUp.add(patronictl.get());
+      System.out.printf("warm-up: %d calls%n", warmUp.size());
       List<Long> a = new ArrayList<>();
       List<Long> b = new ArrayList<>();
       List<Long> c = new ArrayList<>();

@@ -138,15 +138,15 @@ public final class FleetReadBenchmark {
         return all;
       });
       Map<String, List<Long>> times = measure(contenders, rounds, size <= 100 ? 30 : 10);
-      double library = SideBySide.median(times.get("library"));
-      double raw = SideBySide.median(times.get("raw"));
-      double perCluster = SideBySide.median(times.get("per cluster"));
+      double library = SideBySide.median(SideBySide.entry(times, "library"));
+      double raw = SideBySide.median(SideBySide.entry(times, "raw"));
+      double perCluster = SideBySide.median(SideBySide.entry(times, "per cluster"));
       if (firstRaw == 0) {
         firstRaw = raw;
         firstLibrary = library;
       }
       System.out.printf(Locale.ROOT, "  %8d %6d  %-44s %-44s %-44s%n", size, keys,
-          cell(times.get("library"), raw), cell(times.get("raw"), raw), cell(times.get("per cluster"), raw));
+          cell(SideBySide.entry(times, "library"), raw), cell(SideBySide.entry(times, "raw"), raw), cell(SideBySide.entry(times, "per cluster"), raw));
       System.out.printf(Locale.ROOT, "  %8s %6s  library/raw x%.2f, per-cluster/library x%.1f; growth since 10 clusters:"
           + " library x%.1f, raw x%.1f, keys x%.0f%n", "", "", library / raw, perCluster / library,
           library / firstLibrary, raw / firstRaw, keys / (double) (FLEET_SIZES[0] * keysPerCluster()));
@@ -160,8 +160,13 @@ public final class FleetReadBenchmark {
   }
 
   private static Map<String, List<Long>> measure(Map<String, Supplier<Object>> contenders, int rounds, int warmUp) {
+    // The warm-up results are only kept so that the JIT cannot drop the calls.
+    List<Object> results = new ArrayList<>();
     for (int i = 0; i < warmUp; i++) {
-      contenders.values().forEach(Supplier::get);
+      contenders.values().forEach(c -> results.add(c.get()));
+    }
+    if (results.size() != warmUp * contenders.size()) {
+      throw new IllegalStateException("warm-up lost calls");
     }
     return SideBySide.rounds(contenders, rounds);
   }

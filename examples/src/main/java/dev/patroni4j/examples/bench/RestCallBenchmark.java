@@ -116,25 +116,28 @@ public final class RestCallBenchmark {
 
     System.out.printf(Locale.ROOT, "cluster %s, %s, Patroni %s%n", cluster.scope(), mode,
         library.memberAt(leader).status().findPatroniVersion().map(Object::toString).orElse("?"));
+    // Warm-up: the results are only kept so that the JIT cannot drop the calls.
+    List<Object> warmUp = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       contenders.forEach((name, call) -> {
         if (!processes.contains(name)) {
-          call.get();
+          warmUp.add(call.get());
         }
       });
     }
-    processes.forEach(p -> contenders.get(p).get());
+    processes.forEach(p -> warmUp.add(SideBySide.entry(contenders, p).get()));
+    System.out.printf(Locale.ROOT, "warm-up: %d calls%n", warmUp.size());
 
     Map<String, List<Long>> times = SideBySide.rounds(contenders, rounds);
     String lib = "library MemberClient.cluster()";
-    double libMedian = SideBySide.median(times.get(lib));
+    double libMedian = SideBySide.median(SideBySide.entry(times, lib));
     System.out.printf(Locale.ROOT, "rounds: %d, medians (p10 .. p90), ratio to the library%n", rounds);
     times.forEach((name, t) -> System.out.printf(Locale.ROOT, "  %-40s %8.3f ms  (%7.3f .. %8.3f)  x%.2f%n",
         name, SideBySide.median(t) / 1e6, SideBySide.percentile(t, 10) / 1e6, SideBySide.percentile(t, 90) / 1e6, SideBySide.median(t) / libMedian));
     String bare = times.keySet().stream().filter(n -> n.startsWith("bare")).findFirst().orElseThrow();
     System.out.printf(Locale.ROOT, "library / bare = %.2f   library / raw OkHttp = %.2f   curl / library = %.1f   before / library = %.1f%n",
-        libMedian / SideBySide.median(times.get(bare)), libMedian / SideBySide.median(times.get("raw OkHttp, body as a string")),
-        SideBySide.median(times.get("curl")) / libMedian, SideBySide.median(times.get("library on the JVM's sockets (before)")) / libMedian);
+        libMedian / SideBySide.median(SideBySide.entry(times, bare)), libMedian / SideBySide.median(SideBySide.entry(times, "raw OkHttp, body as a string")),
+        SideBySide.median(SideBySide.entry(times, "curl")) / libMedian, SideBySide.median(SideBySide.entry(times, "library on the JVM's sockets (before)")) / libMedian);
   }
 
   private static PatroniClient libraryClient(LocalPatroniCluster cluster, @Nullable TlsFiles files, boolean clientCert,

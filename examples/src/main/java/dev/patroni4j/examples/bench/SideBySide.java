@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -45,15 +46,20 @@ final class SideBySide {
       Collections.shuffle(order, random);
       for (String name : order) {
         long t0 = System.nanoTime();
-        Object result = contenders.get(name).get();
+        Object result = entry(contenders, name).get();
         long elapsed = System.nanoTime() - t0;
         if (result == null) {
           throw new IllegalStateException(name + ": no result");
         }
-        times.get(name).add(elapsed);
+        entry(times, name).add(elapsed);
       }
     }
     return times;
+  }
+
+  /** The value of a key the caller put there itself. */
+  static <V> V entry(Map<String, V> map, String key) {
+    return Objects.requireNonNull(map.get(key), key);
   }
 
   /** {@code GET path} over a bare socket ({@code SSLSocket} if {@code tls} is given): one write, read to the end. */

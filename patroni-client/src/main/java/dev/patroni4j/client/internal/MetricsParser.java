@@ -76,7 +76,7 @@ public final class MetricsParser {
         }
       }
     }
-    String[] rest = line.substring(pos).strip().split("\\s+");
+    String[] rest = line.substring(pos).strip().split("\\s+", -1);
     if (rest.length == 0 || rest[0].isEmpty()) {
       throw error(lineNo, "no value", line);
     }

@@ -9,6 +9,7 @@ import dev.patroni4j.client.internal.json.ModelParsers;
 import dev.patroni4j.client.model.DynamicConfig;
 import java.io.InterruptedIOException;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -80,10 +81,10 @@ public final class OutcomeMapper {
       throw e;
     }
     if (e.delivery() == PatroniException.Delivery.ANSWERED) {
-      return new Outcome.Unknown(e.target().orElse("?"), UnknownCause.CONNECTION_LOST, e.statusCode().orElse(-1), e.getMessage(), e);
+      return new Outcome.Unknown(e.target().orElse("?"), UnknownCause.CONNECTION_LOST, e.statusCode().orElse(-1), message(e), e);
     }
     boolean timeout = e.getCause() instanceof InterruptedIOException;
-    return new Outcome.Unknown(e.target().orElse("?"), timeout ? UnknownCause.TIMEOUT : UnknownCause.CONNECTION_LOST, -1, e.getMessage(), e);
+    return new Outcome.Unknown(e.target().orElse("?"), timeout ? UnknownCause.TIMEOUT : UnknownCause.CONNECTION_LOST, -1, message(e), e);
   }
 
   private static Outcome success(Action action, HttpResult r, String message) {
@@ -127,6 +128,10 @@ public final class OutcomeMapper {
       return false;
     }
     String head = r.body().stripLeading().toLowerCase(Locale.ROOT);
-    return head.startsWith("<") || (r.code() == 502 || r.code() == 504) && r.body().isBlank();
+    return head.startsWith("<") || ((r.code() == 502 || r.code() == 504) && r.body().isBlank());
+  }
+
+  private static String message(Exception e) {
+    return Objects.requireNonNullElse(e.getMessage(), e.toString());
   }
 }

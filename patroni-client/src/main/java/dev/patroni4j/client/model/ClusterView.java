@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param scope the cluster name ({@code scope}); null from servers before 3.2.0 that do not send it
  * @param members the members, sorted by name as Patroni sends them
- * @param paused true if the cluster is in maintenance mode ({@code pause})
+ * @param paused true if the cluster is in maintenance mode (Patroni's field {@code "pause"})
  * @param scheduledSwitchover a scheduled switchover, if any
  * @param unknownFields top-level fields this library does not model: name to the field's JSON text
  * @param rawJson the document as received, or null if built in code

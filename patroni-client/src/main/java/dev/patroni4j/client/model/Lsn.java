@@ -1,5 +1,6 @@
 package dev.patroni4j.client.model;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -83,6 +84,7 @@ public record Lsn(long value) implements Comparable<Lsn> {
   /** PostgreSQL's text form, e.g. {@code 0/4000060}. */
   @Override
   public String toString() {
-    return Long.toHexString(value >>> 32).toUpperCase() + "/" + Long.toHexString(value & 0xFFFF_FFFFL).toUpperCase();
+    return Long.toHexString(value >>> 32).toUpperCase(Locale.ROOT) + "/"
+        + Long.toHexString(value & 0xFFFF_FFFFL).toUpperCase(Locale.ROOT);
   }
 }

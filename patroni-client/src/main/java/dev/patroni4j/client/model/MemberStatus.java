@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Only {@code state}, {@code role} and {@code patroni} are always sent; every other field is
  * null, empty or false when Patroni leaves it out. Booleans that Patroni only ever sends as {@code
- * true} ({@code pause}, {@code pending_restart}, ...) are false when absent.
+ * true} ({@code "pause"}, {@code pending_restart}, ...) are false when absent.
  *
  * <pre>{@code
  * MemberStatus s = client.member(uri).status();

@@ -1,5 +1,6 @@
 package dev.patroni4j.client.dcs;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -113,7 +114,7 @@ class ClusterSnapshotTest {
   void legacyFailoverTextAndPlainOptimeAreRead() {
     ClusterSnapshot s = ClusterSnapshot.fromEntries(DEMO, 20, List.of(
         entry("failover", "n1:n2", 4), entry("optime/leader", "4496294792", 5)));
-    assertThat(s.failover().leader()).isEqualTo("n1");
+    assertThat(requireNonNull(s.failover()).leader()).isEqualTo("n1");
     assertThat(s.failover().candidate()).isEqualTo("n2");
     assertThat(s.status()).isEqualTo(new DcsStatus(Lsn.of(4496294792L), java.util.Map.of(), List.of(), 5, true));
   }
@@ -122,7 +123,7 @@ class ClusterSnapshotTest {
   void statusWinsOverTheLegacyOptime() {
     ClusterSnapshot s = ClusterSnapshot.fromEntries(DEMO, 20, List.of(
         entry("optime/leader", "1", 5), entry("status", "{\"optime\":2,\"retain_slots\":[\"n1\"]}", 6)));
-    assertThat(s.status().optime()).isEqualTo(Lsn.of(2));
+    assertThat(requireNonNull(s.status()).optime()).isEqualTo(Lsn.of(2));
     assertThat(s.status().retainSlots()).containsExactly("n1");
   }
 

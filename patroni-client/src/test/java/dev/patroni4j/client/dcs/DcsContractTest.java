@@ -1,5 +1,6 @@
 package dev.patroni4j.client.dcs;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -100,7 +101,7 @@ public abstract class DcsContractTest {
 
   /** How long Patroni may take to act on a DCS change (default: 3 × loop_wait + 20 s, for a switchover). */
   protected Duration patroniReactionTime() {
-    long loopWait = dcs().snapshot(cluster()).config().config().loopWait().orElse(10);
+    long loopWait = requireNonNull(dcs().snapshot(cluster()).config()).config().loopWait().orElse(10);
     return Duration.ofSeconds(3 * loopWait + 20);
   }
 
@@ -151,7 +152,7 @@ public abstract class DcsContractTest {
     assertThat(s.cluster()).isEqualTo(cluster());
     assertThat(s.systemIdentifier()).hasValueSatisfying(id -> assertThat(id).containsOnlyDigits());
     assertThat(s.leader()).isNotNull();
-    assertThat(s.leader().owner()).as("the leader key is bound to a lease or session").isNotNull();
+    assertThat(requireNonNull(s.leader()).owner()).as("the leader key is bound to a lease or session").isNotNull();
     assertThat(s.leaderMember()).isPresent();
     assertThat(s.members()).hasSizeGreaterThanOrEqualTo(2).allSatisfy(m -> {
       assertThat(m.member().connUrl()).startsWith("postgres://");
@@ -160,8 +161,8 @@ public abstract class DcsContractTest {
       assertThat(m.owner()).isNotNull();
       assertThat(m.version()).isPositive().isLessThanOrEqualTo(s.revision());
     });
-    assertThat(s.config().config().loopWait()).isPresent();
-    assertThat(s.status().optime().value()).isPositive();
+    assertThat(requireNonNull(s.config()).config().loopWait()).isPresent();
+    assertThat(requireNonNull(s.status()).optime().value()).isPositive();
     assertThat(dcs().clusters(cluster().namespace())).contains(cluster().scope());
   }
 
@@ -169,7 +170,7 @@ public abstract class DcsContractTest {
   @DisplayName("a config written with compare-and-set reaches Patroni; a stale version conflicts and changes nothing")
   void configCompareAndSetReachesPatroniAndAStaleVersionConflicts() {
     ClusterSnapshot before = dcs().snapshot(cluster());
-    DynamicConfig original = before.config().config();
+    DynamicConfig original = requireNonNull(before.config()).config();
     long lag = original.maximumLagOnFailover().orElse(1048576) + 4096;
     long loopWait = original.loopWait().orElse(10);
 
@@ -187,10 +188,10 @@ public abstract class DcsContractTest {
 
       long current = ((CasResult.Written) written).version();
       assertThat(stale).isEqualTo(new CasResult.Conflict(before.config().version(), current));
-      assertThat(dcs().snapshot(cluster()).config().config().maximumLagOnFailover()).hasValue(lag);
+      assertThat(requireNonNull(dcs().snapshot(cluster()).config()).config().maximumLagOnFailover()).hasValue(lag);
       assertThat(dcs().setConfig(cluster(), original, DcsClient.ABSENT)).isInstanceOf(CasResult.Conflict.class);
     } finally {
-      dcs().setConfig(cluster(), original, dcs().snapshot(cluster()).config().version());
+      dcs().setConfig(cluster(), original, requireNonNull(dcs().snapshot(cluster()).config()).version());
     }
   }
 

@@ -98,7 +98,7 @@ class GeneratedConfigStartTest {
     start(file, dir);
     PatroniClient withMember = client.newBuilder().member(URI.create("http://" + HOST + ":" + port(host.restApiListen())))
         .build();
-    withMember.waiter().waitUntil(Conditions.memberStreaming("gen2"), Duration.ofSeconds(120));
+    withMember.waiter().waitUntil(Conditions.memberStreaming("gen2"), Duration.ofMinutes(2));
     try (Connection leader = cluster.connect(cluster.leader()); Statement st = leader.createStatement()) {
       st.execute("CREATE TABLE IF NOT EXISTS generated_member (v text)");
       st.execute("INSERT INTO generated_member VALUES ('from the leader')");
@@ -135,7 +135,7 @@ class GeneratedConfigStartTest {
     start(file, dir, PatroniInstallation.of(PatroniInstallation.SYSTEM).requireInstalled());
     PatroniClient client = PatroniClient.builder().member(URI.create("http://" + HOST + ":" + port(host.restApiListen())))
         .pollInterval(Duration.ofMillis(250)).build();
-    client.waiter().waitUntil(Conditions.leaderIs("gen1"), Duration.ofSeconds(120));
+    client.waiter().waitUntil(Conditions.leaderIs("gen1"), Duration.ofMinutes(2));
     assertThat(client.cluster().scope()).isIn("generated-new", null);
     assertThat(client.config().values()).containsEntry("ttl", 20L);
     try (Connection c = connect(port(host.postgresListen()), spec); Statement st = c.createStatement()) {
@@ -194,7 +194,7 @@ class GeneratedConfigStartTest {
     start(file, dir);
     PatroniClient client = PatroniClient.builder().member(URI.create("http://" + HOST + ":" + port(host.restApiListen())))
         .pollInterval(Duration.ofMillis(250)).build();
-    client.waiter().waitUntil(Conditions.leaderIs("gen-sa"), Duration.ofSeconds(120));
+    client.waiter().waitUntil(Conditions.leaderIs("gen-sa"), Duration.ofMinutes(2));
     Member leader = client.cluster().leader();
     assertThat(leader.state().isRunning()).isTrue();
     try (Connection c = connect(pgPort, spec); Statement st = c.createStatement()) {
@@ -287,7 +287,7 @@ class GeneratedConfigStartTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getAllByName(HOST)[0])) {
       return s.getLocalPort();
     }
   }

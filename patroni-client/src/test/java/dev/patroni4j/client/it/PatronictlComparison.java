@@ -63,7 +63,7 @@ final class PatronictlComparison {
 
   private static String title(String role) {
     StringBuilder sb = new StringBuilder();
-    for (String word : role.split("_")) {
+    for (String word : role.split("_", -1)) {
       if (sb.length() > 0) {
         sb.append(' ');
       }

@@ -1,5 +1,6 @@
 package dev.patroni4j.client.it;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patroni4j.client.HealthCheck;
@@ -58,7 +59,7 @@ class RealClusterReadTest {
     }
     assertThat(ours).as("the cluster kept changing").isNotNull();
     assertThat(ours).isEqualTo(theirs).hasSize(3);
-    assertThat(ours.get(0)).startsWith("pg1|Leader|running|");
+    assertThat(requireNonNull(ours).get(0)).startsWith("pg1|Leader|running|");
   }
 
   @Test
@@ -101,7 +102,7 @@ class RealClusterReadTest {
     assertThat(leader.role().raw()).isEqualTo(PatroniUnderTest.isAtLeast(4, 0) ? "primary" : "master");
     assertThat(leader.role().kind()).isEqualTo(Role.Kind.PRIMARY);
     assertThat(leader.xlogLocation()).isNotNull();
-    assertThat(leader.serverVersion().major()).isEqualTo(15);
+    assertThat(requireNonNull(leader.serverVersion()).major()).isEqualTo(15);
     assertThat(leader.patroniVersion()).isEqualTo(PatroniUnderTest.VERSION);
     assertThat(leader.scope()).isEqualTo(cluster.scope());
     assertThat(leader.name()).isEqualTo(PatroniUnderTest.isAtLeast(3, 2) ? "pg1" : null);

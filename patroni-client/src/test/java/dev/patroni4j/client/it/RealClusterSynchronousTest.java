@@ -1,10 +1,11 @@
 package dev.patroni4j.client.it;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patroni4j.client.ClusterCondition;
-import dev.patroni4j.client.ConfigPatch;
 import dev.patroni4j.client.Conditions;
+import dev.patroni4j.client.ConfigPatch;
 import dev.patroni4j.client.HealthCheck;
 import dev.patroni4j.client.MemberClient;
 import dev.patroni4j.client.Outcome;
@@ -93,7 +94,7 @@ class RealClusterSynchronousTest {
       assertThat(node(name).check(HealthCheck.quorum()).healthy()).as(name + " /quorum outside quorum mode").isFalse();
     }
     ClusterSnapshot s = dcs();
-    assertThat(s.sync().syncStandbys()).containsExactly(standby.name());
+    assertThat(requireNonNull(s.sync()).syncStandbys()).containsExactly(standby.name());
     assertThat(s.sync().quorum()).isEqualTo(PatroniUnderTest.isAtLeast(4, 0) ? Integer.valueOf(0) : null);
     assertThat(s.toClusterView().member(standby.name()).role().kind()).isEqualTo(Role.Kind.SYNC_STANDBY);
   }
@@ -124,7 +125,7 @@ class RealClusterSynchronousTest {
     assertThat(node("pg1").status().replication()).allSatisfy(r -> assertThat(r.syncState()).isEqualTo("quorum"));
     assertThat(node("pg2").metrics().value("patroni_quorum_standby")).hasValue(1);
     ClusterSnapshot s = dcs();
-    assertThat(s.sync().quorum()).isEqualTo(1);
+    assertThat(requireNonNull(s.sync()).quorum()).isEqualTo(1);
     assertThat(s.sync().syncStandbys()).containsExactlyInAnyOrder("pg2", "pg3");
     assertThat(s.toClusterView().members()).filteredOn(m -> m.role().is(Role.Kind.QUORUM_STANDBY)).hasSize(2);
     assertThat(client.config().synchronousMode()).hasValue("quorum");

@@ -1,5 +1,6 @@
 package dev.patroni4j.client.it;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -82,7 +83,7 @@ class RealClusterWriteTest {
     assertThat(o.kind()).as(o.toString()).isEqualTo(Outcome.Kind.SCHEDULED);
     ClusterView v = client.cluster();
     assertThat(v.scheduledSwitchover()).isNotNull();
-    assertThat(v.scheduledSwitchover().at().toInstant()).isEqualTo(at.toInstant());
+    assertThat(requireNonNull(v.scheduledSwitchover()).at().toInstant()).isEqualTo(at.toInstant());
     assertThat(v.scheduledSwitchover().to()).hasValue("pg2");
     assertThat(client.cancelScheduledSwitchover().kind()).isEqualTo(Outcome.Kind.DONE);
     client.waitUntil(Conditions.noScheduledSwitchover(), WAIT);
@@ -108,7 +109,7 @@ class RealClusterWriteTest {
     MemberClient pg2 = node("pg2");
     assertThat(pg2.restart(RestartRequest.at(inAnHour()).onlyRole("replica")).kind()).isEqualTo(Outcome.Kind.SCHEDULED);
     assertThat(pg2.status().scheduledRestart()).isNotNull();
-    assertThat(pg2.status().scheduledRestart().role()).isEqualTo("replica");
+    assertThat(requireNonNull(pg2.status().scheduledRestart()).role()).isEqualTo("replica");
     client.waitUntil(ClusterCondition.of("pg2 shows a scheduled restart",
         o -> o.view().member("pg2").scheduledRestart() != null), WAIT);
     Outcome second = pg2.restart(RestartRequest.at(inAnHour()));
@@ -124,10 +125,10 @@ class RealClusterWriteTest {
   void restartOfTheLeaderByRoleKindSendsTheWordItsVersionAccepts() {
     MemberClient pg1 = node("pg1");
     String word = PatroniUnderTest.isAtLeast(4, 0) ? "primary" : "master";
-    assertThat(RestartRequest.now().onlyRole(Role.Kind.PRIMARY, pg1.status().patroniVersion()).role()).isEqualTo(word);
+    assertThat(RestartRequest.now().onlyRole(Role.Kind.PRIMARY, requireNonNull(pg1.status().patroniVersion())).role()).isEqualTo(word);
     Outcome o = pg1.restart(RestartRequest.at(inAnHour()).onlyRole(Role.Kind.PRIMARY));
     assertThat(o.kind()).as(o.toString()).isEqualTo(Outcome.Kind.SCHEDULED);
-    assertThat(pg1.status().scheduledRestart().role()).isEqualTo(word);
+    assertThat(requireNonNull(pg1.status().scheduledRestart()).role()).isEqualTo(word);
     assertThat(pg1.cancelScheduledRestart().kind()).isEqualTo(Outcome.Kind.DONE);
   }
 

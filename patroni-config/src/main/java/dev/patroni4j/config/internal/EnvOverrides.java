@@ -123,10 +123,13 @@ public final class EnvOverrides {
       int u = rest.indexOf('_');
       String name = u < 0 ? rest : rest.substring(0, u);
       String suffix = u < 0 ? "" : rest.substring(u + 1);
-      if (name.isEmpty() || !(DCS_SUFFIXES.contains(suffix) || patroni4 && DCS_SUFFIXES_4.contains(suffix))) {
+      if (name.isEmpty() || !(DCS_SUFFIXES.contains(suffix) || (patroni4 && DCS_SUFFIXES_4.contains(suffix)))) {
         continue;
       }
       String raw = env.remove(param);
+      if (raw == null) { // an environment map holds no null values; a caller's map might
+        continue;
+      }
       Object value = raw;
       if (name.equals("CITUS")) {
         if (suffix.equals("GROUP")) {

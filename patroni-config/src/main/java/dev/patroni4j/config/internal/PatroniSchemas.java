@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -165,7 +166,7 @@ public final class PatroniSchemas {
   static final Check HOST_PORT_LISTEN_MULTI = check(PyType.STR, "host[,host...]:port free to listen on",
       (v, c) -> hostPort(v, true, true, c));
   static final Check HOST_PORT_LIST = check(PyType.LIST, "a list of host:port", (v, c) -> {
-    for (Object item : (List<?>) v) {
+    for (Object item : (List<?>) Objects.requireNonNull(v)) { // PyType.LIST admitted it
       hostPort(item, false, false, c);
     }
   });
@@ -186,7 +187,7 @@ public final class PatroniSchemas {
     if (s.contains(":") && s.matches("[0-9a-fA-F:.]+")) {
       try {
         ok = InetAddress.getByName(s) instanceof Inet6Address
-            || InetAddress.getByName(s) instanceof Inet4Address && s.startsWith("::ffff:");
+            || (InetAddress.getByName(s) instanceof Inet4Address && s.startsWith("::ffff:"));
       } catch (java.net.UnknownHostException e) {
         ok = false;
       }
@@ -302,11 +303,11 @@ public final class PatroniSchemas {
       return;
     }
     require(v instanceof List, "Should be a string or a list");
-    List<?> list = (List<?>) v;
+    List<?> list = (List<?>) Objects.requireNonNull(v);
     require(!list.isEmpty(), "should contain at least one item");
     for (Object field : list) {
-      boolean ok = PyValues.isStr(field) || field instanceof Map<?, ?> m && m.size() == 1
-          && PyValues.isStr(m.values().iterator().next());
+      boolean ok = PyValues.isStr(field)
+          || (field instanceof Map<?, ?> m && m.size() == 1 && PyValues.isStr(m.values().iterator().next()));
       require(ok, "each item should be a string or a dictionary with string values");
     }
   });
@@ -314,12 +315,12 @@ public final class PatroniSchemas {
   static final Check WATCHDOG_MODE_4 = check(null, "off, automatic or required", (v, c) -> {
     require(PyValues.isStr(v) || PyValues.isBool(v), "expected type is not a string");
     // Python: value in (False, "off", "automatic", "required"); False == 0
-    require(Boolean.FALSE.equals(v) || v instanceof String s && Set.of("off", "automatic", "required").contains(s),
+    require(Boolean.FALSE.equals(v) || (v instanceof String s && Set.of("off", "automatic", "required").contains(s)),
         "Wrong value");
   });
 
   static final Check SYNCHRONOUS_MODE_41 = check(null, "a boolean or quorum", (v, c) ->
-      require(v instanceof String s && s.toLowerCase(Locale.ROOT).equals("quorum")
+      require((v instanceof String s && s.toLowerCase(Locale.ROOT).equals("quorum"))
           || PyValues.parseBool(v).isPresent(), "invalid value for synchronous_mode"));
 
   static final Check WATCHDOG_MODE_3 = check(null, "\"off\", \"automatic\" or \"required\" (a string)", (v, c) ->

@@ -30,6 +30,8 @@ public final class Schema {
     DICT("a dictionary", PyValues::isDict);
 
     final String description;
+    // Each test is a method reference to a stateless static PyValues predicate: immutable in fact.
+    @SuppressWarnings("ImmutableEnumChecker")
     final Predicate<@Nullable Object> test;
 
     PyType(String description, Predicate<@Nullable Object> test) {

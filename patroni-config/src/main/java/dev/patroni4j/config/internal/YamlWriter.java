@@ -100,7 +100,7 @@ public final class YamlWriter {
       }
       String r = PyValues.floatRepr(d);
       if (r.contains("e")) { // PyYAML needs a dot and a signed exponent
-        String[] parts = r.split("e");
+        String[] parts = r.split("e", -1);
         return (parts[0].contains(".") ? parts[0] : parts[0] + ".0") + "e" + parts[1];
       }
       return r;
@@ -147,7 +147,8 @@ public final class YamlWriter {
       return "'" + s.replace("'", "''") + "'";
     }
     StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       switch (c) {
         case '"': b.append("\\\""); break;
         case '\\': b.append("\\\\"); break;

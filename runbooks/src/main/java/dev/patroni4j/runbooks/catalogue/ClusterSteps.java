@@ -76,11 +76,10 @@ final class ClusterSteps {
               ? Decision.needsAction("CHECKPOINT on " + from + " before switching over", Facts.of(Keys.LEADER, from))
               : Decision.satisfied("no switchover needed");
         })
-        .act((ctx, intent) -> env.sql(env.client.cluster(), intent.facts().get(Keys.LEADER), c -> {
+        .act((ctx, intent) -> env.sqlRun(env.client.cluster(), intent.facts().get(Keys.LEADER), c -> {
           try (Statement s = c.createStatement()) {
             s.execute("CHECKPOINT");
           }
-          return null;
         }))
         .build();
   }

@@ -52,6 +52,18 @@ final class Env {
     T run(Connection c) throws SQLException;
   }
 
+  /** A JDBC callback that returns nothing. */
+  interface SqlAction {
+    void run(Connection c) throws SQLException;
+  }
+
+  void sqlRun(ClusterView view, String member, SqlAction work) throws SQLException {
+    sql(view, member, c -> {
+      work.run(c);
+      return Boolean.TRUE;
+    });
+  }
+
   <T> T sql(ClusterView view, String member, SqlWork<T> work) throws SQLException {
     Member m = view.findMember(member)
         .orElseThrow(() -> new RunbookException("member " + member + " is not in the cluster"));

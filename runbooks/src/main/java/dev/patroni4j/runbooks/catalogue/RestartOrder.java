@@ -58,7 +58,7 @@ final class RestartOrder {
             new BigDecimal[] {number(change.oldValue()), number(change.newValue())}));
       } else if (env.pg != null && status.pendingRestart()) {
         DynamicConfig config = env.client.config();
-        env.sql(view, leader, c -> {
+        env.sqlRun(view, leader, c -> {
           try (PreparedStatement ps = c.prepareStatement("SELECT name, setting FROM pg_settings WHERE pending_restart");
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -66,7 +66,6 @@ final class RestartOrder {
                   number(config.postgresqlParameters().get(rs.getString(1)))});
             }
           }
-          return null;
         });
       }
     }

@@ -63,19 +63,23 @@ public final class ShellHostActions implements HostActions {
     return new Builder(Objects.requireNonNull(hostOf, "hostOf == null"));
   }
 
+  private String template(String name) {
+    return Objects.requireNonNull(templates.get(name), name); // the constructor sets every one
+  }
+
   @Override
   public void stopPatroni(String member) {
-    check("stopPatroni", member, shell(member, expand(templates.get("stopPatroni"), member, Map.of()), null));
+    check("stopPatroni", member, shell(member, expand(template("stopPatroni"), member, Map.of()), null));
   }
 
   @Override
   public void startPatroni(String member) {
-    check("startPatroni", member, shell(member, expand(templates.get("startPatroni"), member, Map.of()), null));
+    check("startPatroni", member, shell(member, expand(template("startPatroni"), member, Map.of()), null));
   }
 
   @Override
   public void stopPostgres(String member) {
-    check("stopPostgres", member, shell(member, expand(templates.get("stopPostgres"), member, Map.of()), null));
+    check("stopPostgres", member, shell(member, expand(template("stopPostgres"), member, Map.of()), null));
   }
 
   @Override

@@ -192,7 +192,7 @@ public final class JsonCodec {
       throw new PlanFormatException(where + " must be an object");
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    n.fields().forEachRemaining(e -> out.put(e.getKey(), jsonToPlain(e.getValue(), where + "." + e.getKey())));
+    n.properties().forEach(e -> out.put(e.getKey(), jsonToPlain(e.getValue(), where + "." + e.getKey())));
     return Facts.fromPlain(out);
   }
 
@@ -216,7 +216,7 @@ public final class JsonCodec {
     }
     if (n.isObject()) {
       Map<String, Object> out = new LinkedHashMap<>();
-      n.fields().forEachRemaining(e -> out.put(e.getKey(), jsonToPlain(e.getValue(), where + "." + e.getKey())));
+      n.properties().forEach(e -> out.put(e.getKey(), jsonToPlain(e.getValue(), where + "." + e.getKey())));
       return out;
     }
     throw new PlanFormatException(where + " must be a string, an integer, a boolean, an array or an object, not "

@@ -5,6 +5,7 @@ import dev.patroni4j.runbooks.host.HostActions;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.PatroniNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -49,7 +50,7 @@ final class LocalClusterHostActions implements HostActions {
     try {
       Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new HostActionException("moveFile", member, -1, e.getMessage());
+      throw new HostActionException("moveFile", member, -1, e.toString());
     }
   }
 
@@ -60,7 +61,7 @@ final class LocalClusterHostActions implements HostActions {
       Files.write(tmp, content);
       Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new HostActionException("writeFile", member, -1, e.getMessage());
+      throw new HostActionException("writeFile", member, -1, e.toString());
     }
   }
 
@@ -71,7 +72,7 @@ final class LocalClusterHostActions implements HostActions {
         Files.delete(p);
       }
     } catch (IOException e) {
-      throw new HostActionException("wipeDataDirectory", member, -1, e.getMessage());
+      throw new HostActionException("wipeDataDirectory", member, -1, e.toString());
     }
   }
 
@@ -86,10 +87,10 @@ final class LocalClusterHostActions implements HostActions {
         p.destroyForcibly();
         throw new HostActionException("command", member, -1, "timed out");
       }
-      return new CommandResult(p.exitValue(), new String(p.getInputStream().readAllBytes()),
-          new String(p.getErrorStream().readAllBytes()));
+      return new CommandResult(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+          new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new HostActionException("command", member, -1, e.getMessage());
+      throw new HostActionException("command", member, -1, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HostActionException("command", member, -1, "interrupted");

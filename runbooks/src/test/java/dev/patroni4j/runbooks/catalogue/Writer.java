@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Inserts rows one by one into the current primary (multi-host JDBC URL, {@code targetServerType=primary}),
@@ -113,7 +114,7 @@ final class Writer implements AutoCloseable {
     running.set(false);
   }
 
-  private static void close(Connection c) {
+  private static void close(@Nullable Connection c) {
     if (c != null) {
       try {
         c.close();

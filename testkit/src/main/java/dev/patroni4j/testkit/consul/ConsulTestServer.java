@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,6 +69,7 @@ public final class ConsulTestServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService workers;
   private final ScheduledExecutorService sweeper;
+  private final ScheduledFuture<?> housekeepingTask;
   private final ConsulHealthChecker checker;
   private final String datacenter;
   private final String scheme;
@@ -100,7 +102,7 @@ public final class ConsulTestServer implements AutoCloseable {
     http.setExecutor(workers);
     http.start();
     this.checker = new ConsulHealthChecker(state, workers);
-    sweeper.scheduleWithFixedDelay(this::housekeeping, 50, 50, TimeUnit.MILLISECONDS);
+    this.housekeepingTask = sweeper.scheduleWithFixedDelay(this::housekeeping, 50, 50, TimeUnit.MILLISECONDS);
     LOG.log(System.Logger.Level.DEBUG, "Consul test server listening on {0}", uri());
   }
 
@@ -239,6 +241,7 @@ public final class ConsulTestServer implements AutoCloseable {
   @Override
   public void close() {
     state.close();
+    housekeepingTask.cancel(false);
     sweeper.shutdownNow();
     http.stop(0);
     workers.shutdownNow();

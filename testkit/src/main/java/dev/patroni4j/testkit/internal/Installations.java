@@ -41,8 +41,8 @@ public final class Installations {
 
   /** Orders dotted versions numerically; a shorter one is a prefix ("4.1" equals "4.1.5"). */
   public static int compareVersions(String a, String b) {
-    String[] x = a.split("\\.");
-    String[] y = b.split("\\.");
+    String[] x = a.split("\\.", -1);
+    String[] y = b.split("\\.", -1);
     for (int i = 0; i < Math.min(x.length, y.length); i++) {
       int c = Integer.compare(Integer.parseInt(x[i]), Integer.parseInt(y[i]));
       if (c != 0) {
@@ -55,7 +55,7 @@ public final class Installations {
   /** The first executable {@code name} on the PATH (then /usr/bin, /usr/sbin); /usr/bin/name if none. */
   public static Path onPath(String name) {
     String path = Objects.requireNonNullElse(System.getenv("PATH"), "/usr/bin:/bin");
-    for (String dir : (path + ":/usr/bin:/usr/sbin").split(":")) {
+    for (String dir : (path + ":/usr/bin:/usr/sbin").split(":", -1)) {
       Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
       if (Files.isExecutable(candidate)) {
         return candidate;

@@ -3,6 +3,7 @@ package dev.patroni4j.testkit.consul;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,7 @@ class ConsulKvTest {
   }
 
   private static String b64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes());
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test

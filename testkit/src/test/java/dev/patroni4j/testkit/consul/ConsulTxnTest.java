@@ -3,7 +3,9 @@ package dev.patroni4j.testkit.consul;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,9 +25,9 @@ class ConsulTxnTest {
     server.close();
   }
 
-  private static String op(String verb, String key, String value, long index) {
+  private static String op(String verb, String key, @Nullable String value, long index) {
     return "{\"KV\":{\"Verb\":\"" + verb + "\",\"Key\":\"" + key + "\""
-        + (value == null ? "" : ",\"Value\":\"" + Base64.getEncoder().encodeToString(value.getBytes()) + "\"")
+        + (value == null ? "" : ",\"Value\":\"" + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)) + "\"")
         + ",\"Index\":" + index + "}}";
   }
 

@@ -1,5 +1,6 @@
 package dev.patroni4j.testkit.consul;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -94,7 +95,7 @@ class PatroniOnConsulTest {
     assertThat(leader.port()).isEqualTo(cluster().node("pg1").pgPort());
     String checkedEndpoint = patroni4() ? "/primary" : "/master";
     assertThat(leader.checks()).singleElement()
-        .satisfies(c -> assertThat(c.get("HTTP").toString()).endsWith(checkedEndpoint));
+        .satisfies(c -> assertThat(requireNonNull(c.get("HTTP")).toString()).endsWith(checkedEndpoint));
     assertThat(server.services()).filteredOn(s -> !s.id().endsWith("/pg1"))
         .allSatisfy(s -> assertThat(s.tags()).containsExactly("replica"));
     // Consul runs each member's check on Patroni's REST API; DNS answers only for members whose check passes.

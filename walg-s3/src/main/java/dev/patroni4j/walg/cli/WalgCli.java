@@ -253,7 +253,7 @@ public final class WalgCli {
 
   private static String lastErrorLine(String stderr) {
     String last = "";
-    for (String line : stderr.split("\n")) {
+    for (String line : stderr.split("\n", -1)) {
       if (line.startsWith("ERROR:") || line.contains("Error:")) {
         last = line;
       }

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,7 +70,7 @@ public final class WalgOutput {
     List<BackupListEntry> out = new ArrayList<>();
     List<String> header = null;
     int lineNo = 0;
-    for (String line : text.split("\n")) {
+    for (String line : text.split("\n", -1)) {
       lineNo++;
       String l = line.strip();
       if (l.isEmpty() || l.startsWith("INFO:") || l.startsWith("WARNING:")) {
@@ -102,7 +103,7 @@ public final class WalgOutput {
               Lsn.parse(row.get("start_lsn")), Lsn.parse(row.getOrDefault("finish_lsn", "0/0")),
               Boolean.parseBoolean(row.get("is_permanent")), null, 0, 0, null);
         } catch (IllegalArgumentException e) {
-          throw new WalgOutputException("backup-list", where, e.getMessage(), excerpt(l), e);
+          throw new WalgOutputException("backup-list", where, Objects.requireNonNullElse(e.getMessage(), e.toString()), excerpt(l), e);
         }
       }
       out.add(new BackupListEntry(requireText(name, "backup-list", where, l), tableTime(modified, where, l),
@@ -179,7 +180,7 @@ public final class WalgOutput {
     List<String> keys = new ArrayList<>();
     boolean dryRun = false;
     boolean nothing = false;
-    for (String line : stderr.split("\n")) {
+    for (String line : stderr.split("\n", -1)) {
       Matcher m = DELETE_V3_9.matcher(line);
       if (m.find()) {
         keys.add(m.group(1));
@@ -230,14 +231,14 @@ public final class WalgOutput {
       try {
         detail = WalgDocuments.metadata(o);
       } catch (InvalidDocumentException e) {
-        throw new WalgOutputException(command, at, e.getMessage(), excerpt(o.toString()), e);
+        throw new WalgOutputException(command, at, Objects.requireNonNullElse(e.getMessage(), e.toString()), excerpt(o.toString()), e);
       }
     }
     Instant time;
     try {
       time = WalgDocuments.time(o, "time", RepositoryProblem.Kind.INVALID_METADATA);
     } catch (InvalidDocumentException e) {
-      throw new WalgOutputException(command, at + ".time", e.getMessage(), excerpt(o.toString()), e);
+      throw new WalgOutputException(command, at + ".time", Objects.requireNonNullElse(e.getMessage(), e.toString()), excerpt(o.toString()), e);
     }
     JsonNode storage = o.get("storage_name");
     return new BackupListEntry(string(command, o, "backup_name", at, whole), time,

@@ -113,7 +113,7 @@ public final class Lz4Frames {
     }
 
     @Override
-    public void write(byte[] b, int off, int len) {
+    public synchronized void write(byte[] b, int off, int len) {
       if (count + len > max) {
         throw new IllegalStateException("LZ4 output exceeds " + max + " bytes");
       }

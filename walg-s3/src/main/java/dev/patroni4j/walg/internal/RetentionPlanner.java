@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -234,7 +235,7 @@ public final class RetentionPlanner {
   /** GetBackupTime: the sentinel's LastModified, or the metadata start time in START_TIME order. */
   private Instant backupTime(Backup b) {
     if (order == Order.START_TIME) {
-      return startTimes.get(b.name());
+      return Objects.requireNonNull(startTimes.get(b.name()), () -> "no start time for " + b.name());
     }
     return b.lastModified();
   }

@@ -35,23 +35,28 @@ public final class WalKeys {
   public record WalName(WalKind kind, String base, String extension) {}
 
   public static WalName classifyWal(String name) {
-    Matcher m;
-    if ((m = SEGMENT.matcher(name)).matches()) {
+    Matcher m = SEGMENT.matcher(name);
+    if (m.matches()) {
       return new WalName(WalKind.SEGMENT, m.group(1), ext(m));
     }
-    if ((m = HISTORY.matcher(name)).matches()) {
+    m = HISTORY.matcher(name);
+    if (m.matches()) {
       return new WalName(WalKind.HISTORY, m.group(1), ext(m));
     }
-    if ((m = PARTIAL.matcher(name)).matches()) {
+    m = PARTIAL.matcher(name);
+    if (m.matches()) {
       return new WalName(WalKind.PARTIAL, m.group(1), ext(m));
     }
-    if ((m = BACKUP_HISTORY.matcher(name)).matches()) {
+    m = BACKUP_HISTORY.matcher(name);
+    if (m.matches()) {
       return new WalName(WalKind.BACKUP_HISTORY, m.group(1), ext(m));
     }
-    if ((m = DELTA.matcher(name)).matches()) {
+    m = DELTA.matcher(name);
+    if (m.matches()) {
       return new WalName(WalKind.DELTA, m.group(1), ext(m));
     }
-    if ((m = WAL_METADATA.matcher(name)).matches()) {
+    m = WAL_METADATA.matcher(name);
+    if (m.matches()) {
       return new WalName(WalKind.METADATA, m.group(1), "");
     }
     return new WalName(WalKind.UNKNOWN, name, "");

@@ -21,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -127,7 +128,7 @@ public final class WalgDocuments {
     try {
       return metadata(o);
     } catch (InvalidDocumentException e) {
-      throw new InvalidDocumentException(Kind.INVALID_METADATA, e.getMessage(), e);
+      throw new InvalidDocumentException(Kind.INVALID_METADATA, Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
     }
   }
 

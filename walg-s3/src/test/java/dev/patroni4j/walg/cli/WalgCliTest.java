@@ -1,5 +1,6 @@
 package dev.patroni4j.walg.cli;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -109,7 +110,7 @@ class WalgCliTest {
   void walVerifyExitsZeroOnFailureAndTheStatusComesFromTheJson() throws IOException {
     replay("wal-verify", WalgOutputTest.WAL_VERIFY, "", 0);
     WalVerifyResult r = cli().walVerify(EnumSet.allOf(WalgCli.VerifyCheck.class), 68L, "388/E9000000");
-    assertThat(r.integrity().status()).isEqualTo(WalIntegrityReport.Status.FAILURE);
+    assertThat(requireNonNull(r.integrity()).status()).isEqualTo(WalIntegrityReport.Status.FAILURE);
     assertThat(lastArgs()).endsWith("wal-verify", "integrity", "timeline", "--json", "--timeline", "68", "--lsn", "388/E9000000");
   }
 

@@ -1,5 +1,6 @@
 package dev.patroni4j.walg.cli;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,7 +34,7 @@ class WalgOutputTest {
       assertThat(e.walFileName()).isEqualTo("0000004300000388000000AC");
       assertThat(e.storageName()).isEqualTo("default");
       assertThat(e.detail()).isNotNull();
-      assertThat(e.detail().startLsn()).isEqualTo(Lsn.of(3885536116952L));
+      assertThat(requireNonNull(e.detail()).startLsn()).isEqualTo(Lsn.of(3885536116952L));
       assertThat(e.detail().finishLsn()).isEqualTo(Lsn.of(3885536563600L));
       assertThat(e.detail().pgVersion()).isEqualTo(150015);
       assertThat(e.detail().systemIdentifier()).isEqualTo(7507672962298572862L);
@@ -51,7 +52,7 @@ class WalgOutputTest {
         + "\"pg_version\":0,\"start_lsn\":0,\"finish_lsn\":0,\"is_permanent\":false,\"system_identifier\":null,\"uncompressed_size\":0,\"compressed_size\":0}]";
     BackupListEntry e = WalgOutput.backupList(json).get(0);
     assertThat(e.storageName()).isNull();
-    assertThat(e.detail().startTime()).isNull();
+    assertThat(requireNonNull(e.detail()).startTime()).isNull();
     assertThat(e.detail().systemIdentifier()).isNull();
     assertThat(WalgOutput.backupList("[]")).isEmpty();
   }
@@ -71,7 +72,7 @@ class WalgOutputTest {
         + "base_00000001000000000000000A 2024-03-04T14:01:36+08:00 00000001000000000000000A default      2024-03-04T06:01:36Z 2024-03-04T06:01:36Z slpc     /home/postgres/pgdata/mn    150005     0/A000028  0/A000100  false\n";
     BackupListEntry d = WalgOutput.backupListTable(detail).get(0);
     assertThat(d.time()).isEqualTo(Instant.parse("2024-03-04T06:01:36Z"));
-    assertThat(d.detail().startLsn()).isEqualTo(Lsn.parse("0/A000028"));
+    assertThat(requireNonNull(d.detail()).startLsn()).isEqualTo(Lsn.parse("0/A000028"));
     assertThat(d.detail().dataDir()).isEqualTo("/home/postgres/pgdata/mn");
     assertThat(d.detail().pgVersion()).isEqualTo(150005);
     // v2.0.x header (walg.md 2.2): name modified wal_segment_backup_start
@@ -85,7 +86,7 @@ class WalgOutputTest {
   @Test
   void walVerifyFailureIsReadFromTheJson() {
     WalVerifyResult r = WalgOutput.walVerify(WAL_VERIFY);
-    assertThat(r.integrity().status()).isEqualTo(WalIntegrityReport.Status.FAILURE);
+    assertThat(requireNonNull(r.integrity()).status()).isEqualTo(WalIntegrityReport.Status.FAILURE);
     assertThat(r.integrity().details()).containsExactly(
         new SegmentSequence(67, "000000430000030600000060", "000000430000030600000060", 1, SegmentSequence.Status.MISSING_LOST),
         new SegmentSequence(67, "000000430000030600000061", "0000004300000388000000C2", 33379, SegmentSequence.Status.FOUND),
@@ -170,7 +171,7 @@ class WalgOutputTest {
       }
       String input = s.toString();
       try {
-        if (seed == WAL_VERIFY) {
+        if (seed.equals(WAL_VERIFY)) {
           WalgOutput.walVerify(input);
         } else {
           WalgOutput.backupList(input);

@@ -1,5 +1,6 @@
 package dev.patroni4j.walg.patroni;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,6 @@ import dev.patroni4j.walg.Backup;
 import dev.patroni4j.walg.BackupCatalog;
 import dev.patroni4j.walg.MainRepository;
 import dev.patroni4j.walg.patroni.WalgPatroniConfig.PitrTarget;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +45,10 @@ class WalgPatroniConfigTest {
   void postgresqlSectionHasArchivingRestoreAndTheReplicaMethodBeforeBasebackup() {
     Map<String, Object> pg = (Map<String, Object>) new Yaml().load(WalgPatroniConfig.toYaml(walg.postgresqlSection()));
     Map<String, Object> parameters = (Map<String, Object>) pg.get("parameters");
-    assertThat(parameters.get("archive_mode")).as("YAML 1.1 must not turn 'on' into true").isEqualTo("on");
+    assertThat(requireNonNull(parameters).get("archive_mode")).as("YAML 1.1 must not turn 'on' into true").isEqualTo("on");
     assertThat(parameters.get("archive_timeout")).isEqualTo("60s");
     assertThat(parameters.get("archive_command")).isEqualTo(walg.archiveCommand());
-    assertThat(((Map<String, Object>) pg.get("recovery_conf")).get("restore_command")).isEqualTo(walg.restoreCommand());
+    assertThat(requireNonNull(((Map<String, Object>) pg.get("recovery_conf"))).get("restore_command")).isEqualTo(walg.restoreCommand());
     assertThat(pg.get("create_replica_methods")).isEqualTo(List.of("walg", "basebackup"));
     assertThat((Map<String, Object>) pg.get("walg")).containsEntry("no_params", true).containsEntry("no_leader", true)
         .containsEntry("command", "/usr/local/bin/wal-g --config /etc/wal-g/walg.json backup-fetch /var/lib/postgresql/15/main LATEST");
@@ -69,13 +69,13 @@ class WalgPatroniConfigTest {
     assertThat(loaded.get("method")).isEqualTo("walg_pitr");
     Map<String, Object> method = (Map<String, Object>) loaded.get("walg_pitr");
     assertThat(method).containsEntry("no_params", true).containsEntry("keep_existing_recovery_conf", false);
-    assertThat((String) method.get("command")).endsWith("backup-fetch /var/lib/postgresql/15/main " + chosen.name());
+    assertThat((String) requireNonNull(method).get("command")).endsWith("backup-fetch /var/lib/postgresql/15/main " + chosen.name());
     assertThat((Map<String, Object>) method.get("recovery_conf"))
         .containsEntry("restore_command", walg.restoreCommand())
         .containsEntry("recovery_target_time", "2026-01-01 06:00:00.123456+00")
         .containsEntry("recovery_target_action", "promote")
         .containsEntry("recovery_target_timeline", "2");
-    assertThat((Map<String, Object>) ((Map<String, Object>) walg.bootstrapSection(PitrTarget.latestBackup()).get("walg_pitr")).get("recovery_conf"))
+    assertThat((Map<String, Object>) requireNonNull(((Map<String, Object>) walg.bootstrapSection(PitrTarget.latestBackup()).get("walg_pitr"))).get("recovery_conf"))
         .doesNotContainKey("recovery_target_time").containsEntry("recovery_target_timeline", "latest");
   }
 

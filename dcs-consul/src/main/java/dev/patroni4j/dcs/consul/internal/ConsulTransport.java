@@ -53,6 +53,8 @@ public final class ConsulTransport {
    * @param filteredByAcls true if Consul left out results the token may not read
    *     ({@code X-Consul-Results-Filtered-By-ACLs})
    */
+  // A carrier of one answer, never compared or hashed, so the array's identity equality is harmless.
+  @SuppressWarnings("ArrayRecordComponent")
   public record Reply(int status, byte[] body, long index, boolean filteredByAcls) {
     public String text() {
       return new String(body, StandardCharsets.UTF_8);

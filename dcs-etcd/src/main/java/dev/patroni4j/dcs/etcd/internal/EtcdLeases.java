@@ -61,7 +61,7 @@ public final class EtcdLeases {
                 .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getModRevision())))
                 .Then(put)
                 .commit()).isSucceeded();
-        if (!takenOver) {
+        if (current == null || !takenOver) { // takenOver implies a current entry
           revokeQuietly(id, key);
           return Optional.empty();
         }

@@ -36,6 +36,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,7 +69,7 @@ public final class SnapshotParser {
         continue; // patroni4j's own leases (DcsClient.acquireLease): not Patroni's, but not garbage either
       }
       DcsKey key = path == null ? null : DcsKey.ofRelativePath(path).orElse(null);
-      if (key == null) {
+      if (path == null || key == null) {
         reader.problems.add(new DcsProblem(entry, DcsProblem.Kind.UNKNOWN_KEY, "not a key Patroni writes"));
         continue;
       }
@@ -160,7 +161,7 @@ public final class SnapshotParser {
       try {
         return new DcsConfig(PatroniJson.dynamicConfig(entry.value()), entry.version());
       } catch (PatroniParseException e) {
-        problem(e.getMessage());
+        problem(Objects.requireNonNullElse(e.getMessage(), e.toString()));
         return null;
       }
     }
@@ -173,7 +174,7 @@ public final class SnapshotParser {
       try {
         return new DcsMember(PatroniJson.dcsMember(name, value), entry.version(), entry.owner());
       } catch (PatroniParseException e) {
-        problem(e.getMessage());
+        problem(Objects.requireNonNullElse(e.getMessage(), e.toString()));
         return null;
       }
     }
@@ -185,7 +186,7 @@ public final class SnapshotParser {
         URI connUrl = new URI(url.getScheme(), null, url.getHost(), url.getPort(), url.getPath(), null, null);
         String apiUrl = null;
         String query = url.getRawQuery() == null ? "" : url.getRawQuery();
-        for (String pair : query.split("&")) {
+        for (String pair : query.split("&", -1)) {
           if (pair.startsWith("application_name=")) {
             apiUrl = URLDecoder.decode(pair.substring("application_name=".length()), StandardCharsets.UTF_8);
           }
@@ -235,7 +236,7 @@ public final class SnapshotParser {
       List<String> standbys = new ArrayList<>();
       JsonNode standby = node.get("sync_standby");
       if (standby != null && standby.isTextual()) {
-        for (String name : standby.asText().split(",")) {
+        for (String name : standby.asText().split(",", -1)) {
           if (!name.isBlank()) {
             standbys.add(name.trim());
           }
@@ -259,7 +260,7 @@ public final class SnapshotParser {
       try {
         return new DcsHistory(PatroniJson.history(entry.value()), entry.version());
       } catch (PatroniParseException e) {
-        problem(e.getMessage());
+        problem(Objects.requireNonNullElse(e.getMessage(), e.toString()));
         return null;
       }
     }
@@ -310,7 +311,7 @@ public final class SnapshotParser {
       try {
         return new DcsFailsafe(PatroniJson.failsafe(entry.value()), entry.version());
       } catch (PatroniParseException e) {
-        problem(e.getMessage());
+        problem(Objects.requireNonNullElse(e.getMessage(), e.toString()));
         return null;
       }
     }

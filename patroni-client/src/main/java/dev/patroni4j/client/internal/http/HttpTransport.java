@@ -248,8 +248,8 @@ public final class HttpTransport {
               .collect(Collectors.joining(", "))
           + ")";
     }
-    if (e instanceof SSLException) {
-      return tlsReason((SSLException) e);
+    if (e instanceof SSLException ssl) {
+      return tlsReason(ssl);
     }
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }

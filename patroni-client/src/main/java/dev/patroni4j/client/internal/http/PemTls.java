@@ -138,7 +138,7 @@ public final class PemTls {
       }
       Map<String, String> headers = new HashMap<>();
       StringBuilder base64 = new StringBuilder();
-      for (String line : m.group(2).split("\\r?\\n")) {
+      for (String line : m.group(2).split("\\r?\\n", -1)) {
         int colon = line.indexOf(':');
         if (colon > 0) {
           headers.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
@@ -194,7 +194,7 @@ public final class PemTls {
     if (password == null) {
       throw new IllegalArgumentException("key file " + file + " is encrypted; a key password is needed");
     }
-    String[] parts = dekInfo.split(",");
+    String[] parts = dekInfo.split(",", -1);
     if (parts.length != 2) {
       throw new IllegalArgumentException("unreadable DEK-Info in " + file);
     }

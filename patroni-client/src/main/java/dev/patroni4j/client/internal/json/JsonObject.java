@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -263,7 +264,7 @@ public final class JsonObject {
       throw error(field, "expected an object of tags but found " + describe(v));
     }
     @SuppressWarnings("unchecked")
-    Map<String, Object> values = (Map<String, Object>) PlainJava.of(v);
+    Map<String, Object> values = (Map<String, Object>) Objects.requireNonNull(PlainJava.of(v)); // an object
     return Tags.of(values);
   }
 

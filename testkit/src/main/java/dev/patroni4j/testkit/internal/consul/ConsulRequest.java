@@ -31,7 +31,7 @@ final class ConsulRequest {
     if (rawQuery == null || rawQuery.isEmpty()) {
       return result;
     }
-    for (String pair : rawQuery.split("[&;]")) {
+    for (String pair : rawQuery.split("[&;]", -1)) {
       if (pair.isEmpty()) {
         continue;
       }

@@ -32,6 +32,8 @@ public final class ConsulState {
   static final Duration MAX_LOCK_DELAY = Duration.ofSeconds(60);
 
   /** A KV entry; {@code value} is null for an empty value, as Consul stores an empty body as nil. */
+  // A carrier of the stored bytes, never compared or hashed, so the array's identity equality is harmless.
+  @SuppressWarnings("ArrayRecordComponent")
   public record KvEntry(String key, byte @Nullable [] value, long flags, long lockIndex, @Nullable String session,
       long createIndex, long modifyIndex) {}
 
@@ -273,6 +275,8 @@ public final class ConsulState {
   }
 
   /** One KV operation of a transaction ({@code PUT /v1/txn}); {@code index} is the CAS/check index. */
+  // A carrier of the stored bytes, never compared or hashed, so the array's identity equality is harmless.
+  @SuppressWarnings("ArrayRecordComponent")
   public record TxnOp(String verb, String key, byte @Nullable [] value, long flags, long index) {}
 
   /** The outcome of a transaction: the entries its operations returned, or the errors that rolled it back. */
@@ -562,6 +566,8 @@ public final class ConsulState {
    * Waits until some write changed the state, the deadline ({@link System#nanoTime()}) passes or the server
    * closes. The caller holds this object's monitor and re-runs its query afterwards.
    */
+  // One wait by design: the caller loops, re-running its query after every wake-up, spurious ones too.
+  @SuppressWarnings("WaitNotInLoop")
   public void awaitChange(long deadlineNanos) throws InterruptedException {
     long remaining = deadlineNanos - System.nanoTime();
     if (remaining > 0 && !closed) {

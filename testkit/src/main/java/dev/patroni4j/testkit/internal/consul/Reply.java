@@ -11,6 +11,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** One HTTP answer of the Consul test server: status, headers and body ({@code null}: no body at all). */
+// A carrier of one answer, never compared or hashed, so the array's identity equality is harmless.
+@SuppressWarnings("ArrayRecordComponent")
 record Reply(int status, Map<String, String> headers, byte @Nullable [] body) {
   static Reply text(int status, @Nullable String text) {
     return new Reply(status, Map.of("Content-Type", "text/plain; charset=utf-8"),
