@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patroni4j.client.Conditions;
 import dev.patroni4j.client.PatroniClient;
+import dev.patroni4j.client.PatroniException;
 import dev.patroni4j.client.model.ClusterView;
+import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.client.model.Member;
 import dev.patroni4j.config.ClusterSpec;
 import dev.patroni4j.config.ConfigGenerator;
@@ -203,7 +205,22 @@ class GeneratedConfigStartTest {
       assertThat(scalar(st, "SHOW max_connections")).isEqualTo("37");
       assertThat(scalar(st, "SHOW work_mem")).isEqualTo("7MB");
     }
-    assertThat(client.config().postgresqlParameters()).containsEntry("max_connections", 37L);
+    assertThat(storedConfig(client).postgresqlParameters()).containsEntry("max_connections", 37L);
+  }
+
+  /** The new leader stores the dynamic config a moment after it took the lock; until then 4.x answers 502. */
+  private static DynamicConfig storedConfig(PatroniClient client) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        return client.config();
+      } catch (PatroniException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(250);
+      }
+    }
   }
 
   // ---------------------------------------------------------------------- helpers
