@@ -4,7 +4,7 @@ import dev.patroni4j.client.Confirmable;
 import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.dcs.internal.ClusterViews;
 import dev.patroni4j.client.dcs.internal.SnapshotDiff;
-import dev.patroni4j.client.dcs.internal.SnapshotParser;
+import dev.patroni4j.client.dcs.spi.SnapshotParser;
 import dev.patroni4j.client.model.ClusterView;
 import java.util.Collection;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.patroni4j.client.dcs.DcsEvent;
 import dev.patroni4j.client.dcs.DcsException;
 import dev.patroni4j.client.dcs.DcsListener;
 import dev.patroni4j.client.dcs.DcsWatch;
-import dev.patroni4j.client.dcs.internal.WatchDelivery;
+import dev.patroni4j.client.dcs.spi.WatchDelivery;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.function.Consumer;

@@ -7,7 +7,7 @@ import dev.patroni4j.client.dcs.DcsEntry;
 import dev.patroni4j.client.dcs.DcsException;
 import dev.patroni4j.client.dcs.DcsListener;
 import dev.patroni4j.client.dcs.DcsWatch;
-import dev.patroni4j.client.dcs.internal.WatchDelivery;
+import dev.patroni4j.client.dcs.spi.WatchDelivery;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;

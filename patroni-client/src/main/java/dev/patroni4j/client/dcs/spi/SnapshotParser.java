@@ -1,4 +1,4 @@
-package dev.patroni4j.client.dcs.internal;
+package dev.patroni4j.client.dcs.spi;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

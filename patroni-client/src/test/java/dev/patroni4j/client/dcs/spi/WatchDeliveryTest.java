@@ -1,4 +1,4 @@
-package dev.patroni4j.client.dcs.internal;
+package dev.patroni4j.client.dcs.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.patroni4j.client.dcs.internal;
+package dev.patroni4j.client.dcs.spi;
 
 import dev.patroni4j.client.dcs.ClusterRef;
 import java.time.Duration;
