@@ -1,8 +1,8 @@
 package dev.patroni4j.walg;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.patroni4j.client.model.Lsn;
 import java.time.Instant;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * backup-mark} rewrites this file and WAL-G's delete reads only this file.
  *
  * @param systemIdentifier unsigned 64-bit, or null
- * @param userData {@code user_data} as JSON, or null
+ * @param userData {@code user_data} (any JSON, from {@code backup-push --add-user-data}), or null
  */
 public record BackupMetadata(
     @Nullable Instant startTime,
@@ -25,4 +25,10 @@ public record BackupMetadata(
     @Nullable Long systemIdentifier,
     long uncompressedSize,
     long compressedSize,
-    @Nullable JsonNode userData) {}
+    @Nullable JsonValue userData) {
+
+  /** {@code user_data}, if any. */
+  public Optional<JsonValue> findUserData() {
+    return Optional.ofNullable(userData);
+  }
+}

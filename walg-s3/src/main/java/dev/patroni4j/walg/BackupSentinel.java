@@ -1,6 +1,5 @@
 package dev.patroni4j.walg;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.patroni4j.client.model.Lsn;
 import java.time.Instant;
 import java.util.Map;
@@ -18,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param version {@code Version}: 2 for v2.0+, 0 when absent (v1.x and WAL-E)
  * @param systemIdentifier unsigned 64-bit; compare with {@link Long#compareUnsigned}
- * @param userData {@code UserData} as JSON, or null
- * @param raw the whole sentinel as read, for fields a future WAL-G adds
+ * @param userData {@code UserData} (any JSON, from {@code backup-push --add-user-data}), or null
+ * @param raw the whole sentinel as read, for fields a future WAL-G adds; the inline file lists of
+ *     v1.x ({@code Files}, {@code TarFileSets}) are skipped while reading and appear as JSON null
  */
 public record BackupSentinel(
     Lsn startLsn,
@@ -34,7 +34,7 @@ public record BackupSentinel(
     long compressedSize,
     @Nullable Long dataCatalogSize,
     @Nullable TablespaceSpec spec,
-    @Nullable JsonNode userData,
+    @Nullable JsonValue userData,
     boolean filesMetadataDisabled,
     @Nullable Long chkpNum,
     @Nullable Long deltaChkpNum,
@@ -45,7 +45,7 @@ public record BackupSentinel(
     @Nullable String hostname,
     @Nullable String dataDir,
     boolean isPermanentAtPush,
-    JsonNode raw) {
+    JsonValue.JsonObject raw) {
 
   /** The highest sentinel {@code Version} this library knows; a higher one is reported, not guessed. */
   public static final int NEWEST_KNOWN_VERSION = 2;
@@ -56,7 +56,7 @@ public record BackupSentinel(
   }
 
   /** {@code UserData}, if any. */
-  public Optional<JsonNode> findUserData() {
+  public Optional<JsonValue> findUserData() {
     return Optional.ofNullable(userData);
   }
 

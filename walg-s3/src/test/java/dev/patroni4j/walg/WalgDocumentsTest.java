@@ -10,6 +10,7 @@ import dev.patroni4j.walg.internal.Lz4Frames;
 import dev.patroni4j.walg.internal.WalgDocuments;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -40,8 +41,29 @@ class WalgDocumentsTest {
     assertThat(Long.toUnsignedString(requireNonNull(withSpec.systemIdentifier()))).isEqualTo("18446744073709551615");
     assertThat(requireNonNull(withSpec.spec()).basePrefix()).isEqualTo("/pgdata");
     assertThat(withSpec.spec().tablespaces()).containsEntry("16451", new BackupSentinel.Tablespace("/ts1", "pg_tblspc/16451"));
-    assertThat(requireNonNull(withSpec.userData()).get("backup_id").asText()).isEqualTo("man01");
+    assertThat(withSpec.findUserData().flatMap(u -> u.find("backup_id")).flatMap(JsonValue::asString)).contains("man01");
     assertThat(withSpec.isPermanentAtPush()).isTrue();
+    assertThat(parse(SENTINEL).findUserData()).isEmpty();
+  }
+
+  @Test
+  void fieldsThisLibraryDoesNotModelStayReadableInRaw() throws Exception {
+    BackupSentinel s = parse(SENTINEL.replace("\"IsPermanent\":false",
+        "\"IsPermanent\":false,\"NewInWalg9\":{\"ratio\":0.25,\"big\":123456789012345678901234567890},\"Files\":{\"a\":{}}"));
+    JsonValue added = s.raw().find("NewInWalg9").orElseThrow();
+    assertThat(added.find("ratio")).contains(new JsonValue.JsonNumber(new BigDecimal("0.25")));
+    assertThat(added.find("big")).contains(new JsonValue.JsonNumber(new BigDecimal("123456789012345678901234567890")));
+    assertThat(s.raw().find("Hostname").flatMap(JsonValue::asString)).contains("superpg");
+    // v1.x's inline file list is skipped while reading, never materialised
+    assertThat(s.raw().find("Files")).contains(JsonValue.JsonNull.INSTANCE);
+  }
+
+  @Test
+  void metadataUserDataIsTyped() throws Exception {
+    BackupMetadata m = WalgDocuments.metadata(new ByteArrayInputStream(
+        "{\"start_lsn\":1,\"finish_lsn\":2,\"is_permanent\":true,\"user_data\":[\"x\",1,null,false]}".getBytes(StandardCharsets.UTF_8)));
+    assertThat(m.findUserData()).contains(JsonValue.of(java.util.Arrays.asList("x", 1, null, false)));
+    assertThat(requireNonNull(m.userData()).toJson()).isEqualTo("[\"x\",1,null,false]");
   }
 
   @Test
@@ -52,13 +74,17 @@ class WalgDocumentsTest {
   }
 
   @Test
-  void wrongTypesAndRangesAreInvalid() {
+  void wrongTypesAndRangesAreInvalid() throws Exception {
     assertThatThrownBy(() -> parse("{\"LSN\":-1}")).isInstanceOf(InvalidDocumentException.class).hasMessageContaining("LSN");
     assertThatThrownBy(() -> parse("{\"LSN\":18446744073709551616}")).hasMessageContaining("unsigned 64-bit");
     assertThatThrownBy(() -> parse("{\"LSN\":1,\"StartTime\":\"yesterday\"}")).hasMessageContaining("StartTime");
     assertThatThrownBy(() -> parse("{\"LSN\":1,\"DeltaFrom\":\"base_000000010000000000000002\"}")).hasMessageContaining("DeltaFullName");
     assertThatThrownBy(() -> parse("[1]")).hasMessageContaining("object");
     assertThatThrownBy(() -> parse(SENTINEL + "{}")).hasMessageContaining("trailing");
+    assertThatThrownBy(() -> parse("{\"LSN\":1,\"UserData\":{\"x\":1e2147483648}}")).isInstanceOf(InvalidDocumentException.class)
+        .hasMessageContaining("malformed");
+    assertThat(parse("{\"LSN\":1,\"UserData\":{\"x\":1e400}}").findUserData().flatMap(u -> u.find("x")))
+        .contains(new JsonValue.JsonNumber(new BigDecimal("1e400")));
   }
 
   @Test

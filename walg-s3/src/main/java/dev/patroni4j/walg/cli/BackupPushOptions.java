@@ -1,6 +1,6 @@
 package dev.patroni4j.walg.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.patroni4j.walg.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param userData {@code --add-user-data}: any JSON, stored in the sentinel and metadata.json
  * @param deltaFromName {@code --delta-from-name}
  */
-public record BackupPushOptions(boolean full, boolean permanent, boolean verifyPageChecksums, @Nullable JsonNode userData,
+public record BackupPushOptions(boolean full, boolean permanent, boolean verifyPageChecksums, @Nullable JsonValue userData,
     @Nullable String deltaFromName, boolean withoutFilesMetadata) {
 
   public static BackupPushOptions defaults() {
@@ -35,7 +35,8 @@ public record BackupPushOptions(boolean full, boolean permanent, boolean verifyP
     return new BackupPushOptions(full, permanent, true, userData, deltaFromName, withoutFilesMetadata);
   }
 
-  public BackupPushOptions withUserData(JsonNode json) {
+  /** {@code --add-user-data}: stored in the sentinel and metadata.json, read back as {@link dev.patroni4j.walg.BackupSentinel#userData()}. */
+  public BackupPushOptions withUserData(JsonValue json) {
     return new BackupPushOptions(full, permanent, verifyPageChecksums, json, deltaFromName, withoutFilesMetadata);
   }
 
@@ -60,7 +61,7 @@ public record BackupPushOptions(boolean full, boolean permanent, boolean verifyP
     }
     if (userData != null) {
       a.add("--add-user-data");
-      a.add(userData.toString());
+      a.add(userData.toJson());
     }
     if (deltaFromName != null) {
       a.add("--delta-from-name");

@@ -1,16 +1,21 @@
 package dev.patroni4j.walg.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patroni4j.client.model.Lsn;
 import dev.patroni4j.walg.BackupMetadata;
 import dev.patroni4j.walg.BackupSentinel;
+import dev.patroni4j.walg.JsonValue;
 import dev.patroni4j.walg.RepositoryProblem.Kind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +32,8 @@ import org.jspecify.annotations.Nullable;
 
 /** Parses WAL-G's sentinel and metadata.json defensively; thread-safe. */
 public final class WalgDocuments {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Floats as BigDecimal: a field this library does not model (kept in {@code raw}) never overflows to infinity. */
+  private static final ObjectMapper MAPPER = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
       .build();
@@ -63,7 +69,8 @@ public final class WalgDocuments {
         throw new InvalidDocumentException(Kind.MALFORMED_JSON, "trailing data after the JSON object");
       }
       return out;
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
+      // IllegalArgumentException: Jackson's NumberFormatException for a number it cannot represent (1e2147483648)
       throw new InvalidDocumentException(Kind.MALFORMED_JSON, "malformed or truncated JSON: " + firstLine(e.getMessage()), e);
     }
   }
@@ -109,7 +116,7 @@ public final class WalgDocuments {
         optLong(o, "CompressedSize", 0L, Kind.INVALID_SENTINEL),
         unsigned(o, "DataCatalogSize", Kind.INVALID_SENTINEL),
         spec(spec),
-        present(o.get("UserData")),
+        json(o.get("UserData"), "UserData", Kind.INVALID_SENTINEL),
         bool(o, "FilesMetadataDisabled", Kind.INVALID_SENTINEL),
         unsigned(o, "ChkpNum", Kind.INVALID_SENTINEL),
         unsigned(o, "DeltaChkpNum", Kind.INVALID_SENTINEL),
@@ -120,7 +127,7 @@ public final class WalgDocuments {
         text(o, "Hostname", Kind.INVALID_SENTINEL),
         text(o, "DataDir", Kind.INVALID_SENTINEL),
         bool(o, "IsPermanent", Kind.INVALID_SENTINEL),
-        o);
+        (JsonValue.JsonObject) requireNonNull(json(o, "the sentinel", Kind.INVALID_SENTINEL)));
   }
 
   public static BackupMetadata metadata(InputStream in) throws InvalidDocumentException {
@@ -152,7 +159,7 @@ public final class WalgDocuments {
         unsigned(o, "system_identifier", Kind.INVALID_METADATA),
         uncompressed == null ? 0 : uncompressed,
         compressed == null ? 0 : compressed,
-        present(o.get("user_data")));
+        json(o.get("user_data"), "user_data", Kind.INVALID_METADATA));
   }
 
   /** An unsigned 64-bit JSON integer as a long holding the same bits; null if absent or null. */
@@ -223,8 +230,15 @@ public final class WalgDocuments {
     return n.longValue();
   }
 
-  private static @Nullable JsonNode present(@Nullable JsonNode n) {
-    return n == null || n.isNull() ? null : n;
+  private static @Nullable JsonValue json(@Nullable JsonNode n, String what, Kind kind) throws InvalidDocumentException {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    try {
+      return JsonValues.of(n);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidDocumentException(kind, what + ": " + e.getMessage(), e);
+    }
   }
 
   private static BackupSentinel.@Nullable TablespaceSpec spec(@Nullable JsonNode spec) throws InvalidDocumentException {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.walg.JsonValue;
 import dev.patroni4j.walg.RetentionPolicy;
 import dev.patroni4j.walg.WalIntegrityReport;
 import java.io.IOException;
@@ -80,6 +81,15 @@ class WalgCliTest {
     String name = cli().backupPush(Path.of("/pgdata"), BackupPushOptions.defaults().withFull().withPermanent());
     assertThat(name).isEqualTo("base_000000020000000000000024");
     assertThat(lastArgs()).endsWith("backup-push", "/pgdata", "--full", "--permanent");
+  }
+
+  @Test
+  void backupPushPassesUserDataAsOneCompactJsonArgument() throws IOException {
+    replay("backup-push", "", "INFO: 2024/03/05 14:55:53.795401 Wrote backup with name base_000000020000000000000024 to storage default\n", 0);
+    JsonValue userData = JsonValue.parse("{ \"backup_id\" : \"nightly 42\", \"note\": \"a \\\"quoted\\\" word\" }");
+    cli().backupPush(Path.of("/pgdata"), BackupPushOptions.defaults().withUserData(userData));
+    assertThat(lastArgs()).endsWith("backup-push", "/pgdata", "--add-user-data",
+        "{\"backup_id\":\"nightly 42\",\"note\":\"a \\\"quoted\\\" word\"}");
   }
 
   @Test
