@@ -308,6 +308,14 @@ public final class LocalPatroniCluster implements AutoCloseable {
     faults.killPatroni(node);
   }
 
+  /**
+   * Stops the node's PostgreSQL cleanly ({@code pg_ctl stop -m fast -w}), as an operator does after stopping
+   * Patroni in a paused cluster; with Patroni running, Patroni notices and acts as it would on a crash.
+   */
+  public CommandResult stopPostgres(PatroniNode node) {
+    return processes.stopPostgres(node);
+  }
+
   /** Crashes the postmaster: {@code pg_ctl stop -m immediate}. Patroni sees PostgreSQL die. */
   public CommandResult killPostmaster(PatroniNode node) {
     return faults.killPostmaster(node);
@@ -352,6 +360,18 @@ public final class LocalPatroniCluster implements AutoCloseable {
    */
   public void switchPatroniVersion(PatroniNode node, String version) {
     lifecycle.switchInstallation(node, PatroniInstallation.of(version).requireInstalled());
+  }
+
+  /**
+   * Chooses the Patroni release the stopped node's next {@link #startPatroni} runs, as swapping a package does while
+   * the service is stopped; nothing is stopped or started, and the data directory and configuration stay. {@link
+   * #resetToKnownState()} moves it back.
+   *
+   * @throws IllegalStateException when the node's Patroni is running
+   * @throws InstallationMissingException when the release is not installed
+   */
+  public void useInstallation(PatroniNode node, String version) {
+    processes.useInstallation(node, PatroniInstallation.of(version).requireInstalled());
   }
 
   // ---------------------------------------------------------------- waits

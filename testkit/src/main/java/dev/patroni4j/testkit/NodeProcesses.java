@@ -112,6 +112,22 @@ final class NodeProcesses {
     }
   }
 
+  /** Chooses the release a stopped node's next start runs. */
+  void useInstallation(PatroniNode node, PatroniInstallation installation) {
+    synchronized (members.lock()) {
+      members.requireOpen();
+      if (node.isPatroniRunning()) {
+        throw new IllegalStateException(node.name() + "'s Patroni is running: stop it before switching its release");
+      }
+      node.installation(installation);
+    }
+  }
+
+  /** {@code pg_ctl stop -m fast -w} on the node's data directory. */
+  CommandResult stopPostgres(PatroniNode node) {
+    return pgCtl(node, "stop", "-m", "fast", "-w");
+  }
+
   CommandResult pgCtl(PatroniNode node, String... args) {
     List<String> command = new ArrayList<>(osUser.commandPrefix());
     command.add(settings.postgresBinDir().resolve("pg_ctl").toString());

@@ -1,5 +1,7 @@
 package dev.patroni4j.runbooks.host;
 
+import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.model.PatroniVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,8 +21,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@link HostActions} as shell commands for systemd hosts, run locally ({@code sh -c}) or through {@code ssh}. The
- * commands are templates with placeholders {@code {member}}, {@code {dataDir}}, {@code {from}}, {@code {to}},
- * {@code {path}}, {@code {tmp}}; substituted values are single-quoted for the shell.
+ * commands are templates with placeholders {@code {member}}, {@code {dataDir}} and, for the installation switch,
+ * {@code {version}} ({@code major.minor.patch}, e.g. {@code 4.1.5}); substituted values are single-quoted for the shell. Files are written, moved and wiped with
+ * {@code cat}, {@code mv} and {@code find}.
  *
  * <pre>{@code
  * HostActions hosts = ShellHostActions.ssh(member -> "db-" + member + ".internal")
@@ -28,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  *     .stopPatroni("sudo systemctl stop patroni")            // the defaults, shown for clarity
  *     .startPatroni("sudo systemctl start patroni")
  *     .stopPostgres("sudo -u postgres /usr/lib/postgresql/15/bin/pg_ctl -D {dataDir} stop -m fast")
+ *     .switchInstallation("sudo apt-get install -y --allow-downgrades patroni={version}-1")   // no default
  *     .dataDirectory(member -> Path.of("/var/lib/postgresql/15/main"))
  *     .timeout(Duration.ofMinutes(2))
  *     .build();
@@ -48,7 +52,7 @@ public final class ShellHostActions implements HostActions {
     this.hostOf = b.hostOf;
     this.sshCommand = List.copyOf(b.sshCommand);
     this.templates = Map.of("stopPatroni", b.stopPatroni, "startPatroni", b.startPatroni,
-        "stopPostgres", b.stopPostgres);
+        "stopPostgres", b.stopPostgres, "switchInstallation", b.switchInstallation);
     this.dataDirectory = b.dataDirectory;
     this.timeout = b.timeout;
   }
@@ -83,6 +87,18 @@ public final class ShellHostActions implements HostActions {
   }
 
   @Override
+  public void switchPatroniInstallation(String member, PatroniVersion version) {
+    String template = template("switchInstallation");
+    if (template.isEmpty()) {
+      throw new IllegalStateException("no switchInstallation(...) template configured: how to switch " + member
+          + " to Patroni " + version + " depends on the packaging (apt, pip, a symlink)");
+    }
+    check("switchPatroniInstallation", member, shell(member, expand(template, member,
+        Map.of("version", version.major() + "." + version.minor() + "." + version.patch())),
+        null));
+  }
+
+  @Override
   public void moveFile(String member, Path from, Path to) {
     String cmd = expand("mv -f -- {from} {to}", member, Map.of("from", from.toString(), "to", to.toString()));
     check("moveFile", member, shell(member, cmd, null));
@@ -97,14 +113,11 @@ public final class ShellHostActions implements HostActions {
   }
 
   @Override
-  public void wipeDataDirectory(String member, Path dataDir) {
-    Path normalized = dataDir.normalize();
-    if (!normalized.isAbsolute() || normalized.getNameCount() < 2) {
-      throw new IllegalArgumentException("refusing to wipe '" + dataDir + "': not an absolute path at least two levels"
-          + " deep");
-    }
+  public void wipeDataDirectory(String member, Path dataDir, Confirmation confirmation) {
+    DataDirectory target = new DataDirectory(member, dataDir);
+    confirmation.check("wipeDataDirectory", target);
     String cmd = expand("test -d {path} && find {path} -mindepth 1 -delete", member,
-        Map.of("path", normalized.toString()));
+        Map.of("path", target.path().toString()));
     check("wipeDataDirectory", member, shell(member, cmd, null));
   }
 
@@ -131,8 +144,8 @@ public final class ShellHostActions implements HostActions {
     return out;
   }
 
-  /** Single-quotes {@code s} for POSIX sh. */
-  static String quote(String s) {
+  /** Single-quotes {@code s} for POSIX sh, e.g. for a path written into a template. */
+  public static String quote(String s) {
     return "'" + s.replace("'", "'\"'\"'") + "'";
   }
 
@@ -202,6 +215,7 @@ public final class ShellHostActions implements HostActions {
     private String stopPatroni = "sudo systemctl stop patroni";
     private String startPatroni = "sudo systemctl start patroni";
     private String stopPostgres = "sudo -u postgres pg_ctl -D {dataDir} stop -m fast";
+    private String switchInstallation = "";
     private Function<String, Path> dataDirectory = m -> {
       throw new IllegalStateException("no dataDirectory(...) configured for member " + m);
     };
@@ -232,6 +246,16 @@ public final class ShellHostActions implements HostActions {
 
     public Builder stopPostgres(String template) {
       this.stopPostgres = Objects.requireNonNull(template, "template == null");
+      return this;
+    }
+
+    /**
+     * How to switch a member's Patroni to release {@code {version}} (e.g. {@code sudo apt-get install -y
+     * --allow-downgrades patroni={version}-1}, or re-pointing a symlink to another virtualenv); no default, as it
+     * depends on the packaging.
+     */
+    public Builder switchInstallation(String template) {
+      this.switchInstallation = Objects.requireNonNull(template, "template == null");
       return this;
     }
 

@@ -3,7 +3,6 @@ package dev.patroni4j.runbooks.catalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.patroni4j.client.Conditions;
 import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.dcs.etcd.EtcdDcsClient;
@@ -20,7 +19,6 @@ import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.RunbookRunner;
 import dev.patroni4j.runbooks.StepReport;
 import dev.patroni4j.runbooks.Steps;
-import dev.patroni4j.runbooks.host.HostActions;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
 import dev.patroni4j.testkit.PatroniNode;
@@ -160,25 +158,6 @@ class MaintenanceRunbooksTest {
       }
       assertThat(dcs.leaseHolder(ref, ClusterLease.DCS_LEASE_NAME)).isEmpty();
     }
-  }
-
-  @Test
-  void whilePausedStoppingPatroniThroughHostActionsLeavesPostgresRunningAndItRejoins() throws Exception {
-    PatroniRunbooks catalogue = RealCluster.catalogue(cluster());
-    RunbookRunner runner = catalogue.runner().build();
-    HostActions hosts = new LocalClusterHostActions(cluster());
-    assertThat(runner.execute(catalogue.pause(), RealCluster.journal(dir)).succeeded()).isTrue();
-    PatroniNode pg2 = cluster().node("pg2");
-
-    hosts.stopPatroni("pg2");
-    assertThat(RealCluster.show(cluster(), pg2, "server_version_num")).as("PostgreSQL keeps running").startsWith("15");
-    hosts.startPatroni("pg2");
-    // Streaming alone is already true from the DCS while pg2's Patroni is still starting (PostgreSQL kept
-    // streaming); pg2 is back only when its own REST API answers, paused.
-    Runbook back = Runbook.named("back").step(Steps.until("back[pg2]",
-        Conditions.allOf(Conditions.memberStreaming("pg2"), Conditions.memberPaused("pg2")))).build();
-    assertThat(runner.execute(back, RealCluster.journal(dir)).succeeded()).isTrue();
-    assertThat(runner.execute(catalogue.resume(), RealCluster.journal(dir)).succeeded()).isTrue();
   }
 
   /** Waits until Patroni runs on {@code member} and reports its PostgreSQL as failed to start (or stopped). */

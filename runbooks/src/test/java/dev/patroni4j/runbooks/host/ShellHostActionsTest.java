@@ -3,6 +3,9 @@ package dev.patroni4j.runbooks.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.ConfirmationRefusedException;
+import dev.patroni4j.client.model.PatroniVersion;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +24,16 @@ class ShellHostActionsTest {
         .stopPatroni("echo stop {member} >> " + ShellHostActions.quote(log.toString()))
         .startPatroni("echo start {member} {dataDir} >> " + ShellHostActions.quote(log.toString()))
         .stopPostgres("exit 3")
+        .switchInstallation("echo switch {member} to {version} >> " + ShellHostActions.quote(log.toString()))
         .dataDirectory(m -> dir.resolve("data " + m))
         .build();
 
     hosts.stopPatroni("pg'2");
+    hosts.switchPatroniInstallation("pg'2", PatroniVersion.parse("4.1.5; rm -rf /"));
     hosts.startPatroni("pg2");
 
-    assertThat(Files.readAllLines(log)).containsExactly("stop pg'2", "start pg2 " + dir.resolve("data pg2"));
+    assertThat(Files.readAllLines(log)).containsExactly("stop pg'2", "switch pg'2 to 4.1.5",
+        "start pg2 " + dir.resolve("data pg2"));
     assertThatThrownBy(() -> hosts.stopPostgres("pg2")).isInstanceOf(HostActionException.class)
         .hasMessageContaining("stopPostgres on pg2 failed (exit 3)");
   }
@@ -45,10 +51,21 @@ class ShellHostActionsTest {
 
     Path data = Files.createDirectories(dir.resolve("data/base"));
     Files.writeString(data.resolve("PG_VERSION"), "15");
-    hosts.wipeDataDirectory("pg1", dir.resolve("data"));
+    assertThatThrownBy(() -> hosts.wipeDataDirectory("pg1", dir.resolve("data"),
+        Confirmation.of(new DataDirectory("pg2", dir.resolve("data")))))
+        .isInstanceOf(ConfirmationRefusedException.class).hasMessageContaining("of pg1");
+    assertThat(data.resolve("PG_VERSION")).exists();
+    hosts.wipeDataDirectory("pg1", dir.resolve("data"), Confirmation.of(new DataDirectory("pg1", dir.resolve("data"))));
     assertThat(dir.resolve("data")).isEmptyDirectory();
-    assertThatThrownBy(() -> hosts.wipeDataDirectory("pg1", Path.of("/tmp")))
+    assertThatThrownBy(() -> hosts.wipeDataDirectory("pg1", Path.of("/tmp"), Confirmation.of("wipe:pg1:/tmp")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refusing to wipe");
+  }
+
+  @Test
+  void switchingTheInstallationWithoutATemplateSaysWhatIsMissingAndRunsNothing() {
+    HostActions hosts = ShellHostActions.local().build();
+    assertThatThrownBy(() -> hosts.switchPatroniInstallation("pg1", PatroniVersion.parse("4.1.5")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no switchInstallation(...) template");
   }
 
   @Test
