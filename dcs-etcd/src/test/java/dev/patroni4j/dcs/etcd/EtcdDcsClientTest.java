@@ -28,7 +28,6 @@ import dev.patroni4j.client.model.Member;
 import dev.patroni4j.client.model.Role;
 import dev.patroni4j.client.model.Timeline;
 import dev.patroni4j.testkit.TlsFiles;
-import dev.patroni4j.testkit.internal.Certificates;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -449,7 +448,7 @@ class EtcdDcsClientTest {
 
   @Test
   void tlsWithClientCertificatesWorksAndAnUntrustedServerIsATypedError(@TempDir Path dir) throws Exception {
-    TlsFiles tls = Certificates.generate(dir, "unused-store-pw");
+    TlsFiles tls = TlsFiles.generate(dir, "unused-store-pw");
     try (EtcdServer secured = EtcdServer.startWithTls(tls);
         EtcdDcsClient client = EtcdDcsClient.builder().endpoint(secured.endpoint())
             .tls(TlsConfig.builder().caFile(tls.caCert()).clientCertificate(tls.clientCert(), tls.clientKey()).build())
