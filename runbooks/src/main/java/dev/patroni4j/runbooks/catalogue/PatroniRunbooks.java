@@ -58,7 +58,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #rollingRestart}, {@link #configChange}: "no member has {@code pending_restart}" and "the configuration
  *       has the change";</li>
  *   <li>{@link #pause}, {@link #resume}, {@link #scheduledSwitchover}, {@link #scheduledRestart} and their
- *       cancellations, {@link #reinitialize} (without {@code force}), {@link #removeCluster}: the state they name;</li>
+ *       cancellations, {@link #reinitialize} (without {@code force}), {@link #recoverStartFailed}, {@link
+ *       #removeCluster}: the state they name;</li>
  *   <li>{@link #reload}: the condition the caller states.</li>
  * </ul>
  * A run succeeds only when its goal holds for every member its plan named: a planned member that left the cluster,
@@ -298,6 +299,25 @@ public final class PatroniRunbooks {
   public Runbook reinitialize(String member, boolean force) {
     return Runbook.named("reinitialize")
         .step(MemberSteps.reinitialize(env, member, force), StepPolicy.custom().verifyTimeout(Duration.ofMinutes(5))
+            .build())
+        .step(Awaits.memberStreaming(member), StepPolicy.custom().verifyTimeout(Duration.ofMinutes(2)).build())
+        .build();
+  }
+
+  /**
+   * Recovers a replica that Patroni reports as {@code start failed} (also {@code restart failed}, {@code crashed},
+   * {@code stopped}), e.g. one whose PostgreSQL PANICs with "could not locate a valid checkpoint record" after a
+   * restart: waits up to {@code comeBack} for the member to either fail or stream again (one still starting then
+   * fails the run with its state: use {@link #reinitialize} with {@code force}), checks its own REST API answers (the
+   * rebuild is a request to its Patroni), reinitializes it from the leader, and is done when it streams from the
+   * leader on the leader's timeline. Destructive: needs a confirmation token. A healthy member is left alone, so a
+   * second run acts on nothing.
+   */
+  public Runbook recoverStartFailed(String member, Duration comeBack) {
+    return Runbook.named("recover-start-failed")
+        .step(RecoverySteps.recognise(member), StepPolicy.custom().verifyTimeout(positive(comeBack)).build())
+        .step(RecoverySteps.restApiReachable(env, member))
+        .step(MemberSteps.reinitialize(env, member, false), StepPolicy.custom().verifyTimeout(Duration.ofMinutes(5))
             .build())
         .step(Awaits.memberStreaming(member), StepPolicy.custom().verifyTimeout(Duration.ofMinutes(2)).build())
         .build();
