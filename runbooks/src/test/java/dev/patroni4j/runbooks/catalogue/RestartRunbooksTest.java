@@ -14,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * matrix runs this class on every Patroni release (runbooks/pom.xml): how and when a member learns that it needs a
  * restart differs between 3.0.2 and 4.x.
  */
+@Tag(PlannedSwitchoverTest.EVERY_PATRONI_VERSION)
 class RestartRunbooksTest {
   @RegisterExtension
   static final LocalPatroniClusterExtension CLUSTER = LocalPatroniClusterExtension.of(LocalPatroniCluster.builder());
