@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * try {
- *   client.switchover(...);
+ *   client.switchover(SwitchoverRequest.from("pg1").to("pg2"));
  * } catch (PatroniException e) {
  *   if (e.delivery() == PatroniException.Delivery.POSSIBLY_SENT) { observeBeforeRetrying(); }
  * }

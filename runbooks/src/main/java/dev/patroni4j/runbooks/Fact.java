@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
  * journaled as JSON and read back as the same typed values on resume, so a step never parses its own facts.
  *
  * <pre>{@code
- * static final Fact<Timeline> TIMELINE = Fact.timeline("timeline");
- * Decision d = Decision.needsAction("leader is pg1", Facts.of(LEADER, "pg1", TIMELINE, view.timeline().orElseThrow()));
- * Timeline before = intent.facts().get(TIMELINE);     // typed, also after a crash and resume
+ * Fact<Timeline> timeline = Fact.timeline("timeline");  // usually a static final constant
+ * Decision d = Decision.needsAction("leader is pg1", Facts.of(LEADER, "pg1", timeline, view.timeline().orElseThrow()));
+ * Timeline before = intent.facts().get(timeline);      // typed, also after a crash and resume
  * }</pre>
  *
  * <p>Two facts are equal when their names and types are. Thread-safety: immutable.

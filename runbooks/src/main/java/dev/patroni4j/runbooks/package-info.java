@@ -5,7 +5,11 @@
  *
  * <pre>{@code
  * Runbook rb = Runbook.named("drain-then-switch")
- *     .step(Steps.named("drain").impact(Impact.CHANGE).decide(...).act(...).verify(...).build())
+ *     .step(Steps.named("drain").impact(Impact.CHANGE)
+ *         .decide(ctx -> pool.isPaused() ? Decision.satisfied("paused") : Decision.needsAction("pool active"))
+ *         .act((ctx, intent) -> pool.pause())
+ *         .verify((ctx, intent) -> pool.isPaused() ? Verification.done("paused") : Verification.pending("draining"))
+ *         .build())
  *     .include(catalogue.plannedSwitchover(SwitchoverOptions.defaults()))
  *     .build();
  * Plan plan = runner.plan(rb);                                  // what would act, and why; JSON-serialisable

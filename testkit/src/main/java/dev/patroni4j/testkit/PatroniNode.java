@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * PatroniNode node = cluster.node("pg2");
  * try (Connection c = DriverManager.getConnection(node.jdbcUrl(), cluster.superuser(), cluster.superuserPassword())) { ... }
- * HttpRequest.newBuilder(node.restUrl().resolve("/patroni"))...
+ * java.net.http.HttpRequest status = java.net.http.HttpRequest.newBuilder(node.restUrl().resolve("/patroni")).build();
  * }</pre>
  *
  * <p>Thread-safe: addresses and paths never change; the process handle and the installation are

@@ -14,7 +14,7 @@ import java.util.Optional;
  * <pre>{@code
  * WalSegment s = WalSegment.parse("000000430000030600000060", WalSegment.DEFAULT_SIZE);
  * s.timeline();                      // 0x43
- * s.fileName(WalSegment.DEFAULT_SIZE) // "000000430000030600000060"
+ * s.fileName(WalSegment.DEFAULT_SIZE); // "000000430000030600000060"
  * }</pre>
  */
 public record WalSegment(long timeline, long number) implements Comparable<WalSegment> {

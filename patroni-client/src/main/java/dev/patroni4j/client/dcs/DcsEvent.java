@@ -8,10 +8,10 @@ import org.jspecify.annotations.Nullable;
  * was observed.
  *
  * <pre>{@code
- * switch (event) {
- *   case DcsEvent.LeaderChanged c -> log("leader is now " + c.current());
- *   case DcsEvent.LeaderLost l -> log("no leader, was " + l.previous());
- *   default -> { }
+ * if (event instanceof DcsEvent.LeaderChanged c) {
+ *   log("leader is now " + c.current());
+ * } else if (event instanceof DcsEvent.LeaderLost l) {
+ *   log("no leader, was " + l.previous());
  * }
  * }</pre>
  */
