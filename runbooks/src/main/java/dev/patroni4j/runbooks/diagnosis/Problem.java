@@ -1,0 +1,93 @@
+package dev.patroni4j.runbooks.diagnosis;
+
+/**
+ * The known problems {@link ClusterDiagnostics} recognises, each with the field problem it comes from and what
+ * its remedy does.
+ *
+ * <pre>{@code
+ * diagnosis.find(Problem.START_FAILED).ifPresent(f -> System.out.println(f.member() + ": " + f.remedy()));
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public enum Problem {
+  /**
+   * The DCS holds a previous installation's cluster: its {@code initialize} key names a system identifier no member's
+   * data directory has, there is no leader, and the members stay stopped. Field: after a reinstall Postgres never
+   * starts, Patroni logs "waiting for leader to bootstrap" (field document 004, 8.1; seed procedures, "Backups,
+   * restore, add node, reinit"). Remedy: {@link Remedy.RemoveCluster}, after which Patroni bootstraps anew.
+   */
+  STALE_DCS_STATE,
+  /**
+   * A member's PostgreSQL does not start: state {@code start failed} (or {@code restart failed}, {@code crashed}).
+   * Field: after a restart a replica stays {@code start failed}, PostgreSQL logs "could not locate a valid checkpoint
+   * record" (field document 004, 8.2). Remedy for a replica: {@link Remedy.Reinitialize} (clone it from the leader);
+   * for a leader, a manual look at the PostgreSQL log.
+   */
+  POSTGRES_NOT_STARTING,
+  /**
+   * A member's Patroni REST API does not answer although the member is registered, or a REST endpoint the client
+   * was given is not in the topology (its Patroni is stopped, or failed to start). Field: Patroni cannot bind
+   * PostgreSQL's or its own port; a stopped service (field document 003, "Patroni cannot bind to the PostgreSQL
+   * port"). Remedy: manual (start Patroni, read its log).
+   */
+  MEMBER_NOT_ANSWERING,
+  /**
+   * No leader while Patroni will not elect one: the cluster is paused, or no member may be promoted. Field: a paused
+   * cluster whose leader died (maintenance windows of the package migration and blue-green procedures). Remedy:
+   * {@link Remedy.Failover} when a running member exists.
+   */
+  NO_LEADER,
+  /**
+   * A replica follows a timeline the leader's history does not contain (or is ahead of the leader's). Field: on
+   * Patroni 3.0.2 a frozen leader took its key back and a replica that had followed the short-lived new leader stayed
+   * on the dead timeline ("highest timeline 1 of the primary is behind recovery timeline 2"). Remedy: {@link
+   * Remedy.Reinitialize}.
+   */
+  TIMELINE_DIVERGED,
+  /**
+   * A member reports {@code pending_restart}: a changed setting takes effect only after a restart. Field: config
+   * changes of restart-only parameters (seed procedures, config change). Remedy: {@link Remedy.RollingRestart}.
+   */
+  PENDING_RESTART,
+  /**
+   * The cluster is in maintenance mode: no automatic failover. Field: pause left on after a package migration or a
+   * blue-green deployment window (seed procedures). Remedy: {@link Remedy.Resume}.
+   */
+  CLUSTER_PAUSED,
+  /**
+   * A member is in maintenance mode the cluster's configuration does not have: {@code patroni.dynamic.json} in its
+   * data directory still says {@code "pause": true} after the DCS lost the configuration, and {@code patronictl
+   * resume} answers "Cluster is not paused" (seed procedures, blue-green rollback step 5). Remedy: manual.
+   */
+  STALE_PAUSE,
+  /**
+   * Replicas exist but none may be promoted: each is not running, tagged {@code nofailover} (or {@code
+   * failover_priority: 0}), or lags beyond {@code maximum_lag_on_failover}. A leader failure now means downtime.
+   * Remedy: manual (let replicas catch up, fix tags).
+   */
+  NO_FAILOVER_CANDIDATE,
+  /**
+   * {@code synchronous_mode} is on and no replica is a synchronous (or quorum) standby: commits are not protected,
+   * or, with {@code synchronous_mode_strict}, block. Remedy: manual (bring a replica back to streaming).
+   */
+  NO_SYNC_STANDBY,
+  /**
+   * An inactive replication slot holds WAL back: its {@code restart_lsn} does not advance while WAL accumulates on the
+   * leader (bytes retained shown). Field: slots kept from a standalone PostgreSQL, permanent slots whose consumer is
+   * gone (seed procedures, "Convert a standalone PostgreSQL"). Remedy: a config change removing a permanent slot, or a
+   * manual {@code pg_drop_replication_slot}. Needs SQL access.
+   */
+  SLOT_RETAINING_WAL,
+  /**
+   * WAL archiving fails: {@code pg_stat_archiver} shows a failure newer than the last success. Field: WAL-G archiving
+   * (field document 004); WAL piles up in {@code pg_wal}, and PITR loses its range. Remedy: manual (fix the
+   * {@code archive_command} or the storage). Needs SQL access.
+   */
+  ARCHIVING_FAILING,
+  /**
+   * Members run different Patroni versions. Field: a package migration under pause left half done (seed procedures,
+   * "Package migration under pause"). Remedy: manual (finish the migration).
+   */
+  MIXED_PATRONI_VERSIONS
+}

@@ -1,0 +1,179 @@
+package dev.patroni4j.runbooks.diagnosis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import dev.patroni4j.client.dcs.ClusterRef;
+import dev.patroni4j.client.dcs.ClusterSnapshot;
+import dev.patroni4j.client.dcs.DcsEntry;
+import dev.patroni4j.client.model.ClusterView;
+import dev.patroni4j.client.model.DynamicConfig;
+import dev.patroni4j.client.model.HistoryEntry;
+import dev.patroni4j.client.model.Lag;
+import dev.patroni4j.client.model.Lsn;
+import dev.patroni4j.client.model.Member;
+import dev.patroni4j.client.model.MemberState;
+import dev.patroni4j.client.model.MemberStatus;
+import dev.patroni4j.client.model.Role;
+import dev.patroni4j.client.model.Tags;
+import dev.patroni4j.client.model.Timeline;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/** The checks over observations built in code, for states a test cluster here cannot be brought into. */
+class ChecksTest {
+  private static final ClusterRef REF = ClusterRef.of("demo");
+  private final Checks checks = new Checks(1000);
+
+  private static Member member(String name, String role, String state, long timeline, Lag lag) {
+    return Member.builder(name, Role.of(role), MemberState.of(state)).timeline(Timeline.of(timeline)).lag(lag)
+        .apiUrl("http://127.0.0.1:80" + name.substring(2) + "/patroni").host("127.0.0.1").port(5432).build();
+  }
+
+  private static Observed observed(List<Member> members, @Nullable DynamicConfig config,
+      @Nullable List<HistoryEntry> history) {
+    return new Observed(ClusterView.of("demo", members, false, null), Evidence.Source.REST, Map.of(), Map.of(),
+        List.of(), null, config, false, history, null, null);
+  }
+
+  private static List<Member> healthy() {
+    return List.of(member("pg1", "leader", "running", 3, Lag.absent()),
+        member("pg2", "replica", "streaming", 3, Lag.ofBytes(0)),
+        member("pg3", "replica", "streaming", 3, Lag.ofBytes(10)));
+  }
+
+  @Test
+  void aHealthyClusterHasNoFindings() {
+    assertThat(checks.run(observed(healthy(), DynamicConfig.of(Map.of("ttl", 30)), null))).isEmpty();
+  }
+
+  @Test
+  void aReplicaOnATimelineTheLeaderNeverHadIsToBeReinitialized() {
+    List<Member> members = List.of(member("pg1", "leader", "running", 1, Lag.absent()),
+        member("pg2", "replica", "running", 2, Lag.unknown()), member("pg3", "replica", "streaming", 1, Lag.ofBytes(0)));
+
+    List<Finding> findings = checks.run(observed(members, null, List.of()));
+
+    assertThat(findings).extracting(Finding::problem).containsExactly(Problem.TIMELINE_DIVERGED);
+    assertThat(findings.get(0).member()).isEqualTo("pg2");
+    assertThat(findings.get(0).remedy()).isEqualTo(new Remedy.Reinitialize("pg2"));
+    assertThat(findings.get(0).evidence()).extracting(Evidence::value).contains("2", "pg1 on 1");
+  }
+
+  @Test
+  void aReplicaBehindOnATimelineInTheLeadersHistoryIsNotDiverged() {
+    List<Member> members = List.of(member("pg1", "leader", "running", 3, Lag.absent()),
+        member("pg2", "replica", "streaming", 2, Lag.ofBytes(0)));
+    List<HistoryEntry> history = List.of(new HistoryEntry(Timeline.of(1), Lsn.of(100), "r", null, null),
+        new HistoryEntry(Timeline.of(2), Lsn.of(200), "r", null, null));
+
+    assertThat(checks.run(observed(members, null, history))).extracting(Finding::problem)
+        .doesNotContain(Problem.TIMELINE_DIVERGED);
+  }
+
+  @Test
+  void everyReplicaLaggingOrNofailoverLeavesNoFailoverCandidate() {
+    List<Member> members = List.of(member("pg1", "leader", "running", 3, Lag.absent()),
+        member("pg2", "replica", "streaming", 3, Lag.ofBytes(5_000_000)),
+        member("pg3", "replica", "streaming", 3, Lag.ofBytes(0)).toBuilder()
+            .tags(Tags.of(Map.of("nofailover", true))).build());
+
+    List<Finding> findings = checks.run(observed(members, DynamicConfig.of(Map.of("maximum_lag_on_failover", 1000)),
+        null));
+
+    assertThat(findings).extracting(Finding::problem).containsExactly(Problem.NO_FAILOVER_CANDIDATE);
+    assertThat(findings.get(0).severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(findings.get(0).evidence()).extracting(Evidence::value)
+        .contains("lag 5000000 B beyond 1000 B", "tagged nofailover", "1000");
+  }
+
+  @Test
+  void synchronousModeWithoutASyncStandbyIsFoundAndStrictModeIsCritical() {
+    List<Finding> plain = checks.run(observed(healthy(), DynamicConfig.of(Map.of("synchronous_mode", true)), null));
+    List<Finding> strict = checks.run(observed(healthy(),
+        DynamicConfig.of(Map.of("synchronous_mode", "on", "synchronous_mode_strict", true)), null));
+    List<Member> withSync = List.of(member("pg1", "leader", "running", 3, Lag.absent()),
+        member("pg2", "sync_standby", "streaming", 3, Lag.ofBytes(0)));
+
+    assertThat(plain).extracting(Finding::problem, Finding::severity)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Problem.NO_SYNC_STANDBY, Severity.WARNING));
+    assertThat(strict).extracting(Finding::severity).containsExactly(Severity.CRITICAL);
+    assertThat(checks.run(observed(withSync, DynamicConfig.of(Map.of("synchronous_mode", true)), null))).isEmpty();
+  }
+
+  @Test
+  void aPausedMemberWithoutPauseInTheDcsConfigIsAStalePauseNotAPausedCluster() {
+    MemberStatus paused = MemberStatus.builder(MemberState.of("stopped"), Role.of("replica")).paused(true).build();
+    ClusterSnapshot noConfig = ClusterSnapshot.fromEntries(REF, 5, List.of(
+        new DcsEntry(REF.keyPrefix() + "members/pg1",
+            "{\"conn_url\":\"postgres://127.0.0.1:5432/postgres\",\"api_url\":\"http://127.0.0.1:8001/patroni\","
+                + "\"state\":\"stopped\",\"role\":\"replica\"}", 5, "1")));
+    Observed o = new Observed(ClusterView.of("demo", List.of(member("pg1", "replica", "stopped", 1, Lag.unknown())),
+        true, null), Evidence.Source.REST, Map.of("pg1", paused), Map.of(), List.of(), noConfig, null, false, null,
+        null, null);
+
+    List<Finding> findings = checks.run(o);
+
+    assertThat(findings).extracting(Finding::problem).contains(Problem.STALE_PAUSE)
+        .doesNotContain(Problem.CLUSTER_PAUSED);
+    assertThat(findings.stream().filter(f -> f.problem() == Problem.STALE_PAUSE).findFirst().orElseThrow().remedy())
+        .isInstanceOfSatisfying(Remedy.Manual.class, m -> assertThat(m.instruction()).contains("patroni.dynamic.json"));
+  }
+
+  @Test
+  void aPermanentSlotRetainingWalIsRemovedByAConfigChangeAndAnUnknownOneByHand() {
+    Observed o = new Observed(ClusterView.of("demo", healthy(), false, null), Evidence.Source.REST, Map.of(), Map.of(),
+        List.of(), null, DynamicConfig.of(Map.of("slots", Map.of("keep", Map.of("type", "physical")))), false, null,
+        List.of(new Observed.Slot("keep", "physical", "0/3000000", 50_000), new Observed.Slot("old", "logical",
+            "0/1000000", 90_000), new Observed.Slot("small", "physical", "0/9000000", 10)), null);
+
+    List<Finding> findings = checks.run(o);
+
+    assertThat(findings).extracting(Finding::problem).containsOnly(Problem.SLOT_RETAINING_WAL).hasSize(2);
+    assertThat(findings.get(0).remedy()).isInstanceOfSatisfying(Remedy.ConfigChange.class,
+        c -> assertThat(c.patch()).containsOnlyKeys("slots"));
+    assertThat(findings.get(1).remedy()).isInstanceOfSatisfying(Remedy.Manual.class,
+        m -> assertThat(m.instruction()).contains("pg_drop_replication_slot('old')"));
+    assertThat(findings.get(1).evidence()).extracting(Evidence::value).contains("90000");
+  }
+
+  @Test
+  void evidenceNeverCarriesACredentialAndIsBounded() {
+    Evidence url = Evidence.of(Evidence.Source.DCS, "member pg1", "conn_url",
+        "postgres://replicator:s3cret@10.0.0.1:5432/postgres?password=hunter2&sslmode=require");
+    Evidence json = Evidence.of(Evidence.Source.REST, "GET /patroni", "error", "{\"password\": \"topsecret\"}");
+    Evidence longValue = Evidence.of(Evidence.Source.REST, "x", "y", "a".repeat(10_000) + "\n");
+
+    assertThat(url.value()).doesNotContain("s3cret").doesNotContain("hunter2").contains("10.0.0.1:5432");
+    assertThat(json.toString()).doesNotContain("topsecret");
+    assertThat(longValue.value()).hasSize(Evidence.MAX_VALUE_LENGTH + 3).endsWith("...");
+  }
+
+  /** DCS values are outside input: garbage in every key yields findings or none, never an exception. */
+  @Test
+  void garbageInTheDcsNeverBreaksADiagnosis() {
+    Random random = new Random(22);
+    String[] keys = {"leader", "initialize", "config", "members/pg1", "members/pg2", "history", "sync", "status"};
+    String[] shapes = {"", "{", "null", "[]", "{\"state\":7}", "{\"role\":null,\"timeline\":\"x\"}", "\u0000\uffff",
+        "{\"conn_url\":\"postgres://u:p@h:99999999/x\",\"api_url\":\"::\",\"state\":\"start failed\"}", "12345",
+        "{\"pause\":\"maybe\",\"synchronous_mode\":{},\"maximum_lag_on_failover\":\"lots\",\"slots\":[1]}"};
+    for (int round = 0; round < 500; round++) {
+      List<DcsEntry> entries = new ArrayList<>();
+      for (String key : keys) {
+        if (random.nextBoolean()) {
+          entries.add(new DcsEntry(REF.keyPrefix() + key, shapes[random.nextInt(shapes.length)], round, null));
+        }
+      }
+      ClusterSnapshot s = ClusterSnapshot.fromEntries(REF, round, entries);
+      Observed o = new Observed(s.toClusterView(), Evidence.Source.DCS, Map.of(), Map.of(),
+          List.of(URI.create("http://127.0.0.1:8008")), s, s.config() == null ? null : s.config().config(), false,
+          null, null, null);
+      assertThatCode(() -> checks.run(o)).as("entries %s", entries).doesNotThrowAnyException();
+    }
+  }
+}
