@@ -4,6 +4,7 @@ package dev.patroni4j.client;
  * Something that should become true of a cluster; see {@link Conditions} for the usual ones.
  *
  * <pre>{@code
+ * // given: PatroniClient client;
  * ClusterCondition twoReplicas = ClusterCondition.of("two replicas", o -> o.view().replicas().size() == 2);
  * client.waitUntil(twoReplicas, Duration.ofMinutes(1));
  * }</pre>

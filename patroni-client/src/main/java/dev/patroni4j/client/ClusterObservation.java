@@ -12,6 +12,7 @@ import java.util.Optional;
  * status ({@code GET /patroni}), with the members that could not be read.
  *
  * <pre>{@code
+ * // given: PatroniClient client;
  * ClusterObservation o = client.observe(true);
  * o.view().leader();
  * o.status("pg2").map(MemberStatus::paused);

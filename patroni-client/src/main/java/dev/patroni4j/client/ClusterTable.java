@@ -13,6 +13,7 @@ import java.util.List;
  * so, empty when it reports none, as for the leader). Roles and states are Patroni's own words.
  *
  * <pre>{@code
+ * // given: PatroniClient client;
  * System.out.print(ClusterTable.render(client.cluster()));
  * }</pre>
  *

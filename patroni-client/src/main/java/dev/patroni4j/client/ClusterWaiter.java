@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * PatroniWaitTimeoutException} with the last observation.
  *
  * <pre>{@code
+ * // given: ClusterObserver observer;
  * ClusterWaiter waiter = ClusterWaiter.polling(observer, Duration.ofSeconds(1), Clock.systemUTC(), Sleeper.system());
  * ClusterObservation o = waiter.waitUntil(Conditions.leaderIs("pg2"), Duration.ofMinutes(1));
  * }</pre>

@@ -12,6 +12,7 @@ import java.util.Objects;
  * /config}): nested objects merge, a removed key is sent as {@code null} and deleted.
  *
  * <pre>{@code
+ * // given: PatroniClient client;
  * ConfigPatch p = ConfigPatch.builder()
  *     .set("loop_wait", 5)
  *     .postgresqlParameter("max_connections", "101")

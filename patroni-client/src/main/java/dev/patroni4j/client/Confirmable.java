@@ -7,6 +7,10 @@ package dev.patroni4j.client;
  * does not confirm another.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.dcs.ClusterRef;
+ * import dev.patroni4j.client.dcs.ClusterSnapshot;
+ * import dev.patroni4j.client.dcs.DcsClient;
+ * // given: DcsClient dcs; ClusterRef cluster;
  * ClusterSnapshot s = dcs.snapshot(cluster);        // a Confirmable
  * System.out.println("type " + s.confirmationToken() + " to remove " + s.confirmationSubject());
  * }</pre>

@@ -9,6 +9,10 @@ import java.util.Objects;
  * before anything is changed.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.dcs.ClusterRef;
+ * import dev.patroni4j.client.dcs.ClusterSnapshot;
+ * import dev.patroni4j.client.dcs.DcsClient;
+ * // given: DcsClient dcs; ClusterRef cluster; String typed;
  * ClusterSnapshot s = dcs.snapshot(cluster);
  * // show s to a human, who types the token printed for it, e.g. "demo:7310852917352427550"
  * dcs.removeCluster(cluster, Confirmation.of(typed));

@@ -7,6 +7,9 @@ import org.jspecify.annotations.Nullable;
  * cluster, a rebuilt cluster, a changed deletion plan). Nothing was changed.
  *
  * <pre>{@code
+ * import dev.patroni4j.walg.DeletionPlan;
+ * import dev.patroni4j.walg.WalgRepository;
+ * // given: WalgRepository repo; DeletionPlan plan; String typed;
  * try {
  *   repo.delete(plan, Confirmation.of(typed));
  * } catch (ConfirmationRefusedException e) {

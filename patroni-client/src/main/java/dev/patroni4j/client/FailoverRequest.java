@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  * leader to switch over from. With a healthy leader, prefer {@link SwitchoverRequest}.
  *
  * <pre>{@code
+ * // given: PatroniClient client;
  * Outcome o = client.failover(FailoverRequest.to("pg3"));
  * }</pre>
  *

@@ -9,8 +9,11 @@ import java.util.Objects;
  * {@code /read-only?tag_zone=a}, ... Patroni answers 200 when the condition holds, 503 otherwise.
  *
  * <pre>{@code
+ * // given: MemberClient member;
  * HealthResult r = member.check(HealthCheck.replica().maxLag("16MB").tag("zone", "a"));
- * if (r.healthy()) { ... }
+ * if (r.healthy()) {
+ *   // route reads to it
+ * }
  * }</pre>
  *
  * <p>Immutable and thread-safe; modifiers return new instances.

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  * that carry one, the member's status document.
  *
  * <pre>{@code
+ * // given: MemberClient member;
  * HealthResult r = member.check(HealthCheck.primary());
  * r.healthy(); r.statusCode(); r.status().map(MemberStatus::role);
  * }</pre>

@@ -12,11 +12,12 @@ import java.util.Objects;
  * handshake, and so on).
  *
  * <pre>{@code
+ * // given: PatroniClient client;
  * try {
  *   client.cluster();
  * } catch (PatroniException e) {
  *   for (MemberAttempt attempt : e.attempts()) {
- *     log.warn(attempt.member() + ": " + attempt.failure().getMessage());
+ *     System.err.println(attempt.member() + ": " + attempt.failure().getMessage());
  *   }
  * }
  * }</pre>

@@ -34,6 +34,7 @@ import org.jspecify.annotations.Nullable;
  * or {@code client.leader()}; it shares that client's connections, TLS, credentials and limits.
  *
  * <pre>{@code
+ * // given: PatroniClient client;
  * MemberClient pg2 = client.member("pg2");
  * MemberStatus s = pg2.status();
  * boolean replicaOk = pg2.check(HealthCheck.replica().maxLag("1MB")).healthy();

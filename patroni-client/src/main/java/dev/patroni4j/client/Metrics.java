@@ -10,6 +10,7 @@ import java.util.OptionalDouble;
  * A member's Prometheus metrics ({@code GET /metrics}) parsed into samples.
  *
  * <pre>{@code
+ * // given: MemberClient member;
  * Metrics m = member.metrics();
  * double timeline = m.value("patroni_postgres_timeline").orElse(-1);
  * boolean primary = m.value("patroni_primary").orElse(0) == 1;

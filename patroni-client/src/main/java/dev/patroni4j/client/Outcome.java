@@ -27,11 +27,12 @@ import org.jspecify.annotations.Nullable;
  * retried by this library.
  *
  * <pre>{@code
+ * // given: PatroniClient client;
  * Outcome o = client.switchover(SwitchoverRequest.from("pg1").to("pg2"));
  * switch (o.kind()) {
- *   case DONE, DONE_WITH_OTHER_MEMBER -> log("leader is now " + o.member().orElse("?"));
- *   case REFUSED -> log("refused: " + o.message());
- *   case UNKNOWN -> waitUntilObserved();
+ *   case DONE, DONE_WITH_OTHER_MEMBER -> System.out.println("leader is now " + o.member().orElse("?"));
+ *   case REFUSED -> System.out.println("refused: " + o.message());
+ *   case UNKNOWN -> client.waitUntil(Conditions.leaderIs("pg2"), Duration.ofMinutes(1)); // observe, never resend
  *   default -> o.orThrow();
  * }
  * }</pre>

@@ -7,10 +7,11 @@ import java.util.Objects;
  * says how it ended (refused, failed or unknown).
  *
  * <pre>{@code
+ * // given: MemberClient member;
  * try {
  *   member.restart(RestartRequest.now()).orThrow();
  * } catch (PatroniActionException e) {
- *   if (e.outcome() instanceof Outcome.Refused r) { log(r.reason() + ": " + r.message()); }
+ *   if (e.outcome() instanceof Outcome.Refused r) { System.err.println(r.reason() + ": " + r.message()); }
  * }
  * }</pre>
  *

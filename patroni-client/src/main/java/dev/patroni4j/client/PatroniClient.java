@@ -43,6 +43,7 @@ import org.jspecify.annotations.Nullable;
  * in flight to any one member (Patroni serves few REST threads).
  *
  * <pre>{@code
+ * // given: Path ca; Path cert; Path key; String password;
  * PatroniClient client = PatroniClient.builder()
  *     .member(URI.create("https://10.0.0.1:8008"))
  *     .member(URI.create("https://10.0.0.2:8008"))
@@ -116,6 +117,7 @@ public final class PatroniClient {
    * newBuilder()} does: derive clients with other timeouts or credentials without opening a second pool.
    *
    * <pre>{@code
+   * // given: PatroniClient client; String adminPassword;
    * PatroniClient patient = client.newBuilder().switchoverTimeout(Duration.ofMinutes(3)).build();
    * PatroniClient admin = client.newBuilder().basicAuth("admin", adminPassword).build();
    * }</pre>
@@ -215,6 +217,16 @@ public final class PatroniClient {
     return waiter().waitUntil(condition, timeout);
   }
 
+  /** The clock this client measures deadlines on ({@link Builder#clock}); what components built on it share. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The sleeper this client pauses on ({@link Builder#sleeper}); what components built on it share. */
+  public Sleeper sleeper() {
+    return sleeper;
+  }
+
   /** A polling waiter over this client, with its clock, sleeper and poll interval. */
   public ClusterWaiter waiter() {
     return ClusterWaiter.polling((withStatuses, maxWait) -> observe(withStatuses), pollInterval, clock, sleeper);
@@ -233,8 +245,9 @@ public final class PatroniClient {
    * leader), so concurrent callers on one shared client each learn of their own request.
    *
    * <pre>{@code
+   * // given: PatroniClient client; List<String> auditLog;
    * client.switchover(SwitchoverRequest.from("pg1").to("pg2"), new RequestListener() {
-   *   public void requestSent(String method, URI target, String endpointKind) { audit.record("requested"); }
+   *   public void requestSent(String method, URI target, String endpointKind) { auditLog.add("requested"); }
    * });
    * }</pre>
    */
@@ -404,7 +417,25 @@ public final class PatroniClient {
     }
   }
 
-  /** Builds a {@link PatroniClient}. Not thread-safe; {@code toString()} never shows credentials. */
+  /**
+   * Builds a {@link PatroniClient}. Every setting is the library's own (URIs, {@link Duration}s, {@link TlsConfig},
+   * {@link RequestListener}); the HTTP client underneath is not exposed. A client built here owns a new connection
+   * pool; to share one, derive further clients with {@link PatroniClient#newBuilder()}.
+   *
+   * <pre>{@code
+   * // given: char[] password;
+   * PatroniClient.Builder b = PatroniClient.builder()
+   *     .member(URI.create("http://10.0.0.1:8008"))
+   *     .basicAuth("patroni", password)
+   *     .connectTimeout(Duration.ofSeconds(2))
+   *     .readTimeout(Duration.ofSeconds(5));
+   * PatroniClient client = b.build();
+   * PatroniClient admin = client.newBuilder().basicAuth("admin", password).build();   // same pool
+   * }</pre>
+   *
+   * <p>Not thread-safe: configure on one thread, then share the built client. {@code toString()} never shows
+   * credentials.
+   */
   public static final class Builder {
     private final List<URI> members = new ArrayList<>();
     private @Nullable OkHttpClient okHttp;
@@ -459,8 +490,12 @@ public final class PatroniClient {
       return this;
     }
 
-    /** The OkHttp client to derive from (its pool and dispatcher are shared). */
-    public Builder okHttpClient(OkHttpClient client) {
+    /**
+     * The OkHttp client to derive from, for this module's tests only (they observe sockets and TLS sessions).
+     * Not public: users share a pool through {@link PatroniClient#newBuilder()} and observe calls with {@link
+     * #requestListener(RequestListener)}, so no OkHttp type is part of the API.
+     */
+    Builder okHttpBase(OkHttpClient client) {
       this.okHttp = Objects.requireNonNull(client, "client == null");
       return this;
     }

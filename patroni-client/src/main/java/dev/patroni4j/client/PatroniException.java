@@ -17,10 +17,13 @@ import org.jspecify.annotations.Nullable;
  * lookup in a {@link dev.patroni4j.client.model.ClusterView}).
  *
  * <pre>{@code
+ * // given: PatroniClient client;
  * try {
  *   client.switchover(SwitchoverRequest.from("pg1").to("pg2"));
  * } catch (PatroniException e) {
- *   if (e.delivery() == PatroniException.Delivery.POSSIBLY_SENT) { observeBeforeRetrying(); }
+ *   if (e.delivery() == PatroniException.Delivery.POSSIBLY_SENT) {
+ *     System.out.println("leader now " + client.cluster().leader().name()); // observe before retrying
+ *   }
  * }
  * }</pre>
  *

@@ -18,6 +18,7 @@ import java.util.Map;
  * document throws {@link PatroniParseException} with the JSON path of the problem.
  *
  * <pre>{@code
+ * // given: String etcdValue; String configKeyValue;
  * Member m = PatroniJson.dcsMember("pg1", etcdValue);
  * DynamicConfig c = PatroniJson.dynamicConfig(configKeyValue);
  * }</pre>

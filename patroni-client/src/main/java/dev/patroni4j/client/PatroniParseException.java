@@ -13,14 +13,15 @@ import org.jspecify.annotations.Nullable;
  * failure, the unreadable answers among them as this type:
  *
  * <pre>{@code
+ * // given: PatroniClient client;
  * try {
  *   client.cluster();
  * } catch (PatroniParseException e) {
- *   log.warn("bad /cluster at " + e.path() + ": " + e.getMessage());
+ *   System.err.println("bad /cluster at " + e.path() + ": " + e.getMessage());
  * } catch (PatroniException e) {
  *   e.attempts().stream()
  *       .filter(attempt -> attempt.failure() instanceof PatroniParseException)
- *       .forEach(attempt -> log.warn(attempt.member() + " answered garbage"));
+ *       .forEach(attempt -> System.err.println(attempt.member() + " answered garbage"));
  * }
  * }</pre>
  *

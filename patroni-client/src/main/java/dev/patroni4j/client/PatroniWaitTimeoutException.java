@@ -10,10 +10,11 @@ import org.jspecify.annotations.Nullable;
  * error if nothing could be observed.
  *
  * <pre>{@code
+ * // given: PatroniClient client;
  * try {
  *   client.waitUntil(Conditions.leaderIs("pg2"), Duration.ofSeconds(30));
  * } catch (PatroniWaitTimeoutException e) {
- *   log.warn(e.condition() + " not reached; last seen " + e.lastObserved().map(Object::toString).orElse("nothing"));
+ *   System.err.println(e.condition() + " not reached; last seen " + e.lastObserved().map(Object::toString).orElse("nothing"));
  * }
  * }</pre>
  *

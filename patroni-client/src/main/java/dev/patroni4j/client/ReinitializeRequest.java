@@ -5,6 +5,7 @@ package dev.patroni4j.client;
  * member's data: call it on a replica only (Patroni refuses on the leader).
  *
  * <pre>{@code
+ * // given: MemberClient member;
  * member.reinitialize(ReinitializeRequest.standard().force(true));
  * }</pre>
  *

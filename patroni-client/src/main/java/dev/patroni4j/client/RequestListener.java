@@ -7,13 +7,14 @@ import java.net.URI;
  * moment a switchover request left rather than the moment it was answered (which can be a minute later).
  *
  * <pre>{@code
+ * // given: List<String> auditLog;
  * PatroniClient client = PatroniClient.builder()
  *     .member(URI.create("http://10.0.0.1:8008"))
  *     .requestListener(new RequestListener() {
  *       @Override
  *       public void requestSent(String method, URI target, String endpointKind) {
  *         if (method.equals("POST") && endpointKind.equals("switchover")) {
- *           audit.record("switchover requested");
+ *           auditLog.add("switchover requested");
  *         }
  *       }
  *     })

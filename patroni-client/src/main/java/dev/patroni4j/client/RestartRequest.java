@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * under conditions Patroni checks itself.
  *
  * <pre>{@code
+ * // given: MemberClient member;
  * member.restart(RestartRequest.now().onlyIfPendingRestart());
  * member.restart(RestartRequest.at(OffsetDateTime.now().plusMinutes(30)).onlyRole("replica"));
  * member.restart(RestartRequest.now().onlyRole(Role.Kind.PRIMARY)); // "master" to 3.x, "primary" to 4.x

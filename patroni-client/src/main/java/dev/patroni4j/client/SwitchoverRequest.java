@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * picks), now or at a scheduled time ({@code POST /switchover}).
  *
  * <pre>{@code
+ * // given: PatroniClient client;
  * Outcome now = client.switchover(SwitchoverRequest.from("pg1").to("pg2"));
  * Outcome later = client.switchover(SwitchoverRequest.from("pg1").at(OffsetDateTime.now().plusHours(1)));
  * }</pre>

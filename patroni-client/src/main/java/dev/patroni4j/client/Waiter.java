@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  * {@link ClusterWaiter} waits for {@link ClusterCondition}s with it; the runbook engine verifies steps with it.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.model.MemberStatus;
+ * // given: PatroniClient client;
  * Waiter waiter = Waiter.polling(Duration.ofSeconds(1), Clock.systemUTC(), Sleeper.system());
  * MemberStatus s = waiter.until("pg2 running", Duration.ofMinutes(1), remaining -> {
  *   MemberStatus now = client.member("pg2").status();

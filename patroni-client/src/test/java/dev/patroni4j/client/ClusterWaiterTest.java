@@ -11,36 +11,23 @@ import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.client.model.ReplicationConnection;
 import dev.patroni4j.client.model.Role;
 import dev.patroni4j.client.model.Timeline;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Waits on a fake clock: nothing sleeps for real. */
+/** Waits on manual time: nothing sleeps for real. */
 class ClusterWaiterTest {
-  private Instant now = Instant.parse("2030-01-01T00:00:00Z");
-  private final List<Duration> slept = new ArrayList<>();
-  private final Clock clock = new Clock() {
-    @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-    @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-    @Override public Instant instant() { return now; }
-  };
-  private final Sleeper sleeper = d -> {
-    slept.add(d);
-    now = now.plus(d);
-  };
+  private final ManualTime time = ManualTime.startingAt(Instant.parse("2030-01-01T00:00:00Z"));
 
   private static Member member(String name, String role, String state, long tl) {
     return Member.builder(name, Role.of(role), MemberState.of(state)).timeline(Timeline.of(tl)).build();
   }
 
   private ClusterObservation observation(ClusterView view, Map<String, MemberStatus> statuses) {
-    return new ClusterObservation(view, statuses, Map.of(), now);
+    return new ClusterObservation(view, statuses, Map.of(), time.instant());
   }
 
   @Test
@@ -51,17 +38,17 @@ class ClusterWaiterTest {
       return observation(ClusterView.of("s", List.of(member("a", leader.equals("a") ? "leader" : "replica", "running", 1),
           member("b", leader.equals("b") ? "leader" : "replica", "running", 1)), false, null), Map.of());
     };
-    ClusterObservation o = ClusterWaiter.polling(observer, Duration.ofSeconds(1), clock, sleeper)
+    ClusterObservation o = ClusterWaiter.polling(observer, Duration.ofSeconds(1), time, time)
         .waitUntil(Conditions.leaderIs("b"), Duration.ofSeconds(30));
     assertThat(o.view().leader().name()).isEqualTo("b");
-    assertThat(slept).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
+    assertThat(time.slept()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
   }
 
   @Test
   void waitTimesOutWithLastObservedState() {
     ClusterObserver observer = (withStatuses, maxWait) ->
         observation(ClusterView.of("s", List.of(member("a", "leader", "running", 1)), false, null), Map.of());
-    assertThatThrownBy(() -> ClusterWaiter.polling(observer, Duration.ofSeconds(2), clock, sleeper)
+    assertThatThrownBy(() -> ClusterWaiter.polling(observer, Duration.ofSeconds(2), time, time)
             .waitUntil(Conditions.leaderIs("b"), Duration.ofSeconds(5)))
         .isInstanceOf(PatroniWaitTimeoutException.class)
         .hasMessageContaining("leader is b")
@@ -71,7 +58,7 @@ class ClusterWaiterTest {
           assertThat(w.lastObserved()).isPresent();
           assertThat(w.timeout()).isEqualTo(Duration.ofSeconds(5));
         });
-    assertThat(slept).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(1));
+    assertThat(time.slept()).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(1));
   }
 
   @Test
@@ -79,7 +66,7 @@ class ClusterWaiterTest {
     ClusterObserver failing = (withStatuses, maxWait) -> {
       throw new PatroniException("GET /cluster: no member answered", null, PatroniException.Delivery.NOT_SENT, "GET /cluster", -1, null);
     };
-    assertThatThrownBy(() -> ClusterWaiter.reacting(failing, clock, sleeper).waitUntil(Conditions.hasLeader(), Duration.ofSeconds(1)))
+    assertThatThrownBy(() -> ClusterWaiter.reacting(failing, time, time).waitUntil(Conditions.hasLeader(), Duration.ofSeconds(1)))
         .isInstanceOf(PatroniWaitTimeoutException.class)
         .hasMessageContaining("last observed: nothing")
         .hasMessageContaining("no member answered")
@@ -91,7 +78,7 @@ class ClusterWaiterTest {
     ClusterObserver observer = (withStatuses, maxWait) -> {
       throw new InterruptedException();
     };
-    assertThatThrownBy(() -> ClusterWaiter.reacting(observer, clock, sleeper).waitUntil(Conditions.hasLeader(), Duration.ofSeconds(1)))
+    assertThatThrownBy(() -> ClusterWaiter.reacting(observer, time, time).waitUntil(Conditions.hasLeader(), Duration.ofSeconds(1)))
         .isInstanceOf(PatroniException.class).hasMessageContaining("interrupted");
     assertThat(Thread.interrupted()).isTrue();
   }

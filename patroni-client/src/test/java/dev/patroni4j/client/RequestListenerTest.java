@@ -123,7 +123,7 @@ class RequestListenerTest {
   }
 
   @Test
-  void anEventListenerOnTheCallersOkHttpClientStillHearsEveryCall() throws Exception {
+  void anEventListenerOnTheOkHttpClientItDerivesFromStillHearsEveryCall() throws Exception {
     server.enqueue(new MockResponse().setBody(Fixtures.read("patroni-replica-3.0.2.json")));
     URI base = URI.create("http://" + server.getHostName() + ":" + server.getPort());
     List<String> theirs = new CopyOnWriteArrayList<>();
@@ -138,7 +138,7 @@ class RequestListenerTest {
         theirs.add("end");
       }
     }).build();
-    PatroniClient client = PatroniClient.builder().member(base).okHttpClient(callers).requestListener(recorder).build();
+    PatroniClient client = PatroniClient.builder().member(base).okHttpBase(callers).requestListener(recorder).build();
 
     client.memberAt(base).status();
 

@@ -23,6 +23,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * order, quoting and blank lines elsewhere stay exactly as the person wrote them.
  *
  * <pre>{@code
+ * // given: Path path;
  * ConfigDocument doc = ConfigDocument.parse(Files.readString(path))
  *     .set("postgresql.bin_dir", "/usr/lib/postgresql/17/bin")
  *     .set("postgresql.data_dir", "/var/lib/postgresql/17/main")

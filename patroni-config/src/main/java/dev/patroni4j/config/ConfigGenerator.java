@@ -17,6 +17,7 @@ import java.util.Set;
  * share comes from a {@link ClusterSpec}, what is particular to the host from a {@link MemberHost}.
  *
  * <pre>{@code
+ * // given: ClusterSpec spec; MemberHost host;
  * PatroniConfig first = ConfigGenerator.newCluster(spec, host);
  * // a member joining a running cluster: what the members share is read from one of them
  * ClusterSpec running = ClusterSpec.fromMemberConfig(PatroniConfig.read(Path.of("/etc/patroni/patroni.yml")));

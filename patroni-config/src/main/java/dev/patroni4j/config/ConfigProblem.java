@@ -6,6 +6,7 @@ package dev.patroni4j.config;
  * wrong, what was expected there, and the value found (redacted for secrets, empty when missing).
  *
  * <pre>{@code
+ * // given: PatroniConfig config;
  * for (ConfigProblem p : ConfigValidator.forVersion(PatroniVersion.V4_1).validate(config)) {
  *   System.err.println(p.path() + ": " + p.problem() + " (expected " + p.expected() + ")");
  * }

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
  * wrong and what was expected. Secrets are redacted in the message.
  *
  * <pre>{@code
+ * // given: PatroniConfig config;
  * try {
  *   ConfigValidator.forVersion(PatroniVersion.V4_1).requireValid(config);
  * } catch (ConfigValidationException e) {

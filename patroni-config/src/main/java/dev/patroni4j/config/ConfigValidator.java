@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * the PostgreSQL binaries, as the chosen release checks them on this host.
  *
  * <pre>{@code
+ * // given: PatroniConfig config;
  * ConfigValidator validator = ConfigValidator.forVersion(PatroniVersion.V3_0);
  * List<ConfigProblem> problems = validator.validate(PatroniConfig.read(Path.of("patroni.yml")));
  * validator.requireValid(config); // or throw ConfigValidationException listing them

@@ -148,6 +148,7 @@ public final class PatroniConfig {
    * missing on the way are created. The value is read back as Patroni would read it from YAML.
    *
    * <pre>{@code
+   * // given: PatroniConfig config;
    * PatroniConfig withTls = config.with("restapi.certfile", "/etc/patroni/server.crt")
    *     .with("restapi.keyfile", "/etc/patroni/server.key");
    * }</pre>

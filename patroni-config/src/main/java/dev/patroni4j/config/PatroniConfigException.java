@@ -6,6 +6,7 @@ package dev.patroni4j.config;
  * message is built.
  *
  * <pre>{@code
+ * // given: String text;
  * try {
  *   PatroniConfig.parse(text);
  * } catch (PatroniConfigException e) {

@@ -17,6 +17,7 @@ import java.util.Objects;
  * given as values.
  *
  * <pre>{@code
+ * // given: String password;
  * StandaloneServer server;
  * try (Connection c = DriverManager.getConnection("jdbc:postgresql://db1:5432/postgres", "postgres", password)) {
  *   server = StandaloneServer.read(c);

@@ -15,6 +15,7 @@ import java.util.Optional;
  * names the traps that matter for maintenance.
  *
  * <pre>{@code
+ * // given: String existingUnitText;
  * String unit = SystemdUnit.newBuilder()
  *     .patroniExecutable(Path.of("/opt/patroni/bin/patroni"))
  *     .configFile(Path.of("/etc/patroni/patroni.yml"))
@@ -168,6 +169,32 @@ public final class SystemdUnit {
    */
   public static List<Trap> check(String unitText, Path runningConfig) {
     Map<String, String> service = section(unitText, "Service");
+    List<Trap> traps = new ArrayList<>(stopTraps(service));
+    Optional<String> exec = Optional.ofNullable(service.get("ExecStart"));
+    if (exec.isEmpty()) {
+      traps.add(new Trap(TrapKind.NO_EXEC_START, "", "the unit has no ExecStart"));
+      return traps;
+    }
+    Optional<String> configured = configPath(exec.get(), service);
+    if (configured.isEmpty() || !Path.of(configured.get()).normalize().equals(runningConfig.normalize())) {
+      traps.add(new Trap(TrapKind.CONFIG_PATH_DIFFERS, configured.orElse("(none)"),
+          "the unit would start Patroni with " + configured.orElse("no configuration file")
+              + " but it runs with " + runningConfig + ": a restart through systemd changes its configuration"));
+    }
+    return traps;
+  }
+
+  /**
+   * The traps of {@code unitText} that make {@code systemctl stop} unsafe for maintenance: it kills PostgreSQL with
+   * Patroni ({@link TrapKind#STOP_KILLS_POSTGRESQL}), or stops Patroni with a signal it cannot shut down on ({@link
+   * TrapKind#HARSH_KILL_SIGNAL}). What a diagnosis or a pre-flight checks when it does not know the running
+   * configuration.
+   */
+  public static List<Trap> stopTraps(String unitText) {
+    return stopTraps(section(unitText, "Service"));
+  }
+
+  private static List<Trap> stopTraps(Map<String, String> service) {
     List<Trap> traps = new ArrayList<>();
     String killMode = service.getOrDefault("KillMode", "control-group");
     if (!killMode.equals("process")) {
@@ -179,17 +206,6 @@ public final class SystemdUnit {
     if (!signal.equals("SIGINT") && !signal.equals("SIGTERM") && !signal.equals("INT") && !signal.equals("TERM")) {
       traps.add(new Trap(TrapKind.HARSH_KILL_SIGNAL, "KillSignal=" + signal,
           "Patroni shuts down (and stops PostgreSQL in order) on SIGINT or SIGTERM only"));
-    }
-    Optional<String> exec = Optional.ofNullable(service.get("ExecStart"));
-    if (exec.isEmpty()) {
-      traps.add(new Trap(TrapKind.NO_EXEC_START, "", "the unit has no ExecStart"));
-      return traps;
-    }
-    Optional<String> configured = configPath(exec.get(), service);
-    if (configured.isEmpty() || !Path.of(configured.get()).normalize().equals(runningConfig.normalize())) {
-      traps.add(new Trap(TrapKind.CONFIG_PATH_DIFFERS, configured.orElse("(none)"),
-          "the unit would start Patroni with " + configured.orElse("no configuration file")
-              + " but it runs with " + runningConfig + ": a restart through systemd changes its configuration"));
     }
     return traps;
   }

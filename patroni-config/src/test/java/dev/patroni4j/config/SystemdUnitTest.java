@@ -62,6 +62,15 @@ class SystemdUnitTest {
   }
 
   @Test
+  void stopTrapsJudgeOnlyWhatAStopDoes() {
+    assertThat(SystemdUnit.stopTraps("[Service]\nKillMode=process\nKillSignal=SIGINT\n"))
+        .as("no ExecStart and no configuration: not a stop trap").isEmpty();
+    assertThat(SystemdUnit.stopTraps("[Unit]\nKillMode=process\n[Service]\nExecStart=/usr/bin/patroni /a.yml\n"))
+        .as("KillMode outside [Service] does not count").extracting(SystemdUnit.Trap::kind)
+        .containsExactly(SystemdUnit.TrapKind.STOP_KILLS_POSTGRESQL);
+  }
+
+  @Test
   void badBuilderInputIsRefusedWithWhatWasWrong() {
     assertThatThrownBy(() -> SystemdUnit.newBuilder().configFile(Path.of("relative.yml")))
         .isInstanceOf(PatroniConfigException.class).hasMessageContaining("configFile");

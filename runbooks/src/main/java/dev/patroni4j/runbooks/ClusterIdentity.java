@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * rebuilt cluster (new system identifier) or of the cluster before its leader changed is refused.
  *
  * <pre>{@code
+ * import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
+ * // given: PatroniRunbooks catalogue; RunbookRunner runner; Runbook runbook; Journal journal; String typed;
  * ClusterIdentity now = catalogue.identitySource().observe();
  * System.out.println("to confirm " + now.confirmationSubject() + ", type " + now.confirmationToken());
  * runner.execute(runbook, journal, ExecuteOptions.defaults().confirmation(Confirmation.of(typed)));

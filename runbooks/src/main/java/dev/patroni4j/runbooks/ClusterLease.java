@@ -7,7 +7,10 @@ import java.time.Duration;
  * the runner. A crashed run's lease expires after its TTL; the same run (same owner) resuming may take it over at once.
  *
  * <pre>{@code
- * try (ClusterLease.Handle h = lease.acquire("demo", runId, Duration.ofSeconds(30))) { ... }
+ * // given: ClusterLease lease; String runId;
+ * try (ClusterLease.Handle h = lease.acquire("demo", runId, Duration.ofSeconds(30))) {
+ *   // only this run acts on the cluster "demo" until the handle is closed
+ * }
  * }</pre>
  *
  * <p>Thread-safety: implementations must be thread-safe.

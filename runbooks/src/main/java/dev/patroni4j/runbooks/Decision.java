@@ -8,7 +8,9 @@ import java.util.Objects;
  * set). The facts are journaled before the step acts and read back typed on resume; they must not contain secrets.
  *
  * <pre>{@code
- * return leader.equals(from)
+ * import dev.patroni4j.client.model.Timeline;
+ * // given: String leader; String from; Timeline timeline; Fact<String> LEADER; Fact<Timeline> TIMELINE;
+ * Decision d = leader.equals(from)
  *     ? Decision.needsAction("leader is still " + from, Facts.of(LEADER, from, TIMELINE, timeline))
  *     : Decision.satisfied("leader is " + leader + ", not " + from);
  * }</pre>

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * journaled as JSON and read back as the same typed values on resume, so a step never parses its own facts.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.model.ClusterView;
+ * // given: ClusterView view; Decision.NeedsAction intent; Fact<String> LEADER;
  * Fact<Timeline> timeline = Fact.timeline("timeline");  // usually a static final constant
  * Decision d = Decision.needsAction("leader is pg1", Facts.of(LEADER, "pg1", timeline, view.timeline().orElseThrow()));
  * Timeline before = intent.facts().get(timeline);      // typed, also after a crash and resume

@@ -15,6 +15,8 @@ import java.util.TreeMap;
  * same typed values.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.model.Timeline;
+ * // given: Fact<String> LEADER; Fact<Timeline> TIMELINE; Fact<String> CANDIDATE;
  * Facts facts = Facts.of(LEADER, "pg1", TIMELINE, Timeline.of(3));
  * Timeline tl = facts.get(TIMELINE);
  * Optional<String> candidate = facts.find(CANDIDATE);

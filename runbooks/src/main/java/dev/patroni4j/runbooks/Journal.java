@@ -7,6 +7,7 @@ import java.util.List;
  * with the same journal resumes where the previous run stopped.
  *
  * <pre>{@code
+ * // given: RunbookRunner runner; Runbook runbook;
  * Journal journal = FileJournal.at(Path.of("/var/lib/ops/switchover-2026-11-22.jsonl"));
  * RunbookResult r = runner.execute(runbook, journal);
  * }</pre>

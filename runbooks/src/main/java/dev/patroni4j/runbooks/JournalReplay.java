@@ -61,6 +61,11 @@ final class JournalReplay {
     return h;
   }
 
+  /** Whether the journal holds an intent to act of {@code stepId} (of this run or an earlier one). */
+  boolean intended(String stepId) {
+    return entries.stream().anyMatch(e -> e.stepId().equals(stepId) && e.kind() == JournalEntry.Kind.INTENT);
+  }
+
   /** The facts journaled with the step's last {@code ACTED} entry (what its action learned), if any. */
   Facts actedFacts(String stepId) {
     Facts f = Facts.of();

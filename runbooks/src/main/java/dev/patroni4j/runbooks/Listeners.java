@@ -28,6 +28,8 @@ final class Listeners {
         l.switchoverFinalized(e);
       } else if (event instanceof RunbookEvent.MemberRestarted e) {
         l.memberRestarted(e);
+      } else if (event instanceof RunbookEvent.WriteDowntimeMeasured e) {
+        l.writeDowntimeMeasured(e);
       }
     } catch (RuntimeException ex) {
       LOG.log(System.Logger.Level.WARNING, "runbook listener threw on " + event.getClass().getSimpleName(), ex);

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * members, each step's decision) no longer hold. Bindings are typed {@link Facts}.
  *
  * <pre>{@code
+ * // given: RunbookRunner runner; Runbook switchover; Path path; Journal journal;
  * Plan plan = runner.plan(switchover);
  * Files.writeString(path, plan.toJson());
  * Plan approved = Plan.fromJson(Files.readString(path)).approve("alice");

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * {@link #append} is durable when it returns.
  *
  * <pre>{@code
+ * // given: String url; String user; String password;
  * Journal journal = PostgresJournal.create(() -> DriverManager.getConnection(url, user, password),
  *     "ops.runbook_journal", "switchover-2026-11-22");
  * }</pre>

@@ -10,16 +10,21 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable, ordered composition of steps, sub-runbooks and plan-time bindings. Runbooks do nothing by
  * themselves; a {@link RunbookRunner} plans and executes them.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.PatroniClient;
+ * import dev.patroni4j.client.model.Member;
+ * // given: PatroniClient client; Function<String, Step> restartStep; Runbook switchover; Step restartOldLeader;
  * Fact<List<String>> replicas = Fact.texts("replicas");
  * Runbook rolling = Runbook.named("rolling-restart")
- *     .bind(replicas, ctx -> pendingReplicasOf(client))             // resolved once, at plan time, then journaled
- *     .forEach(replicas, member -> restartStep(member))             // one step per bound value, in order
+ *     .bind(replicas, ctx -> client.cluster().replicas().stream()   // resolved once, at plan time, then journaled
+ *         .filter(Member::pendingRestart).map(Member::name).toList())
+ *     .forEach(replicas, member -> restartStep.apply(member))       // one step per bound value, in order
  *     .include(switchover)                                          // a sub-runbook: its steps become "switchover/..."
  *     .step(restartOldLeader, StepPolicy.custom().verifyTimeout(Duration.ofMinutes(5)).build())
  *     .build();
@@ -60,7 +65,8 @@ public final class Runbook {
 
   sealed interface Element {}
 
-  record StepElement(Step step, StepPolicy policy) implements Element {}
+  /** A step; {@code armedBy}, when set, names the earlier step whose intent makes it a cleanup step. */
+  record StepElement(Step step, StepPolicy policy, @Nullable String armedBy) implements Element {}
 
   record Include(Runbook runbook) implements Element {}
 
@@ -85,8 +91,15 @@ public final class Runbook {
     }
   }
 
-  /** A step with its id (path within nested runbooks) and policy, ready to run. */
-  record Resolved(String id, Step step, StepPolicy policy) {}
+  /**
+   * A step with its id (path within nested runbooks) and policy, ready to run; {@code armedBy} is the id of the step
+   * whose journaled intent makes this one run also after the run stopped (see {@link Builder#cleanupStep}).
+   */
+  record Resolved(String id, Step step, StepPolicy policy, @Nullable String armedBy) {
+    Resolved(String id, Step step, StepPolicy policy) {
+      this(id, step, policy, null);
+    }
+  }
 
   /** Bindings in declaration order (nested ones included), each with its qualified position. */
   List<Bind<?>> bindings() {
@@ -107,6 +120,10 @@ public final class Runbook {
     resolveInto(out, "", values, defaultPolicy);
     Set<String> seen = new HashSet<>();
     for (Resolved r : out) {
+      if (r.armedBy() != null && !seen.contains(r.armedBy())) {
+        throw new IllegalArgumentException("cleanup step '" + r.id() + "' is armed by '" + r.armedBy()
+            + "', which is not an earlier step of runbook '" + name + "'");
+      }
       if (!seen.add(r.id())) {
         throw new IllegalArgumentException("runbook '" + name + "' has two steps with id '" + r.id() + "'");
       }
@@ -121,7 +138,7 @@ public final class Runbook {
     for (Element e : elements) {
       if (e instanceof StepElement s) {
         out.add(new Resolved(prefix + checkName(s.step.name(), "step name"), s.step,
-            s.policy == DEFAULT ? defaultPolicy : s.policy));
+            s.policy == DEFAULT ? defaultPolicy : s.policy, s.armedBy == null ? null : prefix + s.armedBy));
       } else if (e instanceof Include inc) {
         inc.runbook.resolveInto(out, prefix + inc.runbook.name + "/", values, defaultPolicy);
       } else if (e instanceof ForEach<?> f) {
@@ -168,7 +185,23 @@ public final class Runbook {
       Objects.requireNonNull(step, "step == null");
       Objects.requireNonNull(policy, "policy == null");
       checkName(step.name(), "step name");
-      elements.add(new StepElement(step, policy));
+      elements.add(new StepElement(step, policy, null));
+      return this;
+    }
+
+    /**
+     * Appends a cleanup step: in order like any step on the normal path, and also when an earlier step stopped the
+     * run (failed or refused), provided the step named {@code armedBy} (an earlier step of this runbook) journaled an
+     * intent to act, in this run or an earlier run of the same journal. This is how a runbook undoes what it started
+     * whatever happens in between (e.g. resumes a pooler it paused); a run that stopped before {@code armedBy} acted
+     * leaves it alone. The run still ends with the result of the step that stopped it; a cleanup step that fails too
+     * is named in its reason. Its {@link Step#decide} must recognise when there is nothing to undo.
+     */
+    public Builder cleanupStep(String armedBy, Step step, StepPolicy policy) {
+      Objects.requireNonNull(step, "step == null");
+      Objects.requireNonNull(policy, "policy == null");
+      checkName(step.name(), "step name");
+      elements.add(new StepElement(step, policy, checkName(armedBy, "armedBy")));
       return this;
     }
 

@@ -47,4 +47,7 @@ public sealed interface RunbookEvent {
 
   /** A member's PostgreSQL was restarted (observed running again). */
   record MemberRestarted(String runId, Instant at, String stepId, String member) implements RunbookEvent {}
+
+  /** The run's {@link WriteProbe} stopped: what its writer felt during the run (before {@link RunFinished}). */
+  record WriteDowntimeMeasured(String runId, Instant at, WriteDowntime downtime) implements RunbookEvent {}
 }

@@ -36,6 +36,8 @@ public interface RunbookListener {
 
   default void memberRestarted(RunbookEvent.MemberRestarted event) {}
 
+  default void writeDowntimeMeasured(RunbookEvent.WriteDowntimeMeasured event) {}
+
   /** Does nothing. */
   static RunbookListener noop() {
     return new RunbookListener() {};
@@ -92,6 +94,11 @@ public interface RunbookListener {
 
       @Override
       public void memberRestarted(RunbookEvent.MemberRestarted e) {
+        copy.forEach(l -> Listeners.deliver(l, e));
+      }
+
+      @Override
+      public void writeDowntimeMeasured(RunbookEvent.WriteDowntimeMeasured e) {
         copy.forEach(l -> Listeners.deliver(l, e));
       }
     };

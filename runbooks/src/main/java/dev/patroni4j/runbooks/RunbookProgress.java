@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  * needs no clock).
  *
  * <pre>{@code
+ * import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
+ * // given: PatroniRunbooks catalogue;
  * RunbookRunner runner = catalogue.runner().listener(new RunbookProgress(System.out)).build();
  * }</pre>
  *

@@ -10,11 +10,12 @@ import org.jspecify.annotations.Nullable;
  * evidence that decided it.
  *
  * <pre>{@code
+ * // given: RunbookRunner runner; Runbook runbook; Journal journal;
  * RunbookResult result = runner.execute(runbook, journal);
  * if (result instanceof RunbookResult.Refused r) {
- *   log("refused at " + r.stepId() + ": " + r.reason());   // nothing unsafe happened
+ *   System.err.println("refused at " + r.stepId() + ": " + r.reason());   // nothing unsafe happened
  * } else if (result instanceof RunbookResult.Failed f) {
- *   log("failed at " + f.stepId() + ": " + f.reason());    // run again with the same journal to resume
+ *   System.err.println("failed at " + f.stepId() + ": " + f.reason());    // run again with the same journal to resume
  * }
  * }</pre>
  *
@@ -34,22 +35,57 @@ public sealed interface RunbookResult {
     return this instanceof Succeeded;
   }
 
+  /** What the run's {@link WriteProbe} measured, when {@link ExecuteOptions#writeProbe} asked for one. */
+  Optional<WriteDowntime> findWriteDowntime();
+
+  /** This result with the write downtime its run measured. */
+  RunbookResult withWriteDowntime(WriteDowntime downtime);
+
   /**
    * Every step completed, was skipped, or had been completed by an earlier run of the same journal, and every step's
    * goal held for everything the plan named (the final checks of the catalogue's runbooks cover every planned member).
    */
-  record Succeeded(String runId, List<StepReport> steps) implements RunbookResult {
+  record Succeeded(String runId, List<StepReport> steps, @Nullable WriteDowntime writeDowntime)
+      implements RunbookResult {
     public Succeeded {
       steps = List.copyOf(steps);
+    }
+
+    public Succeeded(String runId, List<StepReport> steps) {
+      this(runId, steps, null);
+    }
+
+    @Override
+    public Optional<WriteDowntime> findWriteDowntime() {
+      return Optional.ofNullable(writeDowntime);
+    }
+
+    @Override
+    public Succeeded withWriteDowntime(WriteDowntime downtime) {
+      return new Succeeded(runId, steps, downtime);
     }
   }
 
   /** The run stopped before doing anything unsafe: a step was blocked, the cluster refused, or a guard failed. */
   record Refused(String runId, String reason, @Nullable String stepId, Facts evidence,
-      List<StepReport> steps) implements RunbookResult {
+      List<StepReport> steps, @Nullable WriteDowntime writeDowntime) implements RunbookResult {
     public Refused {
       java.util.Objects.requireNonNull(evidence, "evidence == null");
       steps = List.copyOf(steps);
+    }
+
+    public Refused(String runId, String reason, @Nullable String stepId, Facts evidence, List<StepReport> steps) {
+      this(runId, reason, stepId, evidence, steps, null);
+    }
+
+    @Override
+    public Optional<WriteDowntime> findWriteDowntime() {
+      return Optional.ofNullable(writeDowntime);
+    }
+
+    @Override
+    public Refused withWriteDowntime(WriteDowntime downtime) {
+      return new Refused(runId, reason, stepId, evidence, steps, downtime);
     }
 
     public Optional<String> findStepId() {
@@ -63,10 +99,26 @@ public sealed interface RunbookResult {
    * was thrown.
    */
   record Failed(String runId, String reason, @Nullable String stepId, Facts evidence,
-      @Nullable Throwable cause, List<StepReport> steps) implements RunbookResult {
+      @Nullable Throwable cause, List<StepReport> steps, @Nullable WriteDowntime writeDowntime)
+      implements RunbookResult {
     public Failed {
       java.util.Objects.requireNonNull(evidence, "evidence == null");
       steps = List.copyOf(steps);
+    }
+
+    public Failed(String runId, String reason, @Nullable String stepId, Facts evidence, @Nullable Throwable cause,
+        List<StepReport> steps) {
+      this(runId, reason, stepId, evidence, cause, steps, null);
+    }
+
+    @Override
+    public Optional<WriteDowntime> findWriteDowntime() {
+      return Optional.ofNullable(writeDowntime);
+    }
+
+    @Override
+    public Failed withWriteDowntime(WriteDowntime downtime) {
+      return new Failed(runId, reason, stepId, evidence, cause, steps, downtime);
     }
 
     public Optional<String> findStepId() {

@@ -17,6 +17,10 @@ import org.jspecify.annotations.Nullable;
  * destructive steps, and reports a typed {@link RunbookResult}.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.PatroniClient;
+ * import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
+ * // given: PatroniRunbooks catalogue; PatroniClient client; ClusterLease lease; RunbookListener progress;
+ * // given: Runbook switchover; Path path;
  * RunbookRunner runner = RunbookRunner.builder()
  *     .identity(catalogue.identitySource())
  *     .observer((withStatuses, maxWait) -> client.observe(withStatuses))
@@ -146,25 +150,57 @@ public final class RunbookRunner {
       }
       settings.publish(new RunbookEvent.RunStarted(plan.id(), settings.clock().instant(), runbook.name(), resumed,
           steps.size()));
-      result = runSteps(run, steps, lease);
+      WriteProbe probe = options.findWriteProbe().map(WriteProbe::start).orElse(null);
+      try {
+        result = runSteps(run, steps, lease);
+      } finally {
+        if (probe != null) {
+          probe.stop(); // also when a listener or step throws an Error: no writer thread outlives the run
+        }
+      }
+      if (probe != null) {
+        WriteDowntime downtime = probe.stop();
+        settings.publish(new RunbookEvent.WriteDowntimeMeasured(plan.id(), settings.clock().instant(), downtime));
+        result = result.withWriteDowntime(downtime);
+      }
     }
     run.append("", JournalEntry.Kind.RUN_FINISHED, kindOf(result), Facts.of(), null);
     return finish(result);
   }
 
   private RunbookResult runSteps(JournalReplay run, List<Runbook.Resolved> steps, LeaseRenewal lease) {
+    RunbookResult stopped = null;
+    List<String> failedCleanups = new ArrayList<>();
     for (Runbook.Resolved r : steps) {
-      String lost = lease.lost();
-      if (lost != null) {
-        return new RunbookResult.Failed(run.plan.id(), "runbook lease lost: " + lost, r.id(), Facts.of(), null,
-            run.reports);
+      if (stopped != null) {
+        // Undo what an armed step started, even without the lease: leaving it (a paused pooler) is worse.
+        if (r.armedBy() != null && run.intended(r.armedBy())) {
+          execution.run(run, r).ifPresent(c -> failedCleanups.add(r.id() + ": " + reasonOf(c)));
+        }
+        continue;
       }
-      Optional<RunbookResult> stop = execution.run(run, r);
+      String lost = lease.lost();
+      Optional<RunbookResult> stop = lost != null
+          ? Optional.of(new RunbookResult.Failed(run.plan.id(), "runbook lease lost: " + lost, r.id(), Facts.of(), null,
+              run.reports))
+          : execution.run(run, r);
       if (stop.isPresent()) {
-        return stop.get();
+        stopped = stop.get();
       }
     }
-    return new RunbookResult.Succeeded(run.plan.id(), run.reports);
+    if (stopped == null) {
+      return new RunbookResult.Succeeded(run.plan.id(), run.reports);
+    }
+    String also = failedCleanups.isEmpty() ? "" : "; cleanup also failed: " + String.join("; ", failedCleanups);
+    if (stopped instanceof RunbookResult.Refused r) {
+      return new RunbookResult.Refused(r.runId(), r.reason() + also, r.stepId(), r.evidence(), run.reports);
+    }
+    RunbookResult.Failed f = (RunbookResult.Failed) stopped;
+    return new RunbookResult.Failed(f.runId(), f.reason() + also, f.stepId(), f.evidence(), f.cause(), run.reports);
+  }
+
+  private static String reasonOf(RunbookResult r) {
+    return r instanceof RunbookResult.Refused x ? x.reason() : r instanceof RunbookResult.Failed x ? x.reason() : "";
   }
 
   private boolean needsConfirmation(JournalReplay run, List<Runbook.Resolved> steps) {

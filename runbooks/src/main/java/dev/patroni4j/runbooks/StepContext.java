@@ -15,11 +15,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a step sees of its run: the typed plan-time bindings, the cluster the plan was made on, the confirmation
- * token, the injected clock and sleeper, the event sink, and waits for {@link ClusterCondition}s with a deadline
- * (through {@link ClusterWaiter}) that time out into {@link PatroniWaitTimeoutException} with the last {@link
+ * token, the injected clock and sleeper, the event sink, and waits for {@link ClusterCondition}s within the step's
+ * deadline (through {@link ClusterWaiter}) that time out into {@link PatroniWaitTimeoutException} with the last {@link
  * ClusterObservation}.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.Conditions;
+ * import dev.patroni4j.client.model.Timeline;
+ * // given: StepContext ctx; Fact<String> FROM; Timeline before;
  * String from = ctx.binding(FROM);
  * ClusterObservation o = ctx.await(Conditions.leaderChangedFrom(from, before), Duration.ofSeconds(60));
  * }</pre>
@@ -38,6 +41,7 @@ public final class StepContext {
   private final RunbookListener listener;
   private final @Nullable ClusterObserver observer;
   private Facts noted = Facts.of();
+  private Instant deadline;
 
   StepContext(String runId, String stepId, Facts bindings, @Nullable ClusterIdentity plannedCluster,
       @Nullable Confirmation confirmation, Clock clock, Sleeper sleeper, StepPolicy policy,
@@ -52,6 +56,7 @@ public final class StepContext {
     this.policy = policy;
     this.listener = listener;
     this.observer = observer;
+    this.deadline = clock.instant().plus(policy.verifyTimeout());
   }
 
   public String runId() {
@@ -125,13 +130,43 @@ public final class StepContext {
   }
 
   /**
-   * Waits until {@code condition} holds on the cluster, observed with the runner's {@link ClusterObserver}.
+   * When the step's current phase must be over: its verify timeout after the step started deciding, and again after
+   * it acted (verification has the whole timeout). Waits of this context never run past it.
+   */
+  public Instant deadline() {
+    return deadline;
+  }
+
+  /** The time left until {@link #deadline()}, zero once it passed. */
+  public Duration remaining() {
+    Duration left = Duration.between(clock.instant(), deadline);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  /** Starts the verification phase: the deadline is the step's verify timeout from now. */
+  void startVerifying() {
+    deadline = clock.instant().plus(policy.verifyTimeout());
+  }
+
+  /**
+   * Waits until {@code condition} holds on the cluster, observed with the runner's {@link ClusterObserver} through
+   * {@link ClusterWaiter}, polling at the step's poll interval, until the step's {@link #deadline()}.
    *
    * @throws PatroniWaitTimeoutException at the deadline, with the last {@link ClusterObservation}
    * @throws IllegalStateException if the runner has no cluster observer
    */
+  public ClusterObservation await(ClusterCondition condition) {
+    return await(condition, remaining());
+  }
+
+  /**
+   * Like {@link #await(ClusterCondition)}, for at most {@code timeout}: a resumed step that gives an interrupted
+   * action a window to take effect waits for the window or until the step's deadline, whichever is first.
+   */
   public ClusterObservation await(ClusterCondition condition, Duration timeout) {
-    return ClusterWaiter.polling(requireObserver(), pollInterval(), clock, sleeper).waitUntil(condition, timeout);
+    Duration left = remaining();
+    Duration bounded = timeout.compareTo(left) < 0 ? timeout : left;
+    return ClusterWaiter.polling(requireObserver(), pollInterval(), clock, sleeper).waitUntil(condition, bounded);
   }
 
   /**

@@ -28,8 +28,11 @@ final class StepExecution {
     settings.publish(new RunbookEvent.StepStarted(run.plan.id(), began, r.id(), step.impact()));
     JournalReplay.StepHistory history = run.history(r.id());
     if (history.terminal != null) {
+      // reported with the facts the earlier run reported: what it decided on, what its action learned, its outcome
+      Facts earlier = (history.intent == null ? Facts.of() : history.intent.facts()).with(run.actedFacts(r.id()))
+          .with(history.terminal.facts());
       run.report(r.id(), StepReport.Outcome.ALREADY_DONE, "completed by an earlier run: " + history.terminal.reason(),
-          history.terminal.facts(), began);
+          earlier, began);
       settings.publish(new RunbookEvent.StepSkipped(run.plan.id(), settings.clock().instant(), r.id(),
           "completed by an earlier run"));
       return Optional.empty();

@@ -6,6 +6,8 @@ package dev.patroni4j.runbooks;
  * nothing was changed. The runner turns it into a {@link RunbookResult.Refused} carrying the reason and evidence.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.Outcome;
+ * // given: Outcome outcome; Facts evidence;
  * if (outcome instanceof Outcome.Refused r) throw new StepRefusedException("Patroni refused: " + r.message(), evidence);
  * }</pre>
  *

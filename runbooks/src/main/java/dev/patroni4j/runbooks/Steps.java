@@ -1,7 +1,9 @@
 package dev.patroni4j.runbooks;
 
 import dev.patroni4j.client.ClusterCondition;
+import dev.patroni4j.client.ClusterObservation;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,13 +12,23 @@ import org.jspecify.annotations.Nullable;
  * {@link StepRefusedException}).
  *
  * <pre>{@code
- * Step drainPool = Steps.named("drain-pgbouncer").impact(Impact.CHANGE)
- *     .decide(ctx -> pool.isPaused() ? Decision.satisfied("pool paused") : Decision.needsAction("pool active"))
- *     .act((ctx, intent) -> pool.pause())                                  // throws IOException: fine
- *     .verify((ctx, intent) -> pool.isPaused() ? Verification.done("paused") : Verification.pending("draining"))
+ * import dev.patroni4j.client.Conditions;
+ * import dev.patroni4j.client.PatroniClient;
+ * import dev.patroni4j.client.RestartRequest;
+ * // given: Path drainFlag;   // the load balancer drains the cluster while this file exists
+ * // given: PatroniClient client;
+ * Step drain = Steps.named("drain-load-balancer").impact(Impact.CHANGE)
+ *     .decide(ctx -> Files.exists(drainFlag) ? Decision.satisfied("draining") : Decision.needsAction("in service"))
+ *     .act((ctx, intent) -> Files.createFile(drainFlag))                  // throws IOException: fine
+ *     .verify((ctx, intent) -> Files.exists(drainFlag) ? Verification.done("draining") : Verification.pending("not yet"))
  *     .build();
- * Step settled = Steps.await("replicas-caught-up", ctx -> lagBelow(16 << 20));
+ * Step settled = Steps.await("pg2-caught-up", ctx -> ctx.check(Conditions.replicaStreamingWithin("pg2", 16L << 20)));
  * Step streaming = Steps.until("all-streaming", Conditions.allStreaming(List.of("pg1", "pg2", "pg3")));
+ * Step restart = Steps.named("restart-pg2").impact(Impact.DISRUPTIVE)
+ *     .decide(ctx -> Decision.needsAction("restart pg2"))
+ *     .act((ctx, intent) -> client.member("pg2").restart(RestartRequest.now()))
+ *     .verifyUntil((ctx, intent) -> Conditions.memberRunning("pg2"))           // waited for through ClusterWaiter
+ *     .build();
  * }</pre>
  *
  * <p>Thread-safety: the built steps are immutable; thread-safety of the lambdas is the caller's.
@@ -40,6 +52,24 @@ public final class Steps {
   @FunctionalInterface
   public interface StepProbe<X extends Exception> {
     Verification probe(StepContext ctx, Decision.NeedsAction intent) throws X;
+  }
+
+  /** The goal of a step as a cluster condition, from what it decided on ({@link Step#goal}). */
+  @FunctionalInterface
+  public interface StepGoal {
+    ClusterCondition goal(StepContext ctx, Decision.NeedsAction intent);
+  }
+
+  /** The verification of a step whose goal held, from the observation in which it did ({@link Step#reached}). */
+  @FunctionalInterface
+  public interface GoalReached<X extends Exception> {
+    Verification reached(StepContext ctx, Decision.NeedsAction intent, ClusterObservation observation) throws X;
+  }
+
+  /** A cluster condition to wait for, made when the step runs (e.g. from the plan's bindings), for {@link #until}. */
+  @FunctionalInterface
+  public interface ConditionFor {
+    ClusterCondition condition(StepContext ctx);
   }
 
   /** Observes a condition without any intent, for {@link #await}. */
@@ -79,11 +109,25 @@ public final class Steps {
 
   /**
    * A step that only waits for a cluster condition, observed with the runner's {@link
-   * dev.patroni4j.client.ClusterObserver}: satisfied if it holds already, otherwise verified until it does.
+   * dev.patroni4j.client.ClusterObserver}: satisfied if it holds already, otherwise its goal, waited for through
+   * {@link dev.patroni4j.client.ClusterWaiter} within the step's verify timeout.
    */
   public static Step until(String name, ClusterCondition condition) {
     Objects.requireNonNull(condition, "condition == null");
-    return await(name, ctx -> ctx.check(condition));
+    return until(name, ctx -> condition);
+  }
+
+  /** Like {@link #until(String, ClusterCondition)}, with the condition made when the step runs. */
+  public static Step until(String name, ConditionFor condition) {
+    Objects.requireNonNull(condition, "condition == null");
+    return named(name)
+        .decide(ctx -> {
+          ClusterCondition c = condition.condition(ctx);
+          ClusterObservation o = ctx.observe(c.needsMemberStatuses());
+          return c.test(o) ? Decision.satisfied(c.describe()) : Decision.needsAction("waiting: " + c.whyNot(o));
+        })
+        .verifyUntil((ctx, intent) -> condition.condition(ctx))
+        .build();
   }
 
   /** Builder for lambda steps; not thread-safe. */
@@ -94,6 +138,8 @@ public final class Steps {
     private StepAction<?> act = (ctx, intent) -> { };
     private StepProbe<?> verify = (ctx, intent) -> Verification.done("nothing to verify");
     private @Nullable StepProbe<?> afterInterruption;
+    private @Nullable StepGoal goal;
+    private @Nullable GoalReached<?> reached;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name == null");
@@ -116,6 +162,22 @@ public final class Steps {
 
     public <X extends Exception> Builder verify(StepProbe<X> verify) {
       this.verify = Objects.requireNonNull(verify, "verify == null");
+      this.goal = null;
+      return this;
+    }
+
+    /**
+     * Verifies by waiting for a cluster condition ({@link Step#goal}) through {@link
+     * dev.patroni4j.client.ClusterWaiter} instead of polling a probe; replaces {@link #verify}.
+     */
+    public Builder verifyUntil(StepGoal goal) {
+      this.goal = Objects.requireNonNull(goal, "goal == null");
+      return this;
+    }
+
+    /** What a {@link #verifyUntil} step records once its goal holds ({@link Step#reached}); default: done. */
+    public <X extends Exception> Builder onReached(GoalReached<X> reached) {
+      this.reached = Objects.requireNonNull(reached, "reached == null");
       return this;
     }
 
@@ -132,12 +194,16 @@ public final class Steps {
 
     public Step build() {
       StepCheck<?> d = Objects.requireNonNull(decide, "decide(...) is required for step " + name);
-      return new LambdaStep(name, impact, d, act, verify, afterInterruption);
+      if (reached != null && goal == null) {
+        throw new IllegalStateException("onReached(...) needs verifyUntil(...) for step " + name);
+      }
+      return new LambdaStep(name, impact, d, act, verify, afterInterruption, goal, reached);
     }
   }
 
   private record LambdaStep(String name, Impact impact, StepCheck<?> check, StepAction<?> action,
-      StepProbe<?> probe, @Nullable StepProbe<?> resume) implements Step {
+      StepProbe<?> probe, @Nullable StepProbe<?> resume, @Nullable StepGoal condition,
+      @Nullable GoalReached<?> onGoal) implements Step {
     @Override
     public Decision decide(StepContext ctx) throws Exception {
       return check.decide(ctx);
@@ -149,8 +215,19 @@ public final class Steps {
     }
 
     @Override
+    public Optional<ClusterCondition> goal(StepContext ctx, Decision.NeedsAction intent) {
+      return condition == null ? Optional.empty() : Optional.of(condition.goal(ctx, intent));
+    }
+
+    @Override
+    public Verification reached(StepContext ctx, Decision.NeedsAction intent, ClusterObservation observation)
+        throws Exception {
+      return onGoal == null ? Step.super.reached(ctx, intent, observation) : onGoal.reached(ctx, intent, observation);
+    }
+
+    @Override
     public Verification verify(StepContext ctx, Decision.NeedsAction intent) throws Exception {
-      return probe.probe(ctx, intent);
+      return condition == null ? probe.probe(ctx, intent) : Step.super.verify(ctx, intent);
     }
 
     @Override

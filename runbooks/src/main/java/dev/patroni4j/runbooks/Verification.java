@@ -8,7 +8,8 @@ import java.util.Objects;
  * observation ({@link dev.patroni4j.client.PatroniWaitTimeoutException#lastObservation(Class)}).
  *
  * <pre>{@code
- * return leader.equals(from) ? Verification.pending("leader still " + from)
+ * // given: String leader; String from; Fact<String> NEW_LEADER;
+ * Verification v = leader.equals(from) ? Verification.pending("leader still " + from)
  *     : Verification.done("leader is " + leader, Facts.of(NEW_LEADER, leader));
  * }</pre>
  *

@@ -4,11 +4,14 @@
  * {@link dev.patroni4j.runbooks.Runbook}s, planned and executed by a {@link dev.patroni4j.runbooks.RunbookRunner}.
  *
  * <pre>{@code
+ * import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
+ * import dev.patroni4j.runbooks.catalogue.SwitchoverOptions;
+ * // given: PatroniRunbooks catalogue; RunbookRunner runner; Path drainFlag; Path path;
  * Runbook rb = Runbook.named("drain-then-switch")
  *     .step(Steps.named("drain").impact(Impact.CHANGE)
- *         .decide(ctx -> pool.isPaused() ? Decision.satisfied("paused") : Decision.needsAction("pool active"))
- *         .act((ctx, intent) -> pool.pause())
- *         .verify((ctx, intent) -> pool.isPaused() ? Verification.done("paused") : Verification.pending("draining"))
+ *         .decide(ctx -> Files.exists(drainFlag) ? Decision.satisfied("draining") : Decision.needsAction("in service"))
+ *         .act((ctx, intent) -> Files.createFile(drainFlag))
+ *         .verify((ctx, intent) -> Files.exists(drainFlag) ? Verification.done("draining") : Verification.pending("not yet"))
  *         .build())
  *     .include(catalogue.plannedSwitchover(SwitchoverOptions.defaults()))
  *     .build();

@@ -2,18 +2,20 @@ package dev.patroni4j.runbooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.patroni4j.client.ManualTime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The progress lines a user prints, from a real runner's events on a scripted cluster. */
 class RunbookProgressTest {
   private final ScriptedCluster cluster = new ScriptedCluster();
-  private final FakeTime time = new FakeTime(cluster::tick);
+  private final ManualTime time = ManualTime.startingAt(Instant.parse("2026-11-22T04:00:00Z")).onSleep(cluster::tick);
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
   @TempDir Path dir;
 

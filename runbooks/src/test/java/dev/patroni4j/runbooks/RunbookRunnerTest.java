@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.ManualTime;
 import dev.patroni4j.client.PatroniWaitTimeoutException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +23,7 @@ class RunbookRunnerTest {
   private static final Fact<Long> HTTP = Fact.number("http");
   private static final Fact<List<String>> MEMBERS = Fact.texts("members");
   private final ScriptedCluster cluster = new ScriptedCluster();
-  private final FakeTime time = new FakeTime(cluster::tick);
+  private final ManualTime time = ManualTime.startingAt(Instant.parse("2026-11-22T04:00:00Z")).onSleep(cluster::tick);
   private final List<String> events = new ArrayList<>();
   @TempDir Path dir;
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.client.ManualTime;
 import dev.patroni4j.client.model.Lsn;
 import dev.patroni4j.client.model.Timeline;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class TypedFactsTest {
   @Test
   void factsAndBindingsComeBackTypedWhenAnInterruptedRunResumes() throws Exception {
     ScriptedCluster cluster = new ScriptedCluster();
-    FakeTime time = new FakeTime(cluster::tick);
+    ManualTime time = ManualTime.startingAt(Instant.parse("2026-11-22T04:00:00Z")).onSleep(cluster::tick);
     Instant at = Instant.parse("2026-11-22T04:00:00Z");
     Facts decided = Facts.of(TIMELINE, Timeline.of(7), LSN, Lsn.parse("0/3000060"), AT, at).with(PAUSED, false);
     List<Facts> resumedWith = new ArrayList<>();

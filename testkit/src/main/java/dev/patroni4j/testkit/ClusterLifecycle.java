@@ -38,8 +38,18 @@ final class ClusterLifecycle {
     this.dcs = dcs;
   }
 
-  /** Starts every member and returns once the cluster is healthy. */
-  void boot() {
+  /**
+   * Starts every member and returns once the cluster is healthy; for {@link LocalPatroniCluster.Builder#standalone()},
+   * starts the standalone servers instead and returns once every standby streams.
+   */
+  void boot(Passwords passwords) {
+    if (settings.standalone()) {
+      for (int i = 1; i <= settings.members(); i++) {
+        members.add(newNode(i));
+      }
+      new StandaloneServers(settings, processes, passwords).start(members.all());
+      return;
+    }
     for (int i = 1; i <= settings.members(); i++) {
       members.add(createNode(i));
     }
@@ -67,6 +77,19 @@ final class ClusterLifecycle {
     return node;
   }
 
+  /**
+   * Reserves the next node (name, ports, directory owned by the cluster's OS user) without writing its configuration
+   * or starting it: the empty host a runbook adds a member on.
+   */
+  PatroniNode prepareNode() {
+    synchronized (members.lock()) {
+      members.requireOpen();
+      PatroniNode node = newNode(members.size() + 1);
+      members.add(node);
+      return node;
+    }
+  }
+
   /** Stops the node's Patroni gracefully, starts it again and waits until the cluster is healthy. */
   void restartNode(PatroniNode node) {
     processes.stopPatroni(node);
@@ -84,6 +107,13 @@ final class ClusterLifecycle {
   }
 
   private PatroniNode createNode(int number) {
+    PatroniNode node = newNode(number);
+    configs.write(node);
+    osUser.takeOwnership(node.directory());
+    return node;
+  }
+
+  private PatroniNode newNode(int number) {
     String name = "pg" + number;
     Path nodeDir = directory.resolve(name);
     PatroniNode node = new PatroniNode(name, Ports.free(), Ports.free(), settings.restTls(), nodeDir,
@@ -93,7 +123,6 @@ final class ClusterLifecycle {
     } catch (IOException e) {
       throw new TestkitException("cannot create " + nodeDir + ": " + e.getMessage(), e);
     }
-    configs.write(node);
     osUser.takeOwnership(nodeDir);
     return node;
   }

@@ -1,7 +1,10 @@
 package dev.patroni4j.testkit;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The nodes of one cluster and whether it is closed: the state every part of {@link
@@ -14,6 +17,8 @@ final class ClusterMembers {
   private final List<PatroniNode> nodes = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private volatile boolean closed;
+  // Its own signal, not lock's monitor: a wait on lock would release it to the operations it serialises.
+  private final CountDownLatch closedSignal = new CountDownLatch(1);
 
   ClusterMembers(String scope) {
     this.scope = scope;
@@ -54,7 +59,21 @@ final class ClusterMembers {
         return false;
       }
       closed = true;
+      closedSignal.countDown();
       return true;
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the cluster to be closed: the pause between two observations of a wait, cut
+   * short by {@link #close()}. True if it is closed.
+   */
+  boolean awaitClosed(Duration timeout) {
+    try {
+      return closedSignal.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestkitException("interrupted", e);
     }
   }
 

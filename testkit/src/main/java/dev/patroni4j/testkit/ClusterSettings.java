@@ -31,7 +31,9 @@ record ClusterSettings(
     Map<Integer, String> memberPatroniVersions,
     Optional<Path> etcdBinary,
     Optional<String> etcdVersion,
-    Path postgresBinDir) {
+    Path postgresBinDir,
+    Optional<StandbySource> standbyOf,
+    boolean standalone) {
 
   /**
    * The Patroni member {@code number} runs: its own version, else the cluster's, else the binary

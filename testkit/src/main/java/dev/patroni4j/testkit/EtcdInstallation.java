@@ -14,6 +14,7 @@ import java.util.Optional;
  * {@code bin/prereqs} into {@code ${PATRONI4J_CACHE:-/var/cache/patroni4j}/etcd-3.5.16/}.
  *
  * <pre>{@code
+ * import static org.assertj.core.api.Assertions.assertThat;
  * try (LocalPatroniCluster cluster = LocalPatroniCluster.builder().etcdVersion("3.5").start()) {
  *     assertThat(cluster.etcdVersion()).startsWith("3.5.");
  * }

@@ -3,8 +3,13 @@ package dev.patroni4j.testkit;
 import dev.patroni4j.testkit.internal.DcsServer;
 import dev.patroni4j.testkit.internal.Processes;
 import dev.patroni4j.testkit.internal.RestCalls;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Brings a shared cluster back to the state tests expect (see {@link
@@ -36,17 +41,27 @@ final class KnownStateReset {
 
   void reset() {
     dcs.thaw();
+    members.all().forEach(n -> n.patroniPid().ifPresent(pid -> Processes.signal(pid, "CONT")));
+    pauseWhileRestartingPatroni();
+    List<PatroniNode> restarted = new ArrayList<>();
     for (PatroniNode n : members.all()) {
-      n.patroniPid().ifPresent(pid -> Processes.signal(pid, "CONT"));
-      if (configs.restoreOriginal(n) && n.isPatroniRunning()) {
+      boolean moved = !n.configFile().equals(n.originalConfigFile());
+      if (configs.restoreOriginal(n) && n.isPatroniRunning() && !moved) {
         rest.post(n.restUrl().resolve("/reload"), Map.of());
       }
-      if (!n.installation().equals(n.configuredInstallation())) {
+      if (!n.installation().equals(n.configuredInstallation()) || (moved && n.isPatroniRunning())) {
+        // a Patroni started from a moved file keeps reading it: restart it from the original
         processes.switchInstallation(n, n.configuredInstallation());
-      } else if (!n.isPatroniRunning()) {
+        restarted.add(n);
+      } else if (!n.isPatroniRunning() && Files.exists(n.configFile())) {
+        // a node from prepareNode() without a configuration yet has nothing to start
         processes.startPatroni(n);
+        restarted.add(n);
       }
     }
+    // Under pause a restarted Patroni's PostgreSQL keeps streaming and its member key stays: the cluster looks
+    // healthy before that Patroni listens. Callers ask it right after the reset.
+    restarted.forEach(this::awaitRestApi);
     readiness.awaitLeader(name -> true, timeout);
     Observation o = readiness.observe();
     PatroniNode leader = members.byName(o.leader().orElseThrow());
@@ -59,7 +74,7 @@ final class KnownStateReset {
       }
     }
     if (o.paused()) {
-      RestCalls.Reply r = rest.patch(leader.restUrl().resolve("/config"), Map.of("pause", false));
+      RestCalls.Reply r = patchConfigOnceAnswering(Map.of("pause", false));
       if (!r.ok()) {
         throw new TestkitException("cannot resume the cluster: PATCH /config answered " + r.status() + " " + r.body());
       }
@@ -79,27 +94,101 @@ final class KnownStateReset {
   }
 
   /**
+   * Restarting a running Patroni (another release, or a moved configuration file) stops its PostgreSQL unless the
+   * cluster is paused: the leader's would fail over to a replica that a moment later loses its key again and keeps
+   * WAL of a timeline nobody follows. So the cluster is paused first (the reset resumes it below).
+   */
+  private void pauseWhileRestartingPatroni() {
+    boolean restarts = members.all().stream().anyMatch(n -> n.isPatroniRunning()
+        && (!n.installation().equals(n.configuredInstallation()) || !n.configFile().equals(n.originalConfigFile())));
+    if (!restarts) {
+      return;
+    }
+    Observation o = readiness.observe();
+    if (o.paused() || o.leader().isEmpty()) {
+      return;
+    }
+    RestCalls.Reply r = patchConfigOnceAnswering(Map.of("pause", true));
+    if (!r.ok()) {
+      throw new TestkitException("cannot pause the cluster before restarting Patroni: PATCH /config answered "
+          + r.status() + " " + r.body());
+    }
+    readiness.await("the cluster to report it is paused", timeout, Observation::paused);
+  }
+
+  private void awaitRestApi(PatroniNode n) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    RestCalls.Reply r = rest.get(n.restUrl().resolve("/patroni"), Duration.ofSeconds(3));
+    while (r.status() != 200) {
+      if (System.nanoTime() > deadline) {
+        throw new ClusterNotReadyException(n.name() + "'s REST API to answer", timeout,
+            "GET /patroni answered " + r.status() + " " + r.body());
+      }
+      members.awaitClosed(Duration.ofMillis(250));
+      members.requireOpen();
+      r = rest.get(n.restUrl().resolve("/patroni"), Duration.ofSeconds(3));
+    }
+  }
+
+  /**
+   * PATCH /config of a pause value on the leader, asked again while nothing answers (a Patroni restarted a moment ago
+   * does not listen yet); setting the same pause value twice is harmless, and the caller then waits to observe it.
+   */
+  private RestCalls.Reply patchConfigOnceAnswering(Map<String, Object> body) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Observation o = readiness.observe();
+      RestCalls.Reply r = o.leader().isEmpty() ? null
+          : rest.patch(members.byName(o.leader().get()).restUrl().resolve("/config"), body);
+      if ((r != null && r.status() != -1) || System.nanoTime() > deadline) {
+        return r != null ? r : rest.patch(members.all().get(0).restUrl().resolve("/config"), body);
+      }
+      members.awaitClosed(Duration.ofMillis(250));
+      members.requireOpen();
+    }
+  }
+
+  /**
    * A replica can get stuck for good: on Patroni 3.0.2 a leader whose Patroni was frozen past
    * {@code ttl} takes its key back after the thaw, and a replica that already followed the
    * short-lived new leader onto its timeline then waits forever ("highest timeline 1 of the
-   * primary is behind recovery timeline 2"), which Patroni does not repair. A shared test cluster
-   * must recover from that, so replicas that do not stream within a grace period are
-   * reinitialized from the leader.
+   * primary is behind recovery timeline 2"); and a replica that was primary for a moment keeps WAL
+   * the new leader's timeline forked off before, streams for a moment at every reconnect and never
+   * replays ("invalid record length"). Patroni repairs neither. A shared test cluster must recover
+   * from that, so replicas that do not stream within a grace period, or do not replay a fresh WAL
+   * record of the leader, are reinitialized from it (twice at most).
    */
   private void awaitHealthyReinitializingStuckReplicas() {
-    try {
-      readiness.awaitHealthy(Duration.ofSeconds(Math.min(30, timeout.toSeconds())));
-      return;
-    } catch (ClusterNotReadyException stuck) {
-      Observation o = readiness.observe();
-      String leaderName = o.leader().orElseThrow(() -> stuck);
-      for (PatroniNode n : members.all()) {
-        if (!n.name().equals(leaderName) && n.isPatroniRunning() && !o.streaming().contains(n.name())) {
-          LOG.log(System.Logger.Level.WARNING, "{0} does not stream from {1}; reinitializing it", n.name(), leaderName);
-          rest.post(n.restUrl().resolve("/reinitialize"), Map.of("force", true));
+    Duration grace = Duration.ofSeconds(Math.min(30, timeout.toSeconds()));
+    for (int round = 0; ; round++) {
+      Set<String> stuck;
+      try {
+        readiness.awaitHealthy(round == 0 ? grace : timeout);
+        stuck = readiness.replicasNotReplaying(Duration.ofSeconds(15));
+        if (stuck.isEmpty()) {
+          return;
+        }
+      } catch (ClusterNotReadyException notHealthy) {
+        if (round >= 2) {
+          throw notHealthy;
+        }
+        Observation o = readiness.observe();
+        String leaderName = o.leader().orElseThrow(() -> notHealthy);
+        stuck = new TreeSet<>();
+        for (PatroniNode n : members.all()) {
+          if (!n.name().equals(leaderName) && n.isPatroniRunning() && !o.streaming().contains(n.name())) {
+            stuck.add(n.name());
+          }
         }
       }
+      if (round >= 2) {
+        throw new ClusterNotReadyException("every replica replaying the leader's WAL", timeout,
+            "still not replaying after two reinitializations: " + stuck);
+      }
+      for (String name : stuck) {
+        LOG.log(System.Logger.Level.WARNING, "{0} does not stream or replay from the leader; reinitializing it", name);
+        rest.post(members.byName(name).restUrl().resolve("/reinitialize"), Map.of("force", true));
+      }
     }
-    readiness.awaitHealthy(timeout);
   }
 }

@@ -1,5 +1,6 @@
 package dev.patroni4j.testkit;
 
+import dev.patroni4j.config.ClusterSpec;
 import dev.patroni4j.testkit.consul.ConsulTestServer;
 import dev.patroni4j.testkit.internal.Certificates;
 import dev.patroni4j.testkit.internal.ConsulDcs;
@@ -44,7 +45,9 @@ import org.jspecify.annotations.Nullable;
  *         .restBasicAuth("patroni", "s3cret")
  *         .start()) {
  *     PatroniNode leader = cluster.leader();
- *     try (Connection c = cluster.connect(leader)) { ... }
+ *     try (Connection c = cluster.connect(leader)) {
+ *         c.createStatement().execute("CREATE TABLE t (id int)");
+ *     }
  *     cluster.killPatroni(leader);                    // SIGKILL, PostgreSQL orphaned
  *     cluster.awaitLeader(name -> !name.equals(leader.name()), Duration.ofSeconds(30));
  * }
@@ -71,10 +74,12 @@ public final class LocalPatroniCluster implements AutoCloseable {
   private final ClusterMembers members;
   private final NodeProcesses processes;
   private final Readiness readiness;
+  private final RestCalls rest;
   private final Faults faults;
   private final KnownStateReset reset;
   private final ClusterLifecycle lifecycle;
   private final ClusterLogs logs;
+  private final PatroniConfigWriter configs;
   private final Thread shutdownHook;
 
   private LocalPatroniCluster(ClusterSettings settings, String scope, Path directory, OsUser osUser,
@@ -88,8 +93,8 @@ public final class LocalPatroniCluster implements AutoCloseable {
     this.etcd = etcd;
     this.logs = logs;
     this.members = new ClusterMembers(scope);
-    RestCalls rest = new RestCalls(tls, settings.restAuth());
-    PatroniConfigWriter configs = new PatroniConfigWriter(settings, scope, dcs, tls, passwords);
+    this.rest = new RestCalls(tls, settings.restAuth());
+    this.configs = new PatroniConfigWriter(settings, scope, dcs, tls, passwords);
     this.processes = new NodeProcesses(settings, osUser, members);
     this.readiness = new Readiness(members, rest, this::connect);
     this.faults = new Faults(processes, dcs);
@@ -129,8 +134,11 @@ public final class LocalPatroniCluster implements AutoCloseable {
       dcs = etcd.isEmpty() ? ConsulDcs.start(settings.consul().orElseThrow())
           : EtcdServer.start(etcd.get().etcd(), dir.resolve("etcd"), osUser.commandPrefix(),
               settings.etcdAuth(), settings.startupTimeout());
-      cluster = new LocalPatroniCluster(settings, scope, dir, osUser, Passwords.random(), tls, dcs, etcd, logs);
-      cluster.lifecycle.boot();
+      // A standby cluster is a copy of its primary: same roles, same passwords.
+      Passwords passwords = settings.standbyOf().map(s -> s.primary().passwords).orElseGet(Passwords::random);
+      settings.standbyOf().ifPresent(s -> s.primary().addPermanentSlot(s.slotName()));
+      cluster = new LocalPatroniCluster(settings, scope, dir, osUser, passwords, tls, dcs, etcd, logs);
+      cluster.lifecycle.boot(passwords);
       LOG.log(System.Logger.Level.INFO, "started {0} in {1} ms", cluster,
           Duration.ofNanos(System.nanoTime() - started).toMillis());
       return cluster;
@@ -206,6 +214,15 @@ public final class LocalPatroniCluster implements AutoCloseable {
     return passwords.superuser();
   }
 
+  /**
+   * What every member's {@code patroni.yml} shares (scope, namespace, DCS section, the superuser, replication and
+   * rewind users with their passwords, {@code pg_hba} rules, dynamic configuration), as patroni-config's {@code
+   * ClusterSpec}: the input a test gives a conversion of {@link Builder#standalone()} servers.
+   */
+  public ClusterSpec clusterSpec() {
+    return configs.clusterSpec();
+  }
+
   /** Opens a superuser connection to a node's PostgreSQL. */
   public Connection connect(PatroniNode node) throws SQLException {
     Properties props = new Properties();
@@ -262,6 +279,42 @@ public final class LocalPatroniCluster implements AutoCloseable {
     return tls;
   }
 
+  /**
+   * The cluster this one is a standby cluster of ({@link Builder#standbyOf}), with the slot it
+   * replicates through; empty for a primary cluster.
+   */
+  public Optional<StandbySource> standbySource() {
+    return settings.standbyOf();
+  }
+
+  /**
+   * Adds a permanent physical slot to this cluster's dynamic configuration (Patroni then keeps it on
+   * whichever member leads) and waits until the leader has created it.
+   */
+  void addPermanentSlot(String slotName) {
+    PatroniNode leader = leader();
+    RestCalls.Reply r = rest.patch(leader.restUrl().resolve("/config"),
+        Map.of("slots", Map.of(slotName, Map.of("type", "physical"))));
+    if (!r.ok()) {
+      throw new TestkitException("cannot add the permanent slot " + slotName + " to " + scope
+          + ": PATCH /config answered " + r.status() + " " + r.body());
+    }
+    readiness.await("the permanent slot " + slotName + " on the leader", settings.startupTimeout(),
+        obs -> obs.leader().map(members::byName).map(n -> hasSlot(n, slotName)).orElse(false));
+  }
+
+  private boolean hasSlot(PatroniNode node, String slotName) {
+    try (Connection c = connect(node);
+        java.sql.PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+      s.setString(1, slotName);
+      try (java.sql.ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
   /** The directory holding everything of this cluster. */
   public Path directory() {
     return directory;
@@ -316,6 +369,14 @@ public final class LocalPatroniCluster implements AutoCloseable {
     return processes.stopPostgres(node);
   }
 
+  /**
+   * Starts the node's PostgreSQL directly ({@code pg_ctl start -w}), as the standalone servers of {@link
+   * Builder#standalone()} are started; with Patroni running, Patroni adopts it.
+   */
+  public CommandResult startPostgres(PatroniNode node) {
+    return processes.startPostgres(node);
+  }
+
   /** Crashes the postmaster: {@code pg_ctl stop -m immediate}. Patroni sees PostgreSQL die. */
   public CommandResult killPostmaster(PatroniNode node) {
     return faults.killPostmaster(node);
@@ -350,6 +411,25 @@ public final class LocalPatroniCluster implements AutoCloseable {
   }
 
   /**
+   * Reserves the next node ({@code pgN}: free REST and PostgreSQL ports, its directory with {@code pglog/}, owned by
+   * the cluster's OS user) and writes nothing else: no configuration file, no data directory, no process. It is the
+   * empty host of a member a test adds itself, e.g. with a runbook that writes {@link PatroniNode#configFile()} and
+   * starts it with {@link #startPatroni}. It is one of {@link #nodes()} from now on; {@link #resetToKnownState()}
+   * starts it only once it has a configuration file, and {@link #close()} removes it with the cluster.
+   *
+   * <pre>{@code
+   * import dev.patroni4j.config.PatroniConfig;
+   * // given: LocalPatroniCluster cluster; PatroniConfig memberConfig;
+   * PatroniNode pg3 = cluster.prepareNode();   // nothing runs on it yet
+   * Files.writeString(pg3.configFile(), memberConfig.toYaml());
+   * cluster.startPatroni(pg3);                 // clones from the leader
+   * }</pre>
+   */
+  public PatroniNode prepareNode() {
+    return lifecycle.prepareNode();
+  }
+
+  /**
    * Moves a node to another Patroni release, as a package upgrade or downgrade does: stops its
    * Patroni gracefully (which stops its PostgreSQL, and hands leadership on when it leads), starts
    * the same data directory and configuration under {@code version}, and waits until the cluster
@@ -372,6 +452,30 @@ public final class LocalPatroniCluster implements AutoCloseable {
    */
   public void useInstallation(PatroniNode node, String version) {
     processes.useInstallation(node, PatroniInstallation.of(version).requireInstalled());
+  }
+
+  /**
+   * Points the node's next {@link #startPatroni} (and its {@code patronictl}) at another configuration file, as a
+   * package whose service expects its configuration elsewhere does; a running Patroni keeps the file it started with.
+   * Moving the file there is the caller's (e.g. a runbook's host actions). {@link #resetToKnownState()} puts the
+   * original file back at {@code directory()/patroni.yml} and starts the node from it again.
+   *
+   * <pre>{@code
+   * // given: LocalPatroniCluster cluster; PatroniNode pg2;   // a paused cluster: PostgreSQL keeps running
+   * cluster.stopPatroni(pg2);
+   * Path moved = pg2.directory().resolve("patroni.yml.moved");
+   * Files.move(pg2.configFile(), moved);
+   * cluster.useConfigFile(pg2, moved);
+   * cluster.startPatroni(pg2);                 // reads the moved file
+   * }</pre>
+   *
+   * @throws IllegalArgumentException for a relative path
+   */
+  public void useConfigFile(PatroniNode node, Path configFile) {
+    if (!configFile.isAbsolute()) {
+      throw new IllegalArgumentException("configFile must be absolute: " + configFile);
+    }
+    processes.useConfigFile(node, configFile.normalize());
   }
 
   // ---------------------------------------------------------------- waits
@@ -495,6 +599,8 @@ public final class LocalPatroniCluster implements AutoCloseable {
     private @Nullable Path etcdBinary;
     private @Nullable String etcdVersion;
     private Path postgresBinDir = Path.of("/usr/lib/postgresql/15/bin");
+    private @Nullable StandbySource standbyOf;
+    private boolean standalone;
 
     private Builder() {}
 
@@ -688,7 +794,50 @@ public final class LocalPatroniCluster implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Starts this cluster as a standby cluster of {@code primary} (Patroni's {@code standby_cluster}
+     * in the dynamic configuration): in its own DCS, its first member becomes a {@code standby_leader}
+     * cloned from and streaming from the primary's current leader through the permanent physical slot
+     * {@code slotName}, which {@link #start()} adds to the primary's dynamic configuration first; the
+     * other members stream from the standby leader. Roles and passwords are the primary's, since the
+     * standby holds a copy of its data.
+     *
+     * <pre>{@code
+     * try (LocalPatroniCluster siteA = LocalPatroniCluster.builder().members(2).start();
+     *     LocalPatroniCluster siteB = LocalPatroniCluster.builder().members(2).standbyOf(siteA, "site_b").start()) {
+     *   // siteB's pg1 is a standby_leader replicating from siteA's leader
+     * }
+     * }</pre>
+     */
+    public Builder standbyOf(LocalPatroniCluster primary, String slotName) {
+      this.standbyOf = new StandbySource(primary, slotName);
+      return this;
+    }
+
+    /**
+     * Starts the nodes without Patroni, as the start point of a conversion to Patroni: pg1 is a standalone PostgreSQL
+     * primary started with {@code pg_ctl} ({@code wal_level=logical}, only the superuser {@link #superuser()}
+     * exists), and every other node a physical standby cloned with {@code pg_basebackup} and streaming from pg1
+     * through its own replication slot {@code standby_pgN}. The DCS runs; no node has a configuration file yet (a
+     * conversion writes {@link PatroniNode#configFile()} and starts Patroni with {@link #startPatroni}, which
+     * adopts the running postmaster). {@link #clusterSpec()} is what the members' {@code patroni.yml} would share.
+     * Not compatible with {@link #standbyOf}; {@link #resetToKnownState()} needs the nodes converted first.
+     *
+     * <pre>{@code
+     * try (LocalPatroniCluster standalone = LocalPatroniCluster.builder().members(2).standalone().start()) {
+     *   PatroniNode primary = standalone.node("pg1");   // pg_ctl-started, not under Patroni
+     * }
+     * }</pre>
+     */
+    public Builder standalone() {
+      this.standalone = true;
+      return this;
+    }
+
     ClusterSettings settings() {
+      if (standalone && standbyOf != null) {
+        throw new IllegalArgumentException("standalone() and standbyOf() exclude each other");
+      }
       if (consul != null && etcdAuth != null) {
         throw new IllegalArgumentException("etcdAuth and consul() exclude each other: a Consul cluster has no etcd");
       }
@@ -714,17 +863,31 @@ public final class LocalPatroniCluster implements AutoCloseable {
               + " but the cluster has only " + members + " members");
         }
       }
+      Map<String, Object> dynamic = new LinkedHashMap<>(dynamicConfig);
+      if (standbyOf != null) {
+        if (dynamic.containsKey("standby_cluster")) {
+          throw new IllegalArgumentException("standbyOf(...) and dynamicConfig(\"standby_cluster\", ...) exclude each"
+              + " other; give one");
+        }
+        if (standbyOf.primary().isClosed()) {
+          throw new IllegalArgumentException("standbyOf(...): the primary cluster " + standbyOf.primary().scope()
+              + " is closed");
+        }
+        dynamic.put("standby_cluster", Map.of("host", "127.0.0.1", "port", standbyOf.primary().leader().pgPort(),
+            "primary_slot_name", standbyOf.slotName()));
+      }
       String version = patroniVersion;
       Optional<String> fromProperty = versionFromProperty();
       if (version == null && patroniBinary == null && fromProperty.isPresent()) {
         version = PatroniInstallation.of(fromProperty.get()).version();
       }
       return new ClusterSettings(members, Optional.ofNullable(scope), namespace,
-          Map.copyOf(dynamicConfig), Map.copyOf(postgresParameters), Map.copyOf(tags), restTls,
+          Map.copyOf(dynamic), Map.copyOf(postgresParameters), Map.copyOf(tags), restTls,
           restTls && restClientCertificates,
           Optional.ofNullable(restAuth), Optional.ofNullable(etcdAuth), Optional.ofNullable(consul), startupTimeout, logArchiveDir,
           Optional.ofNullable(patroniBinary), Optional.ofNullable(version), Map.copyOf(memberPatroniVersions),
-          Optional.ofNullable(etcdBinary), Optional.ofNullable(etcdVersion), postgresBinDir);
+          Optional.ofNullable(etcdBinary), Optional.ofNullable(etcdVersion), postgresBinDir,
+          Optional.ofNullable(standbyOf), standalone);
     }
 
     /** Starts the cluster and returns once it is healthy; the caller closes it. */

@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  * ends. Declared by field:
  *
  * <pre>{@code
+ * import static org.assertj.core.api.Assertions.assertThat;
+ * import org.junit.jupiter.api.Test;
+ * import org.junit.jupiter.api.extension.RegisterExtension;
  * class SwitchoverTest {
  *   @RegisterExtension
  *   static final LocalPatroniClusterExtension CLUSTER =
@@ -33,10 +36,13 @@ import org.jspecify.annotations.Nullable;
  * or by annotation, with the cluster injected as a parameter:
  *
  * <pre>{@code
+ * import org.junit.jupiter.api.Test;
  * @PatroniClusterTest(members = 2)
  * class ReplicationTest {
  *   @Test
- *   void replicaStreams(LocalPatroniCluster cluster) { ... }
+ *   void replicaStreams(LocalPatroniCluster cluster) {
+ *     // the cluster has a leader and a streaming replica
+ *   }
  * }
  * }</pre>
  *

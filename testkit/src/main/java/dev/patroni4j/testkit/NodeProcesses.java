@@ -3,6 +3,7 @@ package dev.patroni4j.testkit;
 import dev.patroni4j.testkit.internal.OsUser;
 import dev.patroni4j.testkit.internal.Processes;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -123,9 +124,30 @@ final class NodeProcesses {
     }
   }
 
+  /** Chooses the configuration file the node's next start (and its {@code patronictl}) reads. */
+  void useConfigFile(PatroniNode node, Path configFile) {
+    synchronized (members.lock()) {
+      members.requireOpen();
+      node.configFile(configFile);
+    }
+  }
+
   /** {@code pg_ctl stop -m fast -w} on the node's data directory. */
   CommandResult stopPostgres(PatroniNode node) {
     return pgCtl(node, "stop", "-m", "fast", "-w");
+  }
+
+  /** {@code pg_ctl start -w} on the node's data directory, early output to {@code pglog/pg_ctl.log}. */
+  CommandResult startPostgres(PatroniNode node) {
+    return pgCtl(node, "start", "-w", "-t", "60", "-l", node.directory().resolve("pglog/pg_ctl.log").toString());
+  }
+
+  /** Runs a PostgreSQL tool of the cluster's bin directory as the cluster's OS user, in the node's environment. */
+  CommandResult postgresTool(PatroniNode node, String tool, List<String> args) {
+    List<String> command = new ArrayList<>(osUser.commandPrefix());
+    command.add(settings.postgresBinDir().resolve(tool).toString());
+    command.addAll(args);
+    return Processes.run(command, environment(node), Duration.ofMinutes(2));
   }
 
   CommandResult pgCtl(PatroniNode node, String... args) {

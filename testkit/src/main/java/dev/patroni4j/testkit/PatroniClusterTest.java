@@ -13,6 +13,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * settings beyond these, register {@link LocalPatroniClusterExtension#of} on a static field.
  *
  * <pre>{@code
+ * import static org.assertj.core.api.Assertions.assertThat;
+ * import org.junit.jupiter.api.Test;
  * @PatroniClusterTest(members = 2)
  * class ReplicationTest {
  *   @Test

@@ -8,6 +8,7 @@ import dev.patroni4j.config.Secret;
 import dev.patroni4j.testkit.internal.DcsServer;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,22 +54,34 @@ final class PatroniConfigWriter {
     }
   }
 
-  /** Puts the original configuration file back; true when it had been changed. */
+  /**
+   * Puts the original configuration file back at the node's original path (removing a moved copy, see {@link
+   * LocalPatroniCluster#useConfigFile}); true when it had been changed or moved.
+   */
   boolean restoreOriginal(PatroniNode node) {
     String original = originals.get(node.name());
+    if (original == null) {
+      return false;
+    }
+    Path file = node.originalConfigFile();
     try {
-      if (original == null || original.equals(Files.readString(node.configFile()))) {
+      boolean moved = !node.configFile().equals(file);
+      if (moved) {
+        Files.deleteIfExists(node.configFile());
+        node.configFile(file);
+      }
+      if (!moved && Files.exists(file) && original.equals(Files.readString(file))) {
         return false;
       }
-      Files.writeString(node.configFile(), original);
+      Files.writeString(file, original);
       return true;
     } catch (IOException e) {
-      throw new TestkitException("cannot restore " + node.configFile() + ": " + e.getMessage(), e);
+      throw new TestkitException("cannot restore " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /** The node's configuration, built as patroni-config's generator builds a new cluster's first member. */
-  PatroniConfig patroniConfig(PatroniNode node) {
+  /** What every node's configuration shares. */
+  ClusterSpec clusterSpec() {
     ClusterSpec.Builder cluster = ClusterSpec.builder(scope).namespace(settings.namespace())
         .dcs(PatroniConfig.DcsType.valueOf(dcs.patroniSectionName().toUpperCase(Locale.ROOT)), dcs.patroniSection())
         .superuser(SUPERUSER, Secret.of(passwords.superuser()))
@@ -91,6 +104,11 @@ final class PatroniConfigWriter {
     settings.postgresParameters().forEach(cluster::postgresParameter);
     settings.dynamicConfig().forEach(cluster::dynamicConfig);
     settings.restAuth().ifPresent(c -> cluster.restApiAuthentication(c.username(), Secret.of(c.password())));
+    return cluster.build();
+  }
+
+  /** The node's configuration, built as patroni-config's generator builds a new cluster's first member. */
+  PatroniConfig patroniConfig(PatroniNode node) {
 
     MemberHost.Builder host = MemberHost.builder(node.name()).address("127.0.0.1")
         .restApiPort(node.restPort()).postgresPort(node.pgPort())
@@ -102,7 +120,7 @@ final class PatroniConfigWriter {
         .parameter("log_filename", "postgresql.log");
     new TreeMap<>(node.tags()).forEach(host::tag);
 
-    PatroniConfig config = ConfigGenerator.newCluster(cluster.build(), host.build())
+    PatroniConfig config = ConfigGenerator.newCluster(clusterSpec(), host.build())
         .with("postgresql.basebackup", List.of(Map.of("checkpoint", "fast")))
         .with("watchdog", Map.of("mode", "off"));
     if (tls.isPresent()) {

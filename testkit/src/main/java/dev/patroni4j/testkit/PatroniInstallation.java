@@ -18,6 +18,7 @@ import java.util.Optional;
  * with the system's {@code /usr/bin/python3}.
  *
  * <pre>{@code
+ * import static org.assertj.core.api.Assertions.assertThat;
  * PatroniInstallation newest = PatroniInstallation.of(PatroniInstallation.NEWEST).requireInstalled();
  * try (LocalPatroniCluster cluster = LocalPatroniCluster.builder()
  *         .patroniVersion("4.0.7")          // every member ...

@@ -11,13 +11,17 @@ import org.jspecify.annotations.Nullable;
  * Names are {@code pg1}, {@code pg2}, ... in start order.
  *
  * <pre>{@code
+ * // given: LocalPatroniCluster cluster;
  * PatroniNode node = cluster.node("pg2");
- * try (Connection c = DriverManager.getConnection(node.jdbcUrl(), cluster.superuser(), cluster.superuserPassword())) { ... }
+ * try (Connection c = DriverManager.getConnection(node.jdbcUrl(), cluster.superuser(), cluster.superuserPassword())) {
+ *   c.createStatement().execute("SELECT 1");
+ * }
  * java.net.http.HttpRequest status = java.net.http.HttpRequest.newBuilder(node.restUrl().resolve("/patroni")).build();
  * }</pre>
  *
- * <p>Thread-safe: addresses and paths never change; the process handle and the installation are
- * swapped by the cluster under its lock when the node is restarted or switched to another release.
+ * <p>Thread-safe: addresses and directories never change; the process handle, the installation and the
+ * configuration file's path are swapped by the cluster under its lock when the node is restarted, switched to another
+ * release or pointed at a moved configuration.
  */
 public final class PatroniNode {
   private final String name;
@@ -28,6 +32,7 @@ public final class PatroniNode {
   private final Map<String, Object> tags;
   private final PatroniInstallation configuredInstallation;
   private volatile PatroniInstallation installation;
+  private volatile Path configFile;
   private volatile @Nullable Process patroni;
   /** False once a test stopped or killed Patroni on purpose; a death while true is a failure. */
   private volatile boolean meantToRun;
@@ -42,6 +47,7 @@ public final class PatroniNode {
     this.tags = Map.copyOf(tags);
     this.configuredInstallation = installation;
     this.installation = installation;
+    this.configFile = directory.resolve("patroni.yml");
   }
 
   public String name() {
@@ -71,9 +77,22 @@ public final class PatroniNode {
     return directory;
   }
 
-  /** The {@code patroni.yml} this node runs with, written by patroni-config's YAML writer. */
+  /**
+   * The {@code patroni.yml} this node runs with (written by patroni-config's YAML writer): {@code
+   * directory()/patroni.yml} until {@link LocalPatroniCluster#useConfigFile} points the node's next start elsewhere,
+   * as a package whose service expects its configuration at another path does.
+   */
   public Path configFile() {
+    return configFile;
+  }
+
+  /** {@code directory()/patroni.yml}: where the test kit writes the configuration, and where a reset puts it back. */
+  Path originalConfigFile() {
     return directory.resolve("patroni.yml");
+  }
+
+  void configFile(Path configFile) {
+    this.configFile = configFile;
   }
 
   /** The PostgreSQL data directory. */

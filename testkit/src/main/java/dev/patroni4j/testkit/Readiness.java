@@ -66,11 +66,72 @@ final class Readiness {
       if (System.nanoTime() > deadline) {
         throw new ClusterNotReadyException(condition, timeout, last.summary());
       }
-      Processes.sleep(Duration.ofMillis(250));
+      members.awaitClosed(Duration.ofMillis(250));
       members.requireOpen();
       last = observe();
     }
     return last;
+  }
+
+  /**
+   * The running replicas that do not replay a fresh WAL record of the leader within {@code timeout}. A replica can
+   * stream (its WAL sender connected, Patroni content) and still never replay: when it holds WAL of a timeline the
+   * leader's history forked off before (a leader that was primary for a moment, then lost its key), it reconnects
+   * forever at the fork. Empty when the leader runs in recovery (a standby cluster's leader cannot write).
+   */
+  Set<String> replicasNotReplaying(Duration timeout) {
+    Observation o = observe();
+    Optional<String> leader = o.leader();
+    if (leader.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> waiting = new HashSet<>();
+    for (PatroniNode n : members.all()) {
+      if (!n.name().equals(leader.get()) && n.isPatroniRunning()) {
+        waiting.add(n.name());
+      }
+    }
+    if (waiting.isEmpty()) {
+      return waiting;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Connection c = connector.connect(members.byName(leader.get())); Statement s = c.createStatement()) {
+      String marker;
+      try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+        if (rs.next() && rs.getBoolean(1)) {
+          return Set.of();
+        }
+      }
+      // A transaction with an xid writes a commit record: WAL the replicas must replay.
+      s.executeQuery("SELECT txid_current()").close();
+      try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+        rs.next();
+        marker = rs.getString(1);
+      }
+      Set<String> ahead = new HashSet<>();
+      while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+        // A replica that reports WAL beyond the leader's current position holds WAL of another timeline: it can
+        // reach any marker and still never follow.
+        try (ResultSet rs = s.executeQuery("SELECT application_name, replay_lsn >= '" + marker + "'::pg_lsn,"
+            + " greatest(write_lsn, flush_lsn, replay_lsn) > pg_current_wal_lsn() FROM pg_stat_replication")) {
+          while (rs.next()) {
+            if (rs.getBoolean(3)) {
+              ahead.add(rs.getString(1));
+            } else if (rs.getBoolean(2) && !ahead.contains(rs.getString(1))) {
+              waiting.remove(rs.getString(1));
+            }
+          }
+        }
+        if (!waiting.isEmpty()) {
+          members.awaitClosed(Duration.ofMillis(200));
+          members.requireOpen();
+        }
+      }
+    } catch (SQLException e) {
+      // the leader went away meanwhile: the caller's next health check sees it
+      return Set.of();
+    }
+    return waiting;
   }
 
   /** {@code GET /patroni}'s {@code patroni.version}. */

@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * 127.0.0.1} and {@code localhost}, and a client certificate, each valid for 7 days.
  *
  * <pre>{@code
+ * import java.security.KeyStore;
  * TlsFiles tls = TlsFiles.generate(Files.createTempDirectory("tls"), "store-password");
  * KeyStore clientKeys = KeyStore.getInstance("PKCS12");
  * try (InputStream in = Files.newInputStream(tls.clientKeyStore())) {

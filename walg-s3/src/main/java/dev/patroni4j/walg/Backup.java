@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  * A complete backup: its sentinel exists. Immutable value.
  *
  * <pre>{@code
+ * // given: BackupCatalog catalog;
  * Backup b = catalog.latest().orElseThrow();
  * if (b.isDelta()) System.out.println(b.name() + " needs " + b.deltaFrom().orElseThrow());
  * }</pre>

@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  * --use-sentinel-time}).
  *
  * <pre>{@code
+ * // given: WalgRepository repository;
  * BackupCatalog catalog = repository.catalog();
  * catalog.latest().ifPresent(b -> System.out.println("LATEST = " + b.name()));
  * catalog.problems().forEach(p -> System.err.println(p.key() + ": " + p.detail()));

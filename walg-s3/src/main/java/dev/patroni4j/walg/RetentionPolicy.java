@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
  * A WAL-G {@code delete} policy, to be planned by {@link WalgRepository#planRetention}. Immutable.
  *
  * <pre>{@code
+ * import dev.patroni4j.walg.RetentionPolicy.Modifier;
+ * // given: Instant instant;
  * RetentionPolicy.retain(Modifier.FULL, 2);                // delete retain FULL 2
  * RetentionPolicy.retain(Modifier.NONE, 5).after(instant); // delete retain 5 --after 2026-...
  * RetentionPolicy.before(Modifier.FIND_FULL, "base_0000000200000000000000A0");

@@ -12,6 +12,7 @@ import java.util.Optional;
  * {@code wal-show}: a {@code <segment>.json} metadata file is not counted as the segment itself.
  *
  * <pre>{@code
+ * // given: WalgRepository repository;
  * WalArchive wal = repository.walArchive();
  * for (WalTimeline t : wal.timelines()) System.out.println(t.id() + ": " + t.gaps());
  * }</pre>

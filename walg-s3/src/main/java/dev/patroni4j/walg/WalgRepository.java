@@ -33,11 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
@@ -56,10 +53,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * and confirmed deletes ({@link #delete}). Listings stream page by page; memory does not grow with
  * the number of WAL objects.
  *
- * <p>Thread-safe and meant to be shared. Close it to release the S3 client it built (a client
- * passed in through {@link Builder#s3Client} stays open: it belongs to the caller).
+ * <p>Thread-safe and meant to be shared: one repository serves any number of threads over one pool of
+ * connections. Close it to release them. It is configured by {@link WalgS3Settings} alone; the S3 client
+ * underneath (the AWS SDK's) is not exposed.
  *
  * <pre>{@code
+ * import dev.patroni4j.walg.RetentionPolicy.Modifier;
+ * // given: Path path; String typedByOperator;
  * try (WalgRepository repo = WalgRepository.builder(WalgS3Settings.fromWalgConfigFile(path)).build()) {
  *   BackupCatalog catalog = repo.catalog();
  *   DeletionPlan plan = repo.planRetention(RetentionPolicy.retain(Modifier.FULL, 7));
@@ -74,18 +74,18 @@ public final class WalgRepository implements AutoCloseable {
 
   private final WalgS3Settings settings;
   private final S3Client s3;
-  private final boolean ownsClient;
 
-  private WalgRepository(WalgS3Settings settings, S3Client s3, boolean ownsClient) {
+  private WalgRepository(WalgS3Settings settings, S3Client s3) {
     this.settings = settings;
     this.s3 = s3;
-    this.ownsClient = ownsClient;
   }
 
+  /** A builder for the repository these settings describe. */
   public static Builder builder(WalgS3Settings settings) {
     return new Builder(settings);
   }
 
+  /** The settings it was built with. */
   public WalgS3Settings settings() {
     return settings;
   }
@@ -327,9 +327,7 @@ public final class WalgRepository implements AutoCloseable {
 
   @Override
   public void close() {
-    if (ownsClient) {
-      s3.close();
-    }
+    s3.close();
   }
 
   // ---------------------------------------------------------------- S3 plumbing
@@ -411,35 +409,29 @@ public final class WalgRepository implements AutoCloseable {
     }
   }
 
-  /** Builder; not thread-safe. */
+  /**
+   * Builds a {@link WalgRepository} from its {@link WalgS3Settings}.
+   *
+   * <pre>{@code
+   * WalgS3Settings settings = WalgS3Settings.builder("s3://backups/prod/pg1")
+   *     .region("eu-central-1").credentials(S3Credentials.defaultChain()).build();
+   * try (WalgRepository repo = WalgRepository.builder(settings).build()) {
+   *   WalArchive wal = repo.walArchive();
+   * }
+   * }</pre>
+   *
+   * <p>Not thread-safe; the repository it builds is.
+   */
   public static final class Builder {
     private final WalgS3Settings settings;
-    private @Nullable S3Client s3Client;
 
     private Builder(WalgS3Settings settings) {
       this.settings = Objects.requireNonNull(settings, "settings == null");
     }
 
-    /** Use this client (the caller keeps ownership) instead of building one from the settings. */
-    public Builder s3Client(S3Client client) {
-      this.s3Client = Objects.requireNonNull(client, "client == null");
-      return this;
-    }
-
+    /** A repository with an S3 client of its own, built from the settings; nothing is sent yet. */
     public WalgRepository build() {
-      if (s3Client != null) {
-        return new WalgRepository(settings, s3Client, false);
-      }
-      S3ClientBuilder b = S3Client.builder()
-          .credentialsProvider(settings.credentials())
-          .forcePathStyle(settings.forcePathStyle());
-      settings.endpoint().ifPresent(b::endpointOverride);
-      settings.region().ifPresent(b::region);
-      if (settings.checksumMode() == WalgS3Settings.ChecksumMode.WHEN_REQUIRED) {
-        b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-      }
-      return new WalgRepository(settings, b.build(), true);
+      return new WalgRepository(settings, AwsSdk.client(settings));
     }
   }
 

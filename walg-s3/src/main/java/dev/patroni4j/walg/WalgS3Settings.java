@@ -14,26 +14,23 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /**
- * Where and how to reach a WAL-G repository on S3, with the same knobs as WAL-G's own settings.
- * Immutable and thread-safe; {@link #toString()} never shows credentials or the SSE-C key.
+ * Where and how to reach a WAL-G repository on S3, with the same knobs as WAL-G's own settings, all in the
+ * library's own types: the bucket and root path, an endpoint {@link URI}, the region as its name, {@link
+ * S3Credentials}. Immutable and thread-safe; {@link #toString()} never shows credentials or the SSE-C key.
  *
  * <pre>{@code
+ * // given: String id; String secret;
  * WalgS3Settings s = WalgS3Settings.builder("s3://backups/prod/pg1")
  *     .endpoint(URI.create("http://127.0.0.1:9000")).forcePathStyle(true)
- *     .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret)))
+ *     .region("us-east-1")
+ *     .credentials(S3Credentials.staticKeys(id, secret))
  *     .build();
  * // or exactly what wal-g reads:
  * WalgS3Settings same = WalgS3Settings.fromWalgConfig(Map.of("WALG_S3_PREFIX", "s3://backups/prod/pg1",
@@ -52,9 +49,13 @@ public final class WalgS3Settings {
   private final String bucket;
   private final String rootPath;
   private final @Nullable URI endpoint;
-  private final @Nullable Region region;
+  /** What an S3 region name may look like: AWS's ({@code eu-central-1}) and S3 compatibles' ({@code garage}). */
+  private static final Pattern REGION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+  private static final String DEFAULT_ENDPOINT_REGION = "us-east-1";
+
+  private final @Nullable String region;
   private final boolean forcePathStyle;
-  private final AwsCredentialsProvider credentials;
+  private final S3Credentials credentials;
   private final @Nullable String serverSideEncryption;
   private final @Nullable String sseKmsKeyId;
   private final byte @Nullable [] sseCustomerKey;
@@ -69,7 +70,7 @@ public final class WalgS3Settings {
     this.endpoint = b.endpoint;
     this.region = b.region;
     this.forcePathStyle = b.forcePathStyle;
-    this.credentials = b.credentials != null ? b.credentials : DefaultCredentialsProvider.builder().build();
+    this.credentials = b.credentials;
     this.serverSideEncryption = b.serverSideEncryption;
     this.sseKmsKeyId = b.sseKmsKeyId;
     this.sseCustomerKey = b.sseCustomerKey == null ? null : b.sseCustomerKey.clone();
@@ -119,7 +120,7 @@ public final class WalgS3Settings {
     Builder b = builder(prefix);
     first(config, "WALG_STORAGE_PREFIX").ifPresent(b::appendPath);
     s3(config, "AWS_ENDPOINT").ifPresent(e -> b.endpoint(URI.create(e)));
-    s3(config, "AWS_REGION").ifPresent(r -> b.region(Region.of(r)));
+    s3(config, "AWS_REGION").ifPresent(r -> b.region(checkedRegion("AWS_REGION", r)));
     s3(config, "AWS_S3_FORCE_PATH_STYLE").ifPresent(v -> b.forcePathStyle(bool("AWS_S3_FORCE_PATH_STYLE", v)));
     Optional<String> keyId = s3(config, "AWS_ACCESS_KEY_ID").or(() -> s3(config, "AWS_ACCESS_KEY"));
     Optional<String> secret = s3(config, "AWS_SECRET_ACCESS_KEY").or(() -> s3(config, "AWS_SECRET_KEY"));
@@ -128,11 +129,11 @@ public final class WalgS3Settings {
     }
     if (keyId.isPresent()) {
       Optional<String> token = s3(config, "AWS_SESSION_TOKEN");
-      b.credentials(StaticCredentialsProvider.create(token.isPresent()
-          ? AwsSessionCredentials.create(keyId.get(), secret.orElseThrow(), token.get())
-          : AwsBasicCredentials.create(keyId.get(), secret.orElseThrow())));
+      b.credentials(token.isPresent()
+          ? S3Credentials.sessionKeys(keyId.get(), secret.orElseThrow(), token.get())
+          : S3Credentials.staticKeys(keyId.get(), secret.orElseThrow()));
     } else {
-      s3(config, "AWS_PROFILE").ifPresent(p -> b.credentials(ProfileCredentialsProvider.create(p)));
+      s3(config, "AWS_PROFILE").ifPresent(p -> b.credentials(S3Credentials.profile(p)));
     }
     s3(config, "S3_SSE").ifPresent(b::serverSideEncryption);
     s3(config, "S3_SSE_KMS_ID").ifPresent(b::sseKmsKeyId);
@@ -200,10 +201,13 @@ public final class WalgS3Settings {
     return Optional.ofNullable(endpoint);
   }
 
-  /** The region, or us-east-1 when an endpoint is set without one (as WAL-G does). */
-  public Optional<Region> region() {
+  /**
+   * The region's name, e.g. {@code eu-central-1}; {@code us-east-1} when an endpoint is set without one (as WAL-G
+   * does); empty when neither is set (the AWS SDK then looks it up: {@code AWS_REGION}, profile, instance metadata).
+   */
+  public Optional<String> region() {
     if (region == null && endpoint != null) {
-      return Optional.of(Region.US_EAST_1);
+      return Optional.of(DEFAULT_ENDPOINT_REGION);
     }
     return Optional.ofNullable(region);
   }
@@ -212,7 +216,8 @@ public final class WalgS3Settings {
     return forcePathStyle;
   }
 
-  public AwsCredentialsProvider credentials() {
+  /** How requests are signed; {@link S3Credentials#defaultChain()} unless set. */
+  public S3Credentials credentials() {
     return credentials;
   }
 
@@ -253,7 +258,7 @@ public final class WalgS3Settings {
         + (endpoint != null ? ", endpoint=" + endpoint : "")
         + (region != null ? ", region=" + region : "")
         + ", forcePathStyle=" + forcePathStyle
-        + ", credentials=" + credentials.getClass().getSimpleName()
+        + ", credentials=" + credentials
         + (serverSideEncryption != null ? ", sse=" + serverSideEncryption : "")
         + (sseCustomerKey != null ? ", sseC=<hidden>" : "")
         + ", walSegmentSize=" + walSegmentSize + "}";
@@ -289,6 +294,15 @@ public final class WalgS3Settings {
     }
   }
 
+  /** {@code value} if it is a region name; otherwise the message names {@code what} and the value. */
+  private static String checkedRegion(String what, String value) {
+    if (!REGION.matcher(value).matches()) {
+      throw new IllegalArgumentException(what + " must be a region name such as eu-central-1 (letters, digits, '-', '_'),"
+          + " got '" + value + "'");
+    }
+    return value;
+  }
+
   private static byte[] sseCustomerKey(String value) {
     // WAL-G passes S3_SSE_C as the raw 32-character key; accept base64 of 32 bytes too.
     if (value.length() == 32) {
@@ -305,14 +319,26 @@ public final class WalgS3Settings {
     throw new IllegalArgumentException("S3_SSE_C must be a 32-byte key (raw or base64)");
   }
 
-  /** Builder; not thread-safe. */
+  /**
+   * Builds {@link WalgS3Settings}; every setting has WAL-G's default unless set.
+   *
+   * <pre>{@code
+   * WalgS3Settings.Builder b = WalgS3Settings.builder("s3://backups/prod")
+   *     .appendPath("pg1")                                  // WALG_STORAGE_PREFIX
+   *     .region("eu-central-1")                             // AWS_REGION
+   *     .credentials(S3Credentials.profile("backup-reader"));  // AWS_PROFILE
+   * WalgS3Settings settings = b.build();
+   * }</pre>
+   *
+   * <p>Not thread-safe: configure on one thread, then share the immutable settings.
+   */
   public static final class Builder {
     private final String bucket;
     private String rootPath;
     private @Nullable URI endpoint;
-    private @Nullable Region region;
+    private @Nullable String region;
     private boolean forcePathStyle;
-    private @Nullable AwsCredentialsProvider credentials;
+    private S3Credentials credentials = S3Credentials.defaultChain();
     private @Nullable String serverSideEncryption;
     private @Nullable String sseKmsKeyId;
     private byte @Nullable [] sseCustomerKey;
@@ -349,8 +375,15 @@ public final class WalgS3Settings {
       return this;
     }
 
-    public Builder region(Region region) {
-      this.region = Objects.requireNonNull(region, "region == null");
+    /**
+     * The region's name ({@code AWS_REGION}), e.g. {@code eu-central-1}, or whatever an S3 compatible store signs
+     * with (MinIO: {@code us-east-1} unless configured; Garage: {@code garage}).
+     *
+     * @throws IllegalArgumentException unless it is 1 to 64 letters, digits, {@code -} or {@code _}, starting with a
+     *     letter or digit
+     */
+    public Builder region(String region) {
+      this.region = checkedRegion("region", Objects.requireNonNull(region, "region == null"));
       return this;
     }
 
@@ -359,7 +392,8 @@ public final class WalgS3Settings {
       return this;
     }
 
-    public Builder credentials(AwsCredentialsProvider credentials) {
+    /** How requests are signed (default {@link S3Credentials#defaultChain()}). */
+    public Builder credentials(S3Credentials credentials) {
       this.credentials = Objects.requireNonNull(credentials, "credentials == null");
       return this;
     }

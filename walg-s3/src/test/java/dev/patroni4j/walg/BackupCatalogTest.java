@@ -176,4 +176,22 @@ class BackupCatalogTest {
       assertThat(c.incomplete()).isEmpty();
     }
   }
+
+  @Test
+  void aWrongSecretIsAStorageErrorWhoseMessagesShowNoSecret() {
+    S3ProxyServer server = S3ProxyServer.shared();
+    String wrong = "wrong-secret-" + Long.toHexString(System.nanoTime());
+    WalgS3Settings settings = server.settings(MainRepository.BUCKET, MainRepository.ROOT).toBuilder()
+        .credentials(S3Credentials.staticKeys(S3ProxyServer.ACCESS_KEY, wrong)).build();
+    assertThat(settings.toString()).doesNotContain(wrong);
+    try (WalgRepository repo = WalgRepository.builder(settings).build()) {
+      assertThatThrownBy(repo::catalog).isInstanceOfSatisfying(WalgStorageException.class, e -> {
+        assertThat(e.operation()).isEqualTo("ListObjectsV2");
+        assertThat(e.getMessage()).contains("403");
+        for (Throwable t = e; t != null; t = t.getCause()) {
+          assertThat(t.toString()).doesNotContain(wrong).doesNotContain(S3ProxyServer.SECRET_KEY);
+        }
+      });
+    }
+  }
 }

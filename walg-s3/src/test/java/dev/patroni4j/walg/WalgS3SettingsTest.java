@@ -10,7 +10,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 
 /** WAL-G's own setting names (reference/walg.md section 3), looked up bare, WALG_ then WALE_. */
 class WalgS3SettingsTest {
@@ -33,16 +35,18 @@ class WalgS3SettingsTest {
     assertThat(s.rootPath()).isEqualTo("pg-test-mac/shard1");
     assertThat(s.key("wal_005/x")).isEqualTo("pg-test-mac/shard1/wal_005/x");
     assertThat(s.endpoint()).contains(URI.create("http://192.168.50.102:8002"));
-    assertThat(s.region()).as("custom endpoint without region: us-east-1, as WAL-G").contains(Region.US_EAST_1);
+    assertThat(s.region()).as("custom endpoint without region: us-east-1, as WAL-G").contains("us-east-1");
     assertThat(s.forcePathStyle()).isTrue();
     assertThat(s.serverSideEncryption()).contains("aws:kms");
     assertThat(s.sseKmsKeyId()).contains("arn:aws:kms:eu-west-1:1:key/abc");
     assertThat(s.walSegmentSize()).isEqualTo(64L * 1024 * 1024);
     assertThat(s.downloadConcurrency()).isEqualTo(4);
-    AwsCredentials c = s.credentials().resolveCredentials();
+    assertThat(s.credentials()).isEqualTo(S3Credentials.staticKeys("AKIAEXAMPLE", SECRET));
+    AwsCredentials c = AwsSdk.credentials(s.credentials()).resolveCredentials();
     assertThat(c.accessKeyId()).isEqualTo("AKIAEXAMPLE");
     assertThat(c.secretAccessKey()).isEqualTo(SECRET);
-    assertThat(s.toString()).doesNotContain(SECRET).contains("my-postgres-backups");
+    assertThat(s.toString()).doesNotContain(SECRET).doesNotContain("AKIAEXAMPLE").contains("my-postgres-backups")
+        .contains("*******MPLE");
   }
 
   @Test
@@ -60,7 +64,7 @@ class WalgS3SettingsTest {
     WalgS3Settings fromYaml = WalgS3Settings.fromWalgConfigFile(yaml);
     assertThat(fromYaml.rootPath()).isEmpty();
     assertThat(fromYaml.key("wal_005/x")).isEqualTo("wal_005/x");
-    assertThat(fromYaml.region()).contains(Region.EU_CENTRAL_1);
+    assertThat(fromYaml.region()).contains("eu-central-1");
     assertThat(fromYaml.forcePathStyle()).isTrue();
   }
 
@@ -76,5 +80,56 @@ class WalgS3SettingsTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining(SECRET);
     assertThatThrownBy(() -> WalgS3Settings.fromWalgConfig(Map.of("WALG_S3_PREFIX", "s3://b", "S3_SSE_C", "short-" + SECRET)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("S3_SSE_C").hasMessageNotContaining(SECRET);
+  }
+
+  @Test
+  void sessionKeysProfilesAndTheDefaultChainMapToTheSdksProviders() {
+    String token = "IQoJb3JpZ2luX2VjEXAMPLE-session-token";
+    WalgS3Settings session = WalgS3Settings.fromWalgConfig(Map.of("WALG_S3_PREFIX", "s3://b",
+        "AWS_ACCESS_KEY_ID", "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_SESSION_TOKEN", token));
+    assertThat(session.credentials()).isInstanceOfSatisfying(S3Credentials.StaticKeys.class,
+        k -> assertThat(k.hasSessionToken()).isTrue());
+    assertThat(AwsSdk.credentials(session.credentials()).resolveCredentials()).isInstanceOfSatisfying(
+        AwsSessionCredentials.class, c -> assertThat(c.sessionToken()).isEqualTo(token));
+
+    WalgS3Settings profile = WalgS3Settings.fromWalgConfig(Map.of("WALG_S3_PREFIX", "s3://b", "AWS_PROFILE", "backup-reader"));
+    assertThat(profile.credentials()).isEqualTo(S3Credentials.profile("backup-reader"));
+    assertThat(AwsSdk.credentials(profile.credentials())).isInstanceOf(ProfileCredentialsProvider.class)
+        .asString().contains("backup-reader");
+
+    WalgS3Settings none = WalgS3Settings.fromWalgConfig(Map.of("WALG_S3_PREFIX", "s3://b"));
+    assertThat(none.credentials()).isEqualTo(S3Credentials.defaultChain());
+    assertThat(AwsSdk.credentials(none.credentials())).isInstanceOf(DefaultCredentialsProvider.class);
+    assertThat(none.region()).as("no endpoint, no region: the SDK looks it up").isEmpty();
+  }
+
+  @Test
+  void noToStringShowsASecretOrSessionTokenOrMoreThanTheLastFourCharactersOfTheKeyId() {
+    String token = "FwoGZXIvYXdzEXAMPLE-session-token";
+    S3Credentials.StaticKeys keys = S3Credentials.sessionKeys("ASIAIOSFODNN7EXAMPLE", SECRET, token);
+    WalgS3Settings settings = WalgS3Settings.builder("s3://b/p").credentials(keys).build();
+    for (String text : new String[] {keys.toString(), settings.toString(), settings.toBuilder().build().toString()}) {
+      assertThat(text).doesNotContain(SECRET).doesNotContain(token).doesNotContain("ASIAIOSFODNN7")
+          .contains("MPLE");
+    }
+    assertThat(keys.toString()).isEqualTo("StaticKeys[accessKeyId=****************MPLE, secretAccessKey=***, sessionToken=***]");
+    assertThat(S3Credentials.staticKeys("AKIA", SECRET).toString()).doesNotContain("AKIA").doesNotContain(SECRET);
+    assertThatThrownBy(() -> S3Credentials.staticKeys("AKIAEXAMPLE", " ")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("secretAccessKey");
+    assertThatThrownBy(() -> S3Credentials.sessionKeys("AKIAEXAMPLE", SECRET, "")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageNotContaining(SECRET);
+  }
+
+  @Test
+  void aRegionIsANameAndAnythingElseIsRefusedNamingTheKey() {
+    assertThat(WalgS3Settings.builder("s3://b").region("garage").build().region()).contains("garage");
+    assertThat(WalgS3Settings.builder("s3://b").region("eu-central-1").endpoint(URI.create("http://127.0.0.1:9000"))
+        .build().region()).contains("eu-central-1");
+    for (String bad : new String[] {"", "eu central 1", "eu-central-1.amazonaws.com", "-x", "a/b", "x".repeat(65)}) {
+      assertThatThrownBy(() -> WalgS3Settings.builder("s3://b").region(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("region");
+    }
+    assertThatThrownBy(() -> WalgS3Settings.fromWalgConfig(Map.of("WALG_S3_PREFIX", "s3://b", "AWS_REGION", "eu central 1")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AWS_REGION").hasMessageContaining("eu central 1");
   }
 }

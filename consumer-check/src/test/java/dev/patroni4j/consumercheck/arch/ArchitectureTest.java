@@ -34,24 +34,12 @@ class ArchitectureTest {
   /**
    * Third-party packages a module may name in its public signatures, each with its reason.
    * testkit: {@code LocalPatroniClusterExtension} is a JUnit 5 extension, which is what it is for;
-   * testkit's pom declares junit-jupiter-api as its own dependency.
+   * testkit's pom declares junit-jupiter-api as its own dependency. testkit-containers: the same, for
+   * {@code PatroniContainersExtension}.
    */
   private static final Map<String, Set<String>> ALLOWED = Map.of(
-      "testkit", Set.of("org.junit.jupiter.api.extension"));
-
-  /**
-   * Findings known and not fixed yet (see report-11): an escape hatch taking the user's own
-   * OkHttpClient, and AWS SDK types in walg-s3's S3 settings. Listed one by one so that the list can
-   * only shrink: a new finding fails, and so does an entry that no longer occurs.
-   */
-  private static final List<String> KNOWN_NOT_YET_FIXED = List.of(
-      "patroni-client: dev.patroni4j.client.PatroniClient$Builder.okHttpClient(...) takes okhttp3.OkHttpClient, a third-party type",
-      "dcs-consul: dev.patroni4j.dcs.consul.ConsulDcsClient$Builder.okHttpClient(...) takes okhttp3.OkHttpClient, a third-party type",
-      "walg-s3: dev.patroni4j.walg.WalgRepository$Builder.s3Client(...) takes software.amazon.awssdk.services.s3.S3Client, a third-party type",
-      "walg-s3: dev.patroni4j.walg.WalgS3Settings$Builder.credentials(...) takes software.amazon.awssdk.auth.credentials.AwsCredentialsProvider, a third-party type",
-      "walg-s3: dev.patroni4j.walg.WalgS3Settings$Builder.region(...) takes software.amazon.awssdk.regions.Region, a third-party type",
-      "walg-s3: dev.patroni4j.walg.WalgS3Settings.credentials(...) returns software.amazon.awssdk.auth.credentials.AwsCredentialsProvider, a third-party type",
-      "walg-s3: dev.patroni4j.walg.WalgS3Settings.region(...) returns software.amazon.awssdk.regions.Region, a third-party type");
+      "testkit", Set.of("org.junit.jupiter.api.extension"),
+      "testkit-containers", Set.of("org.junit.jupiter.api.extension"));
 
   private static final List<Module> MODULES = new ArrayList<>();
 
@@ -101,8 +89,6 @@ class ArchitectureTest {
       }
     }
     assertThat(MODULES.stream().filter(Module::published)).hasSizeGreaterThanOrEqualTo(7);
-    assertThat(violations).as("known findings still present (remove an entry once fixed)").containsAll(KNOWN_NOT_YET_FIXED);
-    violations.removeAll(KNOWN_NOT_YET_FIXED);
     assertThat(violations).as("public signatures naming an .internal or third-party type").isEmpty();
   }
 

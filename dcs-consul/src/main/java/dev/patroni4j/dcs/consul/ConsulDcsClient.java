@@ -18,6 +18,8 @@ import dev.patroni4j.client.dcs.DcsKey;
 import dev.patroni4j.client.dcs.DcsLease;
 import dev.patroni4j.client.dcs.DcsListener;
 import dev.patroni4j.client.dcs.DcsWatch;
+import dev.patroni4j.client.dcs.FleetListener;
+import dev.patroni4j.client.dcs.FleetWatch;
 import dev.patroni4j.client.dcs.FailoverRequest;
 import dev.patroni4j.client.dcs.FleetSnapshot;
 import dev.patroni4j.client.dcs.spi.BuilderChecks;
@@ -25,6 +27,7 @@ import dev.patroni4j.client.dcs.spi.RemovalRefusals;
 import dev.patroni4j.client.dcs.spi.SnapshotParser;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.dcs.consul.internal.ConsulClusterWatch;
+import dev.patroni4j.dcs.consul.internal.ConsulFleetWatch;
 import dev.patroni4j.dcs.consul.internal.ConsulKv;
 import dev.patroni4j.dcs.consul.internal.ConsulLeases;
 import dev.patroni4j.dcs.consul.internal.ConsulServices;
@@ -41,6 +44,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
@@ -83,13 +87,18 @@ public final class ConsulDcsClient implements DcsClient {
   private final ConsulLeases leases;
   private final ConsulServices services;
   private final OkHttpClient http;
-  private final boolean ownsHttp;
+  private final SharedHttp shared;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Builder settings;
   private final Duration watchWait;
   private final Duration maxBackoff;
   private final Set<ConsulClusterWatch> watches = ConcurrentHashMap.newKeySet();
+  private final Set<ConsulFleetWatch> fleetWatches = ConcurrentHashMap.newKeySet();
 
-  private ConsulDcsClient(Builder b) {
-    OkHttpClient.Builder http = (b.okHttpClient != null ? b.okHttpClient.newBuilder() : new OkHttpClient.Builder())
+  private ConsulDcsClient(Builder b, SharedHttp shared) {
+    this.shared = shared;
+    this.settings = new Builder(b);
+    OkHttpClient.Builder http = shared.root.newBuilder()
         .connectTimeout(b.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
         // Every call carries its own deadline; blocking queries must be able to wait longer than a plain read.
         .readTimeout(0, TimeUnit.MILLISECONDS)
@@ -103,7 +112,6 @@ public final class ConsulDcsClient implements DcsClient {
       }
     }
     this.http = http.build();
-    this.ownsHttp = b.okHttpClient == null;
     HttpUrl base = Objects.requireNonNull(HttpUrl.get(b.endpoint), "endpoint");
     this.transport = new ConsulTransport(this.http, base, b.token, b.datacenter, b.requestTimeout, b.initialBackoff,
         b.maxBackoff, b.clock, b.sleeper);
@@ -117,6 +125,34 @@ public final class ConsulDcsClient implements DcsClient {
   /** A builder; the endpoint defaults to Consul's {@code http://127.0.0.1:8500}. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A builder holding this client's settings (endpoint, token, datacenter, TLS, timeouts, backoff, clock, sleeper)
+   * whose clients share this client's connection pool and dispatcher, e.g. one client per datacenter through the
+   * same agent without a pool each. The pool is released when the last client sharing it is closed, in any order.
+   *
+   * <pre>{@code
+   * // given: ConsulDcsClient dcs;
+   * try (ConsulDcsClient east = dcs.newBuilder().datacenter("east").build()) {
+   *   List<String> clusters = east.clusters("/service");
+   * }
+   * }</pre>
+   *
+   * @throws IllegalStateException if this client is closed
+   */
+  public Builder newBuilder() {
+    if (closed.get()) {
+      throw new IllegalStateException("this ConsulDcsClient is closed");
+    }
+    Builder b = new Builder(settings);
+    b.shared = shared;
+    return b;
+  }
+
+  /** The OkHttp client calls go through (tests check what derived clients share). */
+  OkHttpClient okHttp() {
+    return http;
   }
 
   @Override
@@ -157,6 +193,17 @@ public final class ConsulDcsClient implements DcsClient {
     ConsulClusterWatch watch = new ConsulClusterWatch(kv, since, listener, watchWait, maxBackoff,
         transport.sleeper(), watches::remove);
     watches.add(watch);
+    return watch;
+  }
+
+  /** One chain of blocking queries on the namespace's prefix, each answer every cluster of the namespace. */
+  @Override
+  public FleetWatch watchFleet(FleetSnapshot since, FleetListener listener) {
+    Objects.requireNonNull(since, "since == null");
+    Objects.requireNonNull(listener, "listener == null");
+    ConsulFleetWatch watch = new ConsulFleetWatch(kv, since, listener, watchWait, maxBackoff,
+        transport.sleeper(), fleetWatches::remove);
+    fleetWatches.add(watch);
     return watch;
   }
 
@@ -366,11 +413,12 @@ public final class ConsulDcsClient implements DcsClient {
 
   @Override
   public void close() {
-    List.copyOf(watches).forEach(ConsulClusterWatch::close);
-    if (ownsHttp) {
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
+    if (!closed.compareAndSet(false, true)) {
+      return;
     }
+    List.copyOf(watches).forEach(ConsulClusterWatch::close);
+    List.copyOf(fleetWatches).forEach(ConsulFleetWatch::close);
+    shared.release();
   }
 
   @Override
@@ -378,13 +426,63 @@ public final class ConsulDcsClient implements DcsClient {
     return "ConsulDcsClient[" + transport + "]";
   }
 
-  /** Configures a {@link ConsulDcsClient}. Not thread-safe; build once and share the client. */
+  /**
+   * The connection pool and dispatcher of a client and the clients derived from it ({@link #newBuilder()}), shut down
+   * when the last of them closes. A caller-given root ({@link Builder#okHttpBase}) is the caller's and never shut down.
+   */
+  private static final class SharedHttp {
+    final OkHttpClient root;
+    private final boolean owned;
+    private int users;
+    private boolean closedForGood;
+
+    SharedHttp(OkHttpClient root, boolean owned) {
+      this.root = root;
+      this.owned = owned;
+    }
+
+    synchronized void acquire() {
+      if (users == 0 && closedForGood) {
+        throw new IllegalStateException("every ConsulDcsClient sharing this connection pool is closed");
+      }
+      users++;
+    }
+
+    synchronized void release() {
+      if (--users == 0) {
+        closedForGood = true;
+        if (owned) {
+          root.dispatcher().executorService().shutdown();
+          root.connectionPool().evictAll();
+        }
+      }
+    }
+  }
+
+  /**
+   * Configures a {@link ConsulDcsClient}: every setting is the library's own (URI, token, {@link TlsConfig},
+   * {@link Duration}s, {@link Clock}, {@link Sleeper}); the HTTP client underneath is not exposed. A client built here
+   * has a connection pool of its own; {@link ConsulDcsClient#newBuilder()} derives clients that share it.
+   *
+   * <pre>{@code
+   * ConsulDcsClient.Builder b = ConsulDcsClient.builder()
+   *     .endpoint(URI.create("http://127.0.0.1:8500"))
+   *     .requestTimeout(Duration.ofSeconds(3))
+   *     .watchWait(Duration.ofSeconds(30));
+   * try (ConsulDcsClient dcs = b.build()) {
+   *   ClusterSnapshot s = dcs.snapshot(ClusterRef.of("demo"));
+   * }
+   * }</pre>
+   *
+   * <p>Not thread-safe: configure on one thread, then share the built client. {@code toString()} never shows the
+   * token.
+   */
   public static final class Builder {
     private URI endpoint = URI.create("http://127.0.0.1:8500");
     private @Nullable String token;
     private @Nullable String datacenter;
     private @Nullable TlsConfig tls;
-    private @Nullable OkHttpClient okHttpClient;
+    private @Nullable SharedHttp shared;
     private Duration requestTimeout = Duration.ofSeconds(5);
     private Duration watchWait = Duration.ofMinutes(1);
     private Duration initialBackoff = Duration.ofMillis(50);
@@ -393,6 +491,19 @@ public final class ConsulDcsClient implements DcsClient {
     private Sleeper sleeper = Sleeper.system();
 
     private Builder() {}
+
+    private Builder(Builder from) {
+      endpoint = from.endpoint;
+      token = from.token;
+      datacenter = from.datacenter;
+      tls = from.tls;
+      requestTimeout = from.requestTimeout;
+      watchWait = from.watchWait;
+      initialBackoff = from.initialBackoff;
+      maxBackoff = from.maxBackoff;
+      clock = from.clock;
+      sleeper = from.sleeper;
+    }
 
     /** The Consul agent, e.g. {@code http://127.0.0.1:8500} or {@code https://consul.example:8501}. */
     public Builder endpoint(URI endpoint) {
@@ -429,9 +540,13 @@ public final class ConsulDcsClient implements DcsClient {
       return this;
     }
 
-    /** Shares the caller's OkHttp connection pool and dispatcher; the client derives its own settings from it. */
-    public Builder okHttpClient(OkHttpClient client) {
-      this.okHttpClient = Objects.requireNonNull(client, "client == null");
+    /**
+     * The OkHttp client to derive from, for this package's tests only (they interpose on requests); the caller keeps
+     * it open. Not public, so that no OkHttp type is part of the API: users share a pool with {@link
+     * ConsulDcsClient#newBuilder()}.
+     */
+    Builder okHttpBase(OkHttpClient client) {
+      this.shared = new SharedHttp(Objects.requireNonNull(client, "client == null"), false);
       return this;
     }
 
@@ -475,15 +590,24 @@ public final class ConsulDcsClient implements DcsClient {
      * Builds the client. Connects lazily: a wrong endpoint or token shows on the first call.
      *
      * @throws IllegalArgumentException if the TLS files cannot be read
+     * @throws IllegalStateException if this builder came from {@link ConsulDcsClient#newBuilder()} and every client
+     *     sharing that pool has been closed since
      */
     public ConsulDcsClient build() {
-      return new ConsulDcsClient(this);
+      SharedHttp http = shared != null ? shared : new SharedHttp(new OkHttpClient(), true);
+      http.acquire();
+      try {
+        return new ConsulDcsClient(this, http);
+      } catch (RuntimeException e) {
+        http.release();
+        throw e;
+      }
     }
 
     @Override
     public String toString() {
       return "ConsulDcsClient.Builder[endpoint=" + endpoint + ", token=" + (token == null ? "none" : "***")
-          + ", requestTimeout=" + requestTimeout + "]";
+          + ", datacenter=" + (datacenter == null ? "agent's" : datacenter) + ", requestTimeout=" + requestTimeout + "]";
     }
   }
 }

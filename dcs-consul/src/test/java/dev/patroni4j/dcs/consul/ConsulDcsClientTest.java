@@ -212,7 +212,7 @@ class ConsulDcsClientTest {
       }
       return chain.proceed(chain.request());
     }).build();
-    try (ConsulDcsClient client = client(server).okHttpClient(racing).build()) {
+    try (ConsulDcsClient client = client(server).okHttpBase(racing).build()) {
       assertThatThrownBy(() -> client.removeCluster(c, Confirmation.forCluster("race", "7000000000000000009")))
           .isInstanceOf(ConfirmationRefusedException.class);
     }
@@ -222,6 +222,37 @@ class ConsulDcsClientTest {
     assertThat(after.systemIdentifier()).contains("7999999999999999999");
     assertThat(dcs.removeCluster(c, Confirmation.forCluster("race", "7999999999999999999"))).isEqualTo(7);
     assertThat(dcs.snapshot(c).isEmpty()).isTrue();
+  }
+
+  @Test
+  void aDerivedClientKeepsTheSettingsSharesThePoolAndTheLastCloseReleasesIt() {
+    ConsulDcsClient original = client(aclServer).token(ROOT_TOKEN).build();
+    ConsulDcsClient.Builder derivedBuilder = original.newBuilder().requestTimeout(Duration.ofSeconds(3));
+    ConsulDcsClient derived = derivedBuilder.build();
+    ConsulDcsClient wrongToken = original.newBuilder().token("not-the-root-token").build();
+    ClusterRef c = fakeCluster(new RawConsul(aclServer.uri(), ROOT_TOKEN), "derived", "7000000000000000042");
+
+    assertThat(derived.okHttp().connectionPool()).isSameAs(original.okHttp().connectionPool());
+    assertThat(derived.okHttp().dispatcher()).isSameAs(original.okHttp().dispatcher());
+    assertThat(derived.okHttp().connectionPool()).isNotSameAs(dcs.okHttp().connectionPool());
+    // The token came along (the ACL server refuses reads without it); a derived client's own token is its own.
+    assertThat(derived.snapshot(c).systemIdentifier()).contains("7000000000000000042");
+    assertThatThrownBy(() -> wrongToken.snapshot(c)).isInstanceOf(DcsAuthenticationException.class);
+    assertThat(original.snapshot(c).systemIdentifier()).contains("7000000000000000042");
+    assertThat(List.of(derivedBuilder.toString(), derived.toString(), original.newBuilder().toString()))
+        .allSatisfy(text -> assertThat(text).doesNotContain(ROOT_TOKEN));
+
+    original.close();
+    wrongToken.close();
+    assertThatThrownBy(original::newBuilder).isInstanceOf(IllegalStateException.class);
+    assertThat(derived.snapshot(c).systemIdentifier()).as("still served after the original closed")
+        .contains("7000000000000000042");
+    assertThat(derived.okHttp().dispatcher().executorService().isShutdown()).isFalse();
+
+    derived.close();
+    assertThat(derived.okHttp().dispatcher().executorService().isShutdown()).as("released by the last close").isTrue();
+    assertThatThrownBy(derivedBuilder::build).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test

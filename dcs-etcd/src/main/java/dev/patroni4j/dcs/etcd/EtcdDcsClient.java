@@ -11,6 +11,8 @@ import dev.patroni4j.client.dcs.DcsKey;
 import dev.patroni4j.client.dcs.DcsLease;
 import dev.patroni4j.client.dcs.DcsListener;
 import dev.patroni4j.client.dcs.DcsWatch;
+import dev.patroni4j.client.dcs.FleetListener;
+import dev.patroni4j.client.dcs.FleetWatch;
 import dev.patroni4j.client.dcs.FailoverRequest;
 import dev.patroni4j.client.dcs.FleetSnapshot;
 import dev.patroni4j.client.dcs.spi.BuilderChecks;
@@ -20,6 +22,7 @@ import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.dcs.etcd.internal.Calls;
 import dev.patroni4j.dcs.etcd.internal.CompareAndSet;
 import dev.patroni4j.dcs.etcd.internal.EtcdClusterWatch;
+import dev.patroni4j.dcs.etcd.internal.EtcdFleetWatch;
 import dev.patroni4j.dcs.etcd.internal.EtcdLeases;
 import dev.patroni4j.dcs.etcd.internal.EtcdStore;
 import dev.patroni4j.dcs.etcd.internal.UnaryDeadlineInterceptor;
@@ -53,6 +56,7 @@ import org.jspecify.annotations.Nullable;
  * {@code etcd3:} section.
  *
  * <pre>{@code
+ * // given: String password;
  * try (EtcdDcsClient dcs = EtcdDcsClient.builder()
  *     .endpoint(URI.create("https://10.0.0.5:2379"))
  *     .credentials("patroni", password)                  // etcd user/password auth, optional
@@ -77,6 +81,7 @@ public final class EtcdDcsClient implements DcsClient {
   private final Calls calls;
   private final Duration maxBackoff;
   private final Set<EtcdClusterWatch> watches = ConcurrentHashMap.newKeySet();
+  private final Set<EtcdFleetWatch> fleetWatches = ConcurrentHashMap.newKeySet();
 
   private EtcdDcsClient(Builder builder) {
     ClientBuilder jetcd = Client.builder()
@@ -159,6 +164,17 @@ public final class EtcdDcsClient implements DcsClient {
     return watch;
   }
 
+  /** One etcd watch stream on the namespace's prefix. */
+  @Override
+  public FleetWatch watchFleet(FleetSnapshot since, FleetListener listener) {
+    Objects.requireNonNull(since, "since == null");
+    Objects.requireNonNull(listener, "listener == null");
+    EtcdFleetWatch watch = new EtcdFleetWatch(store, client.getWatchClient(), since, listener, maxBackoff,
+        calls.sleeper(), fleetWatches::remove);
+    fleetWatches.add(watch);
+    return watch;
+  }
+
   @Override
   public CasResult setConfig(ClusterRef cluster, DynamicConfig config, long expectedVersion) {
     return CompareAndSet.put(store, "setConfig", cluster.key(DcsKey.CONFIG), SnapshotParser.toJson(config.values()),
@@ -223,6 +239,7 @@ public final class EtcdDcsClient implements DcsClient {
   @Override
   public void close() {
     List.copyOf(watches).forEach(EtcdClusterWatch::close);
+    List.copyOf(fleetWatches).forEach(EtcdFleetWatch::close);
     client.close();
   }
 

@@ -9,7 +9,10 @@ import dev.patroni4j.testkit.PatroniNode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -24,8 +27,8 @@ import java.util.function.Supplier;
  *   <li>(c) {@code patronictl list -f json} as a process.
  * </ol>
  *
- * The three run interleaved (a, b, c, a, b, c, ...) after a warm-up, so drift on a shared machine
- * hits them alike. The time (a) spends parsing is printed too, to split transport from modelling. Run it with:
+ * Every round runs the three, and (a)'s parsing alone, once each in a shuffled order after a warm-up,
+ * so drift on a shared machine, and whatever the previous contender left in the caches, hit them alike. The time (a) spends parsing is printed too, to split transport from modelling. Run it with:
  *
  * <pre>
  * mvn -B -q -pl examples -am -DskipTests package
@@ -36,6 +39,11 @@ import java.util.function.Supplier;
  */
 public final class ClusterViewBenchmark {
   private ClusterViewBenchmark() {}
+
+  private static final String LIBRARY = "(a) library cluster view";
+  private static final String BARE = "(b) bare GET /cluster, no model";
+  private static final String PATRONICTL = "(c) patronictl list -f json";
+  private static final String PARSE = "    of (a), parsing alone";
 
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
@@ -55,46 +63,31 @@ public final class ClusterViewBenchmark {
         return r.stdout();
       };
       ClusterView view = client.cluster();
-      System.out.printf("cluster %s: %s%n", cluster.scope(), view.summary());
+      System.out.printf(Locale.ROOT, "cluster %s: %s%n", cluster.scope(), view.summary());
+      String body = new String(SideBySide.bareGet(leaderRest, "/cluster", null), StandardCharsets.UTF_8);
+      String json = body.substring(body.indexOf("\r\n\r\n") + 4);
+      Map<String, Supplier<Object>> contenders = new LinkedHashMap<>();
+      contenders.put(LIBRARY, library);
+      contenders.put(BARE, bare);
+      contenders.put(PATRONICTL, patronictl);
+      contenders.put(PARSE, () -> PatroniJson.clusterView(json));
       // Warm-up: the results are only kept so that the JIT cannot drop the calls.
       List<Object> warmUp = new ArrayList<>();
       for (int i = 0; i < 300; i++) {
         warmUp.add(library.get());
         warmUp.add(bare.get());
+        warmUp.add(PatroniJson.clusterView(json));
       }
       warmUp.add(patronictl.get());
-      System.out.printf("warm-up: %d calls%n", warmUp.size());
-      List<Long> a = new ArrayList<>();
-      List<Long> b = new ArrayList<>();
-      List<Long> c = new ArrayList<>();
-      List<Long> parseOnly = new ArrayList<>();
-      String body = new String(SideBySide.bareGet(leaderRest, "/cluster", null), StandardCharsets.UTF_8);
-      String json = body.substring(body.indexOf("\r\n\r\n") + 4);
-      for (int i = 0; i < rounds; i++) {
-        a.add(time(library));
-        b.add(time(bare));
-        c.add(time(patronictl));
-        parseOnly.add(time(() -> PatroniJson.clusterView(json)));
-      }
-      double ma = SideBySide.median(a);
-      double mb = SideBySide.median(b);
-      double mc = SideBySide.median(c);
-      System.out.printf("rounds: %d%n", rounds);
-      System.out.printf("(a) library cluster view        median %8.3f ms%n", ma / 1e6);
-      System.out.printf("(b) bare GET /cluster, no model median %8.3f ms%n", mb / 1e6);
-      System.out.printf("(c) patronictl list -f json     median %8.3f ms%n", mc / 1e6);
-      System.out.printf("    of (a), parsing alone       median %8.3f ms%n", SideBySide.median(parseOnly) / 1e6);
-      System.out.printf("a/b = %.2f   c/a = %.1f%n", ma / mb, mc / ma);
+      System.out.printf(Locale.ROOT, "warm-up: %d calls%n", warmUp.size());
+      Map<String, List<Long>> times = SideBySide.rounds(contenders, rounds);
+      double ma = SideBySide.median(SideBySide.entry(times, LIBRARY));
+      double mb = SideBySide.median(SideBySide.entry(times, BARE));
+      double mc = SideBySide.median(SideBySide.entry(times, PATRONICTL));
+      System.out.printf(Locale.ROOT, "rounds: %d, shuffled; medians (p10 .. p90)%n", rounds);
+      times.forEach((name, t) -> System.out.printf(Locale.ROOT, "%-36s %8.3f ms  (%7.3f .. %8.3f)%n", name,
+          SideBySide.median(t) / 1e6, SideBySide.percentile(t, 10) / 1e6, SideBySide.percentile(t, 90) / 1e6));
+      System.out.printf(Locale.ROOT, "a/b = %.2f   c/a = %.1f%n", ma / mb, mc / ma);
     }
-  }
-
-  private static long time(Supplier<Object> s) {
-    long t0 = System.nanoTime();
-    Object result = s.get();
-    long elapsed = System.nanoTime() - t0;
-    if (result == null) {
-      throw new IllegalStateException("no result");
-    }
-    return elapsed;
   }
 }

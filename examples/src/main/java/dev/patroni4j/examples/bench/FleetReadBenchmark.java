@@ -1,5 +1,7 @@
 package dev.patroni4j.examples.bench;
 
+import dev.patroni4j.client.Sleeper;
+import dev.patroni4j.client.Waiter;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.DcsClient;
 import dev.patroni4j.client.dcs.FleetSnapshot;
@@ -19,6 +21,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -207,19 +210,16 @@ public final class FleetReadBenchmark {
     return join(kv.get(bytes(prefix), GetOption.builder().isPrefix(true).build()));
   }
 
-  private static void awaitEtcd(KV kv) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try {
-        kv.get(bytes("/probe")).get(2, TimeUnit.SECONDS);
-        return;
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("etcd did not answer within 60 s", e);
-        }
-        Thread.sleep(200);
-      }
-    }
+  private static void awaitEtcd(KV kv) {
+    Waiter.polling(Duration.ofMillis(200), Clock.systemUTC(), Sleeper.system())
+        .until("etcd to answer", Duration.ofSeconds(60), remaining -> {
+          try {
+            kv.get(bytes("/probe")).get(2, TimeUnit.SECONDS);
+            return Waiter.Attempt.done(Boolean.TRUE);
+          } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return Waiter.Attempt.pending(e.toString());
+          }
+        });
   }
 
   private static void consulPut(OkHttpClient http, URI base, String key, String value) {

@@ -9,8 +9,6 @@ import dev.patroni4j.testkit.TlsFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import javax.net.SocketFactory;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -37,13 +34,11 @@ import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One {@code GET /cluster} to the leader of a throwaway 3-node cluster, done six ways side by side
+ * One {@code GET /cluster} to the leader of a throwaway 3-node cluster, done five ways side by side
  * in one run, with medians and ratios:
  *
  * <ol>
  *   <li>the library: {@code MemberClient.cluster()}, the typed view;
- *   <li>the library given an OkHttp client with a socket factory of its own, which the library
- *       keeps: the JVM's plain sockets, i.e. the library as it was before it chose its sockets;
  *   <li>raw OkHttp, default settings, the body read as a string;
  *   <li>a bare socket (an {@code SSLSocket} over TLS): one write, read to the end;
  *   <li>{@code curl} as a process;
@@ -92,9 +87,7 @@ public final class RestCallBenchmark {
   private static void run(LocalPatroniCluster cluster, String mode, int rounds, boolean clientCert) throws Exception {
     URI leader = cluster.leader().restUrl();
     @Nullable TlsFiles files = cluster.tls().orElse(null);
-    PatroniClient library = libraryClient(cluster, files, clientCert, null);
-    PatroniClient libraryJvmSockets = libraryClient(cluster, files, clientCert, new OkHttpClient.Builder()
-        .socketFactory(new JvmSockets()).build());
+    PatroniClient library = libraryClient(cluster, files, clientCert);
     OkHttpClient.Builder okBuilder = new OkHttpClient.Builder();
     @Nullable SSLContext bareTls = null;
     if (files != null) {
@@ -107,7 +100,6 @@ public final class RestCallBenchmark {
 
     Map<String, Supplier<Object>> contenders = new LinkedHashMap<>();
     contenders.put("library MemberClient.cluster()", () -> library.memberAt(leader).cluster());
-    contenders.put("library on the JVM's sockets (before)", () -> libraryJvmSockets.memberAt(leader).cluster());
     contenders.put("raw OkHttp, body as a string", () -> okHttpGet(okHttp, leader));
     contenders.put("bare " + (files != null ? "SSLSocket" : "socket") + ", one write", () -> SideBySide.bareGet(leader, "/cluster", bareContext));
     contenders.put("curl", () -> curl(leader, files, clientCert));
@@ -135,13 +127,12 @@ public final class RestCallBenchmark {
     times.forEach((name, t) -> System.out.printf(Locale.ROOT, "  %-40s %8.3f ms  (%7.3f .. %8.3f)  x%.2f%n",
         name, SideBySide.median(t) / 1e6, SideBySide.percentile(t, 10) / 1e6, SideBySide.percentile(t, 90) / 1e6, SideBySide.median(t) / libMedian));
     String bare = times.keySet().stream().filter(n -> n.startsWith("bare")).findFirst().orElseThrow();
-    System.out.printf(Locale.ROOT, "library / bare = %.2f   library / raw OkHttp = %.2f   curl / library = %.1f   before / library = %.1f%n",
+    System.out.printf(Locale.ROOT, "library / bare = %.2f   library / raw OkHttp = %.2f   curl / library = %.1f%n",
         libMedian / SideBySide.median(SideBySide.entry(times, bare)), libMedian / SideBySide.median(SideBySide.entry(times, "raw OkHttp, body as a string")),
-        SideBySide.median(SideBySide.entry(times, "curl")) / libMedian, SideBySide.median(SideBySide.entry(times, "library on the JVM's sockets (before)")) / libMedian);
+        SideBySide.median(SideBySide.entry(times, "curl")) / libMedian);
   }
 
-  private static PatroniClient libraryClient(LocalPatroniCluster cluster, @Nullable TlsFiles files, boolean clientCert,
-      @Nullable OkHttpClient okHttp) {
+  private static PatroniClient libraryClient(LocalPatroniCluster cluster, @Nullable TlsFiles files, boolean clientCert) {
     PatroniClient.Builder b = PatroniClient.builder().members(cluster.nodes().stream().map(PatroniNode::restUrl).toList());
     if (files != null) {
       TlsConfig.Builder t = TlsConfig.builder().caFile(files.caCert());
@@ -151,9 +142,6 @@ public final class RestCallBenchmark {
       b.tls(t.build());
     }
     cluster.restAuth().ifPresent(c -> b.basicAuth(c.username(), c.password()));
-    if (okHttp != null) {
-      b.okHttpClient(okHttp);
-    }
     return b.build();
   }
 
@@ -231,35 +219,5 @@ public final class RestCallBenchmark {
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     return tmf;
-  }
-
-  /** The JVM's default sockets behind a factory of our own, so that the library keeps them. */
-  private static final class JvmSockets extends SocketFactory {
-    private final SocketFactory jvm = SocketFactory.getDefault();
-
-    @Override
-    public Socket createSocket() throws IOException {
-      return jvm.createSocket();
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-      return jvm.createSocket(host, port);
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-      return jvm.createSocket(host, port, localHost, localPort);
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-      return jvm.createSocket(host, port);
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-      return jvm.createSocket(address, port, localAddress, localPort);
-    }
   }
 }

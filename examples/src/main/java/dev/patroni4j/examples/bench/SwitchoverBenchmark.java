@@ -1,7 +1,5 @@
 package dev.patroni4j.examples.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.runbooks.FileJournal;
@@ -9,7 +7,6 @@ import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.RunbookRunner;
 import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
 import dev.patroni4j.runbooks.catalogue.SwitchoverOptions;
-import dev.patroni4j.testkit.CommandResult;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.PatroniNode;
 import java.nio.file.Files;
@@ -40,7 +37,6 @@ import java.util.stream.Collectors;
  */
 public final class SwitchoverBenchmark {
   private static final Sleeper SLEEPER = Sleeper.system();
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private SwitchoverBenchmark() {}
 
@@ -79,7 +75,7 @@ public final class SwitchoverBenchmark {
                 throw new IllegalStateException("runbook did not succeed: " + r);
               }
             } else {
-              patronictlSwitchover(cluster);
+              PatronictlSwitchover.run(cluster);
             }
             long took = (System.nanoTime() - t0) / 1_000_000;
             writer.awaitRows(writer.acknowledged() + 50);
@@ -102,51 +98,6 @@ public final class SwitchoverBenchmark {
       System.out.printf("median write unavailability: runbook %d ms, patronictl %d ms, ratio %.2f%n", rg, pg,
           (double) rg / Math.max(1, pg));
     }
-  }
-
-  private static void patronictlSwitchover(LocalPatroniCluster cluster) throws Exception {
-    String leader = leaderOf(list(cluster));
-    CommandResult r = cluster.patronictl("switchover", "--leader", leader, "--force");
-    if (r.exitCode() != 0) {
-      throw new IllegalStateException("patronictl switchover failed: " + r.stderr() + r.stdout());
-    }
-    while (true) {
-      JsonNode members = list(cluster);
-      String now = leaderOf(members);
-      if (!now.isEmpty() && !now.equals(leader) && allStreamingOnOneTimeline(members)) {
-        return;
-      }
-      SLEEPER.sleep(java.time.Duration.ofMillis(200));
-    }
-  }
-
-  private static JsonNode list(LocalPatroniCluster cluster) throws Exception {
-    return JSON.readTree(cluster.patronictl("list", "-f", "json").stdout());
-  }
-
-  private static String leaderOf(JsonNode members) {
-    for (JsonNode m : members) {
-      if ("Leader".equals(m.path("Role").asText())) {
-        return m.path("Member").asText();
-      }
-    }
-    return "";
-  }
-
-  /** What the runbook's last step waits for, read from patronictl list: running, same timeline, no lag. */
-  private static boolean allStreamingOnOneTimeline(JsonNode members) {
-    Set<Long> timelines = new HashSet<>();
-    for (JsonNode m : members) {
-      String state = m.path("State").asText();
-      if (!state.equals("running") && !state.equals("streaming")) {
-        return false;
-      }
-      if (!"Leader".equals(m.path("Role").asText()) && m.path("Lag in MB").asLong(-1) != 0) {
-        return false;
-      }
-      timelines.add(m.path("TL").asLong(-1));
-    }
-    return timelines.size() == 1 && members.size() == 3;
   }
 
   private static long median(List<long[]> xs, int i) {

@@ -5,8 +5,12 @@ package dev.patroni4j.client.dcs;
  * expected (someone else wrote it first).
  *
  * <pre>{@code
+ * import dev.patroni4j.client.model.DynamicConfig;
+ * // given: DcsClient dcs; ClusterRef cluster; ClusterSnapshot snapshot; DynamicConfig newConfig;
  * CasResult r = dcs.setConfig(cluster, newConfig, snapshot.config().version());
- * if (r instanceof CasResult.Conflict c) { ... re-read and decide again ... }
+ * if (r instanceof CasResult.Conflict c) {
+ *   // re-read and decide again
+ * }
  * }</pre>
  */
 public sealed interface CasResult {

@@ -16,10 +16,13 @@ import org.jspecify.annotations.Nullable;
  * Everything Patroni keeps in the DCS for one cluster, read at one revision.
  *
  * <pre>{@code
+ * // given: DcsClient dcs;
  * ClusterSnapshot s = dcs.snapshot(ClusterRef.of("demo"));
  * String leader = s.leaderName().orElse("<none>");
- * for (DcsMember m : s.members()) { ... m.role() ... m.timeline() ... }
- * s.problems().forEach(p -> log.warning(p.toString()));    // values that did not parse, unknown keys
+ * for (DcsMember m : s.members()) {
+ *   System.out.println(m.name() + " " + m.member().role() + " " + m.member().timeline());
+ * }
+ * s.problems().forEach(p -> System.err.println(p));    // values that did not parse, unknown keys
  * }</pre>
  *
  * <p>A key that is absent is null here. A value that does not parse is left out (null, or missing from
@@ -57,6 +60,15 @@ public record ClusterSnapshot(
     Objects.requireNonNull(cluster, "cluster == null");
     members = List.copyOf(members);
     problems = List.copyOf(problems);
+  }
+
+  /**
+   * The same state as read at {@code revision}: for a watch of a whole namespace, whose clusters untouched by a
+   * change keep their keys but move on to the change's revision.
+   */
+  public ClusterSnapshot atRevision(long revision) {
+    return revision == this.revision ? this : new ClusterSnapshot(cluster, revision, leader, members, config,
+        initialize, failover, sync, history, status, failsafe, problems);
   }
 
   /**

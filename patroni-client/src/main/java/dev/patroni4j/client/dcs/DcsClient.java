@@ -11,13 +11,17 @@ import java.util.Optional;
  * {@code dcs-etcd} ({@code EtcdDcsClient}) and {@code dcs-consul} implement.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.model.DynamicConfig;
+ * import dev.patroni4j.dcs.etcd.EtcdDcsClient;
  * try (DcsClient dcs = EtcdDcsClient.builder().endpoint(URI.create("http://10.0.0.5:2379")).build()) {
  *   ClusterRef demo = ClusterRef.of("demo");
  *   ClusterSnapshot s = dcs.snapshot(demo);
  *   Map<String, Object> values = new LinkedHashMap<>(s.config().config().values());
  *   values.put("loop_wait", 5);
  *   CasResult r = dcs.setConfig(demo, DynamicConfig.of(values), s.config().version());
- *   if (r instanceof CasResult.Conflict) { ... someone else changed it: re-read and decide again ... }
+ *   if (r instanceof CasResult.Conflict) {
+ *     // someone else changed it: re-read and decide again
+ *   }
  * }
  * }</pre>
  *
@@ -63,6 +67,21 @@ public interface DcsClient extends AutoCloseable {
   /** Watches a cluster from now: {@code watch(snapshot(cluster), listener)}. */
   default DcsWatch watch(ClusterRef cluster, DcsListener listener) {
     return watch(snapshot(cluster), listener);
+  }
+
+  /**
+   * Watches every cluster of a namespace from the state in {@code since}, through one stream of the store's
+   * changes under the namespace (its cost grows with the changes, not with the number of clusters): the listener
+   * first gets every change between {@code since} and now, then each change as it happens, until the watch is
+   * closed. If the store's history no longer reaches back to {@code since.revision()} or the connection drops, the
+   * watch re-reads the namespace in one request and reports {@link FleetListener#onResynchronized} followed by the
+   * net changes, so none is lost.
+   */
+  FleetWatch watchFleet(FleetSnapshot since, FleetListener listener);
+
+  /** Watches every cluster of {@code namespace} from now: {@code watchFleet(fleet(namespace), listener)}. */
+  default FleetWatch watchFleet(String namespace, FleetListener listener) {
+    return watchFleet(fleet(namespace), listener);
   }
 
   /**

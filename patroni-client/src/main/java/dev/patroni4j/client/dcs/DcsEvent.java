@@ -8,10 +8,11 @@ import org.jspecify.annotations.Nullable;
  * was observed.
  *
  * <pre>{@code
+ * // given: DcsEvent event;
  * if (event instanceof DcsEvent.LeaderChanged c) {
- *   log("leader is now " + c.current());
+ *   System.out.println("leader is now " + c.current());
  * } else if (event instanceof DcsEvent.LeaderLost l) {
- *   log("no leader, was " + l.previous());
+ *   System.out.println("no leader, was " + l.previous());
  * }
  * }</pre>
  */

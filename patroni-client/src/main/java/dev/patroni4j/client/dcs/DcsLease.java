@@ -8,12 +8,13 @@ import java.time.Duration;
  * Consul: a key locked by a session with {@code behavior=delete}).
  *
  * <pre>{@code
+ * // given: DcsClient dcs; ClusterRef demo; String runId;
  * Optional<DcsLease> lease = dcs.acquireLease(demo, "runbook", runId, Duration.ofSeconds(30));
  * if (lease.isEmpty()) {
  *   throw new IllegalStateException("held by " + dcs.leaseHolder(demo, "runbook").orElse("(just released)"));
  * }
  * try (DcsLease held = lease.get()) {
- *   ... work, calling held.renew() at least every expiresAfter()/3 ...
+ *   // work, calling held.renew() at least every held.expiresAfter() / 3
  * }
  * }</pre>
  *

@@ -8,6 +8,7 @@ package dev.patroni4j.client.dcs;
  * watch, it never loses changes) and must not throw; an exception is logged and ignored.
  *
  * <pre>{@code
+ * // given: DcsClient dcs; ClusterRef cluster; CompletableFuture<String> leaderChanged;
  * DcsWatch w = dcs.watch(cluster, event -> {
  *   if (event instanceof DcsEvent.LeaderChanged c) leaderChanged.complete(c.current());
  * });

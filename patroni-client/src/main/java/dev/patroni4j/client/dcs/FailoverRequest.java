@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * What to write into the {@code failover} key with {@link DcsClient#setFailover}.
  *
  * <pre>{@code
+ * // given: DcsClient dcs; ClusterRef cluster; ClusterSnapshot snapshot; long version;
  * dcs.setFailover(cluster, FailoverRequest.switchover("pg1", "pg2"), snapshot.failover().version());
  * dcs.setFailover(cluster, FailoverRequest.none(), version);   // cancel: Patroni's {}
  * }</pre>

@@ -16,6 +16,7 @@ import java.util.TreeMap;
  * number of keys, not with the number of clusters.
  *
  * <pre>{@code
+ * // given: DcsClient dcs;
  * FleetSnapshot fleet = dcs.fleet("/service");
  * for (ClusterSnapshot c : fleet.clusters().values()) {
  *   System.out.println(c.cluster().scope() + ": leader " + c.leaderName().orElse("<none>"));

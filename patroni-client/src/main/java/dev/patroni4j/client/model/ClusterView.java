@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * turned into the same shape.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.PatroniClient;
+ * // given: PatroniClient client;
  * ClusterView view = client.cluster();
  * Member leader = view.leader();                  // throws PatroniException if there is none
  * Optional<Member> maybe = view.findLeader();

@@ -15,10 +15,14 @@ import org.jspecify.annotations.Nullable;
  * values are dropped), with typed getters for the keys clients act on.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.PatroniClient;
+ * // given: PatroniClient client;
  * DynamicConfig c = client.config();
  * long loopWait = c.loopWait().orElse(10);
  * Optional<Object> maxConn = c.get("postgresql", "parameters", "max_connections");
- * if (c.paused()) { ... }
+ * if (c.paused()) {
+ *   // maintenance mode: Patroni does not fail over
+ * }
  * }</pre>
  *
  * <p>Immutable and thread-safe.
@@ -85,6 +89,14 @@ public record DynamicConfig(Map<String, Object> values, @Nullable String rawJson
   /** {@code synchronous_mode} as text: {@code true}, {@code false}, {@code on}, {@code off} or {@code quorum}. */
   public Optional<String> synchronousMode() {
     return get("synchronous_mode").map(v -> String.valueOf(v).toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * The {@code standby_cluster} section when it makes this a standby cluster (Patroni's rule: it
+   * names a host, a port or a restore command); empty for a primary cluster.
+   */
+  public Optional<StandbyClusterConfig> standbyCluster() {
+    return StandbyClusterConfig.parse(values.get("standby_cluster"));
   }
 
   /** {@code postgresql.parameters}, empty if absent. */

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  * ended, where it ended, why, when, and who became leader.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.PatroniClient;
+ * // given: PatroniClient client;
  * for (HistoryEntry e : client.history()) {
  *   System.out.println(e.timeline() + " ended at " + e.lsn() + ": " + e.reason());
  * }

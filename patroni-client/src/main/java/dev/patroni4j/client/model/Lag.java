@@ -7,10 +7,15 @@ import java.util.OptionalLong;
  * leader has no lag; a 3.x server has no {@code receive_lag}).
  *
  * <pre>{@code
+ * // given: Member member;
  * Lag lag = member.lag();
- * if (lag.isAtMost(16L << 20)) { ... }            // known and at most 16 MiB
+ * if (lag.isAtMost(16L << 20)) {                  // known and at most 16 MiB
+ *   // close enough to switch over to
+ * }
  * long bytes = lag.knownBytes().orElse(Long.MAX_VALUE);
- * if (lag instanceof Lag.Unknown) { ... }
+ * if (lag instanceof Lag.Unknown) {
+ *   // Patroni reported no position for it
+ * }
  * }</pre>
  *
  * <p>Immutable and thread-safe.

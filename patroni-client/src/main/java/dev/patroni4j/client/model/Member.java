@@ -16,8 +16,11 @@ import org.jspecify.annotations.Nullable;
  * model, and {@link #rawJson()} the member's JSON exactly as received.
  *
  * <pre>{@code
+ * // given: ClusterView view;
  * Member m = view.member("pg2");
- * if (m.role().isReplica() && m.state().isRunning() && m.lag().isAtMost(1 << 20)) { ... }
+ * if (m.role().isReplica() && m.state().isRunning() && m.lag().isAtMost(1 << 20)) {
+ *   // a healthy, caught-up replica
+ * }
  * Member built = Member.builder("pg1", Role.of("leader"), MemberState.of("running"))
  *     .timeline(Timeline.of(2)).build();
  * }</pre>

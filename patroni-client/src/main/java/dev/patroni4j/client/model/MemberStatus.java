@@ -17,8 +17,12 @@ import org.jspecify.annotations.Nullable;
  * true} ({@code "pause"}, {@code pending_restart}, ...) are false when absent.
  *
  * <pre>{@code
- * MemberStatus s = client.member(uri).status();
- * if (s.role().is(Role.Kind.PRIMARY) && s.paused()) { ... }
+ * import dev.patroni4j.client.PatroniClient;
+ * // given: PatroniClient client; URI uri;
+ * MemberStatus s = client.memberAt(uri).status();
+ * if (s.role().is(Role.Kind.PRIMARY) && s.paused()) {
+ *   // the primary, in maintenance mode
+ * }
  * Lsn pos = s.xlogLocation() != null ? s.xlogLocation() : s.replayedLocation();
  * }</pre>
  *

@@ -7,6 +7,7 @@ import java.util.Objects;
  * restart, with the value in effect and the value waiting.
  *
  * <pre>{@code
+ * // given: Member member;
  * ParameterChange c = member.pendingRestartReason().get("max_connections");
  * c.oldValue(); // "100"
  * c.newValue(); // "101"

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
  * /patroni} (a row of {@code pg_stat_replication}).
  *
  * <pre>{@code
+ * // given: MemberStatus status;
  * status.replication().stream().filter(ReplicationConnection::isStreaming).count();
  * }</pre>
  *

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * scheduled under.
  *
  * <pre>{@code
- * member.scheduledRestart().ifPresent(r -> log(r.schedule() + " pending-only=" + r.restartPending()));
+ * // given: Member member;
+ * member.findScheduledRestart().ifPresent(r -> System.out.println(r.schedule() + " pending-only=" + r.restartPending()));
  * }</pre>
  *
  * <p>Immutable and thread-safe.

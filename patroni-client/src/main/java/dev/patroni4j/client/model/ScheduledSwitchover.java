@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * /cluster}; the {@code failover} DCS key with {@code scheduled_at}).
  *
  * <pre>{@code
- * view.scheduledSwitchover().ifPresent(s -> log(s.at() + " from " + s.from().orElse("?")));
+ * // given: ClusterView view;
+ * view.findScheduledSwitchover().ifPresent(s -> System.out.println(s.at() + " from " + s.from().orElse("?")));
  * }</pre>
  *
  * <p>Immutable and thread-safe.

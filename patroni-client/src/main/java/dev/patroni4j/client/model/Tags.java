@@ -17,8 +17,11 @@ import java.util.OptionalLong;
  * {@code null} values are dropped.
  *
  * <pre>{@code
+ * // given: Member member;
  * Tags tags = member.tags();
- * if (tags.noFailover()) { ... }
+ * if (tags.noFailover()) {
+ *   // never a failover candidate
+ * }
  * Optional<String> upstream = tags.replicateFrom();
  * tags.patroniString("clonefrom"); // Optional.of("true"), as Patroni compares tag_clonefrom=true
  * }</pre>

@@ -96,6 +96,12 @@ class ClusterSnapshotTest {
     standby.add(entry("config", "{\"standby_cluster\":{\"host\":\"10.0.0.9\",\"port\":5432}}", 42));
     assertThat(ClusterSnapshot.fromEntries(DEMO, 42, standby).toClusterView().leader().role().kind())
         .isEqualTo(Role.Kind.STANDBY_LEADER);
+
+    // What a demoted-then-promoted cluster often keeps: the section, emptied. Patroni treats it as a primary.
+    standby.removeIf(e -> e.key().endsWith("/config"));
+    standby.add(entry("config", "{\"standby_cluster\":{\"host\":\"\",\"port\":\"\",\"primary_slot_name\":\"b\"}}", 43));
+    assertThat(ClusterSnapshot.fromEntries(DEMO, 43, standby).toClusterView().leader().role().kind())
+        .isEqualTo(Role.Kind.PRIMARY);
   }
 
   @Test

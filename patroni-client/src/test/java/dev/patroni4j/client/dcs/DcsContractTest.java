@@ -408,6 +408,83 @@ public abstract class DcsContractTest {
     }
   }
 
+  /** A change a fleet watch reported, with its cluster. */
+  private record FleetEvent(ClusterRef cluster, DcsEvent event) {}
+
+  @Test
+  @DisplayName("a fleet watch follows every cluster of the namespace in one stream: replayed, changed, new, removed")
+  void fleetWatchFollowsEveryClusterOfTheNamespace() {
+    ClusterRef first = sibling("fw1");
+    ClusterRef second = sibling("fw2");
+    ClusterRef third = sibling("fw3");
+    ClusterRef elsewhere = ClusterRef.of(cluster().namespace() + "-other", "fw");
+    putFakeCluster(first, "7000000000000000021");
+    try {
+      FleetSnapshot since = dcs().fleet(cluster().namespace());
+      assertThat(since.find(first.scope())).isPresent();
+      putFakeCluster(second, "7000000000000000022");
+
+      List<FleetEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<FleetSnapshot> snapshots = new java.util.concurrent.CopyOnWriteArrayList<>();
+      try (FleetWatch watch = dcs().watchFleet(since, new FleetListener() {
+        @Override
+        public void onEvent(ClusterRef cluster, DcsEvent event) {
+          events.add(new FleetEvent(cluster, event));
+        }
+
+        @Override
+        public void onSnapshot(FleetSnapshot fleet) {
+          snapshots.add(fleet);
+        }
+      })) {
+        // Made between the fleet read and the watch: replayed as a cluster that appears.
+        awaitFleetEvent(events, second, DcsEvent.MemberAdded.class, e -> e.member().name().equals("a2"));
+        awaitFleetEvent(events, second, DcsEvent.LeaderChanged.class, e -> e.current().equals("a1"));
+
+        putRaw(first.key(DcsKey.LEADER), "a2");
+        awaitFleetEvent(events, first, DcsEvent.LeaderChanged.class, e -> e.current().equals("a2"));
+        putRaw(elsewhere.key(DcsKey.LEADER), "a9");
+        putFakeCluster(third, "7000000000000000023");
+        awaitFleetEvent(events, third, DcsEvent.MemberAdded.class, e -> e.member().name().equals("a1"));
+        dcs().removeCluster(second, Confirmation.forCluster(second.scope(), "7000000000000000022"));
+        awaitFleetEvent(events, second, DcsEvent.LeaderLost.class, e -> e.previous().equals("a1"));
+
+        eventually(Duration.ofSeconds(10), () -> {
+          FleetSnapshot now = watch.current();
+          assertThat(now.namespace()).isEqualTo(cluster().namespace());
+          assertThat(now.clusters()).containsKeys(cluster().scope(), first.scope(), third.scope())
+              .doesNotContainKey(second.scope());
+          assertThat(now.find(first.scope()).orElseThrow().leaderName()).hasValue("a2");
+          assertThat(now.clusters().values()).allSatisfy(c -> assertThat(c.revision()).isEqualTo(now.revision()));
+          assertThat(sameKeys(now.find(third.scope()).orElseThrow(), dcs().snapshot(third))).isTrue();
+        });
+        assertThat(snapshots).isNotEmpty();
+        assertThat(events).noneMatch(e -> e.cluster().namespace().equals(elsewhere.namespace()));
+      }
+    } finally {
+      removeIfPresent(first, "7000000000000000021");
+      removeIfPresent(second, "7000000000000000022");
+      removeIfPresent(third, "7000000000000000023");
+      removeIfPresent(elsewhere, "");
+    }
+  }
+
+  /** Waits until {@code seen} holds an event of {@code cluster} of {@code type} that matches, in any order. */
+  private static <E extends DcsEvent> void awaitFleetEvent(List<FleetEvent> seen, ClusterRef cluster,
+      Class<E> type, Predicate<E> matches) {
+    eventually(Duration.ofSeconds(15), () -> assertThat(List.copyOf(seen))
+        .as("an event %s of %s", type.getSimpleName(), cluster)
+        .anyMatch(e -> e.cluster().equals(cluster) && type.isInstance(e.event()) && matches.test(type.cast(e.event()))));
+  }
+
+  /** Removes a cluster the test made, if it still has keys. */
+  private void removeIfPresent(ClusterRef c, String systemIdentifier) {
+    ClusterSnapshot s = dcs().snapshot(c);
+    if (s.initialize() != null || s.leader() != null || !s.members().isEmpty()) {
+      dcs().removeCluster(c, Confirmation.forCluster(c.scope(), s.initialize() == null ? "" : systemIdentifier));
+    }
+  }
+
   @Test
   @DisplayName("removing the initialize key needs the same confirmation and leaves every other key")
   void removeInitializeRemovesOnlyThatKeyAndOnlyWhenConfirmed() {

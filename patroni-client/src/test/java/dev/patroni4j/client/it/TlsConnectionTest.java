@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.patroni4j.client.ClientTestAccess;
 import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.client.PatroniException;
 import dev.patroni4j.client.TlsConfig;
@@ -83,8 +84,9 @@ class TlsConnectionTest {
   }
 
   private static PatroniClient clientRecordingInto(Recorder recorder) {
-    PatroniClient.Builder b = PatroniClient.builder().readTimeout(Duration.ofSeconds(10))
-        .okHttpClient(new OkHttpClient.Builder().eventListener(recorder).build())
+    PatroniClient.Builder b = ClientTestAccess.derivingFrom(PatroniClient.builder(),
+            new OkHttpClient.Builder().eventListener(recorder).build())
+        .readTimeout(Duration.ofSeconds(10))
         .tls(TestClusters.tls(cluster.tls().orElseThrow()).build());
     cluster.nodes().forEach(n -> b.member(n.restUrl()));
     return b.build();

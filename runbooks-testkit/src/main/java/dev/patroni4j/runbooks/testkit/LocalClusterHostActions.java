@@ -5,13 +5,11 @@ import dev.patroni4j.client.model.PatroniVersion;
 import dev.patroni4j.runbooks.host.DataDirectory;
 import dev.patroni4j.runbooks.host.HostActionException;
 import dev.patroni4j.runbooks.host.HostActions;
+import dev.patroni4j.runbooks.host.ShellHostActions;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.PatroniNode;
 import dev.patroni4j.testkit.TestkitException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,17 +19,21 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * {@link HostActions} on a {@link LocalPatroniCluster}'s local processes: what a test suite gives runbooks where
  * production gives them {@link dev.patroni4j.runbooks.host.ShellHostActions} over systemd hosts. Members are the
  * cluster's nodes by name; switching a member's installation picks another Patroni release the test kit installed
- * (3.0.2, 4.0.7, 4.1.5); files written or moved belong to the OS user the cluster runs as, so its Patroni reads them.
+ * (3.0.2, 4.0.7, 4.1.5); moving a member's configuration file makes its next start read it at the new path (as a
+ * new service's unit would); files written or moved belong to the OS user the cluster runs as, so its Patroni reads
+ * them.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.PatroniClient;
+ * import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
+ * // given: PatroniClient client;
  * try (LocalPatroniCluster cluster = LocalPatroniCluster.builder().patroniVersion(2, "4.0.7").start()) {
  *   HostActions hosts = LocalClusterHostActions.of(cluster);
  *   PatroniRunbooks catalogue = PatroniRunbooks.builder(client).scope(cluster.scope()).hostActions(hosts).build();
@@ -43,6 +45,8 @@ import java.util.stream.Stream;
  */
 public final class LocalClusterHostActions implements HostActions {
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+  /** The one way this project runs a command on a host; here the host is this machine. */
+  private static final ShellHostActions LOCAL_SHELL = ShellHostActions.local().timeout(COMMAND_TIMEOUT).build();
 
   private final LocalPatroniCluster cluster;
 
@@ -87,13 +91,23 @@ public final class LocalClusterHostActions implements HostActions {
     }
   }
 
+  /**
+   * Moves the file; moving the member's configuration file ({@link PatroniNode#configFile()}) is what a package whose
+   * service expects it at {@code to} sees: the member's next {@link #startPatroni} reads it there ({@link
+   * LocalPatroniCluster#useConfigFile}), as a systemd unit naming the new path would. {@link
+   * LocalPatroniCluster#resetToKnownState()} puts it back.
+   */
   @Override
   public void moveFile(String member, Path from, Path to) {
-    node(member);
+    PatroniNode node = node(member);
+    boolean config = from.toAbsolutePath().normalize().equals(node.configFile().toAbsolutePath().normalize());
     try {
       Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new HostActionException("moveFile", member, -1, e.toString());
+    }
+    if (config) {
+      cluster.useConfigFile(node, to.toAbsolutePath());
     }
   }
 
@@ -110,6 +124,18 @@ public final class LocalClusterHostActions implements HostActions {
       Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new HostActionException("writeFile", member, -1, e.getClass().getSimpleName() + " on " + path);
+    }
+  }
+
+  @Override
+  public Optional<String> readFile(String member, Path path) {
+    node(member);
+    try {
+      return Optional.of(Files.readString(path, StandardCharsets.UTF_8));
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new HostActionException("readFile", member, -1, e.getClass().getSimpleName() + " on " + path);
     }
   }
 
@@ -141,41 +167,11 @@ public final class LocalClusterHostActions implements HostActions {
         ? Stream.concat(Stream.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"),
             command.stream()).toList()
         : command;
-    Process p;
-    try {
-      p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-    } catch (IOException e) {
-      throw new HostActionException("command", member, -1, "cannot start " + command.get(0) + ": " + e.getMessage());
-    }
-    CompletableFuture<String> out = drain(p.getInputStream());
-    CompletableFuture<String> err = drain(p.getErrorStream());
-    try {
-      if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new HostActionException("command", member, -1, "timed out after " + COMMAND_TIMEOUT);
-      }
-      return new CommandResult(p.exitValue(), out.join(), err.join());
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new HostActionException("command", member, -1, "interrupted");
-    }
+    return LOCAL_SHELL.run(member, argv);
   }
 
   private PatroniNode node(String member) {
     return cluster.nodes().stream().filter(n -> n.name().equals(member)).findFirst()
         .orElseThrow(() -> new HostActionException("host action", member, -1, "no such member in " + cluster));
-  }
-
-  private static CompletableFuture<String> drain(InputStream s) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (s) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        s.transferTo(buf);
-        return buf.toString(StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
   }
 }

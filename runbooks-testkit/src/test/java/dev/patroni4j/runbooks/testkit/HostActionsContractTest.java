@@ -14,6 +14,7 @@ import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.RunbookRunner;
 import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
 import dev.patroni4j.runbooks.host.DataDirectory;
+import dev.patroni4j.runbooks.host.HostActionException;
 import dev.patroni4j.runbooks.host.HostActions;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
@@ -111,6 +112,10 @@ class HostActionsContractTest {
 
     hosts.writeFile("pg2", file, "scope: demo\n".getBytes(StandardCharsets.UTF_8));
     assertThat(Files.readString(file)).isEqualTo("scope: demo\n");
+    assertThat(hosts.readFile("pg2", file)).hasValue("scope: demo\n");
+    assertThat(hosts.readFile("pg2", dir.resolve("absent.yml"))).as("no such file").isEmpty();
+    assertThatThrownBy(() -> hosts.readFile("pg2", dir)).as("a directory is no file")
+        .isInstanceOf(HostActionException.class).hasMessageContaining("readFile");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     try (var listing = Files.list(dir)) {
       assertThat(listing.map(p -> p.getFileName().toString())).as("no temporary file left").containsExactly(

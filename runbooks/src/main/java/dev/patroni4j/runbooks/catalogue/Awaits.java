@@ -55,14 +55,12 @@ final class Awaits {
             view.timeline().orElseThrow()).with(Keys.WRITABLE, writable));
   }
 
-  /** Every member streams on the leader's timeline and has replayed (per Patroni) everything the leader wrote. */
-  static Step allCaughtUp(Env env, String name) {
-    return Steps.await(name, ctx -> {
-      Map<String, String> planned = ctx.findBinding(Keys.MEMBERS).orElse(Map.of());
-      ClusterObservation o = ctx.observe(true);
-      ClusterCondition caughtUp = Conditions.allCaughtUp(planned.isEmpty() ? o.view().memberNames() : planned.keySet());
-      return caughtUp.test(o) ? Verification.done("every replica caught up") : Verification.pending(caughtUp.whyNot(o));
-    });
+  /**
+   * Every member the plan named (all members when it named none) streams on the leader's timeline and has replayed
+   * (per Patroni) everything the leader wrote: waited for through {@link dev.patroni4j.client.ClusterWaiter}.
+   */
+  static Step allCaughtUp(String name) {
+    return Steps.until(name, ctx -> Conditions.allCaughtUp(ctx.findBinding(Keys.MEMBERS).orElse(Map.of()).keySet()));
   }
 
   /** One member is in the topology and streams from the leader on its timeline. */

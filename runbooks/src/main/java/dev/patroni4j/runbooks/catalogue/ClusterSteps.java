@@ -1,6 +1,6 @@
 package dev.patroni4j.runbooks.catalogue;
 
-import dev.patroni4j.client.ClusterObservation;
+import dev.patroni4j.client.Conditions;
 import dev.patroni4j.client.ConfigPatch;
 import dev.patroni4j.client.FailoverRequest;
 import dev.patroni4j.client.Outcome;
@@ -122,18 +122,14 @@ final class ClusterSteps {
             throw new RunbookException("failover did not happen: " + Env.describe(o));
           }
         })
-        .verify((ctx, intent) -> {
-          ClusterObservation o = ctx.observe(false);
-          Optional<Member> leader = o.view().findLeader();
-          if (leader.isPresent() && leader.get().state().isRunning()) {
-            String name = leader.get().name();
-            Optional<Timeline> tl = Views.timeline(o.view());
-            tl.ifPresent(t -> ctx.publish(new RunbookEvent.SwitchoverFinalized(ctx.runId(), ctx.now(), ctx.stepId(),
-                name, t, name.equals(intent.facts().get(Keys.CANDIDATE)) ? "failed over"
-                    : "failed over to another member")));
-            return Verification.done("leader is " + name, Facts.of(Keys.NEW_LEADER, name));
-          }
-          return Verification.pending("no running leader yet");
+        .verifyUntil((ctx, intent) -> Conditions.runningLeader())
+        .onReached((ctx, intent, o) -> {
+          String name = o.view().leader().name();
+          Optional<Timeline> tl = Views.timeline(o.view());
+          tl.ifPresent(t -> ctx.publish(new RunbookEvent.SwitchoverFinalized(ctx.runId(), ctx.now(), ctx.stepId(),
+              name, t, name.equals(intent.facts().get(Keys.CANDIDATE)) ? "failed over"
+                  : "failed over to another member")));
+          return Verification.done("leader is " + name, Facts.of(Keys.NEW_LEADER, name));
         })
         .afterInterruption((ctx, intent) -> env.client.cluster().findLeader().isPresent()
             ? Verification.done("a leader exists") : Verification.failed("still no leader"))
@@ -163,8 +159,8 @@ final class ClusterSteps {
                 Env.evidence(o));
           }
         })
-        .verify((ctx, intent) -> env.client.cluster().scheduledSwitchover() != null
-            ? Verification.done("switchover scheduled") : Verification.pending("no scheduled switchover yet"))
+        .verifyUntil((ctx, intent) -> Conditions.switchoverScheduledAt(at.toInstant()))
+        .onReached((ctx, intent, o) -> Verification.done("switchover scheduled"))
         .build();
   }
 
@@ -179,8 +175,8 @@ final class ClusterSteps {
             throw new StepRefusedException("Patroni refused to cancel: " + Env.describe(o), Env.evidence(o));
           }
         })
-        .verify((ctx, intent) -> env.client.cluster().scheduledSwitchover() == null
-            ? Verification.done("no switchover is scheduled") : Verification.pending("switchover still scheduled"))
+        .verifyUntil((ctx, intent) -> Conditions.noScheduledSwitchover())
+        .onReached((ctx, intent, o) -> Verification.done("no switchover is scheduled"))
         .build();
   }
 
@@ -196,11 +192,8 @@ final class ClusterSteps {
               : Decision.needsAction("set pause=" + pause, Facts.of(Keys.NOT_YET, lagging));
         })
         .act((ctx, intent) -> Env.refuseUnlessDone(pause ? env.client.pause() : env.client.resume(), "PATCH /config"))
-        .verify((ctx, intent) -> {
-          List<String> lagging = membersNotReporting(env, pause);
-          return lagging.isEmpty() ? Verification.done("every member reports " + word)
-              : Verification.pending("not yet " + word + ": " + lagging);
-        })
+        .verifyUntil((ctx, intent) -> pause ? Conditions.allMembersPaused() : Conditions.allMembersResumed())
+        .onReached((ctx, intent, o) -> Verification.done("every member reports " + word))
         .build();
   }
 

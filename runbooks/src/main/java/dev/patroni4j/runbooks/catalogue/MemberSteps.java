@@ -1,5 +1,8 @@
 package dev.patroni4j.runbooks.catalogue;
 
+import dev.patroni4j.client.ClusterCondition;
+import dev.patroni4j.client.ClusterObservation;
+import dev.patroni4j.client.Conditions;
 import dev.patroni4j.client.Outcome;
 import dev.patroni4j.client.ReinitializeRequest;
 import dev.patroni4j.client.RestartRequest;
@@ -19,6 +22,7 @@ import dev.patroni4j.runbooks.Steps;
 import dev.patroni4j.runbooks.Verification;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 
 /** Steps on one member: restart if pending, scheduled restart and its cancellation, reinitialize. */
@@ -27,6 +31,14 @@ final class MemberSteps {
 
   /** Restarts {@code member} if it has {@code pending_restart}; done when it runs again without it. */
   static Step restartIfPending(Env env, String member) {
+    return restartIfPending(env, member, Guardrails.none());
+  }
+
+  /**
+   * Restarts {@code member} if it has a pending restart; right before the request, re-checks {@code guardrails} on
+   * it (its running transactions, a synchronous standby in synchronous mode, versions) and refuses when they fail.
+   */
+  static Step restartIfPending(Env env, String member, Guardrails guardrails) {
     return Steps.named("restart[" + member + "]").impact(Impact.DISRUPTIVE)
         .decide(ctx -> {
           MemberStatus s = env.status(member);
@@ -40,6 +52,8 @@ final class MemberSteps {
           return Decision.needsAction(member + " has a pending restart", facts);
         })
         .act((ctx, intent) -> {
+          GuardrailChecks.recheck(env, guardrails, new GuardrailChecks.Scope(List.of(), List.of(member)), ctx,
+              "the restart of " + member);
           Outcome o = env.client.member(member).restart(RestartRequest.now().onlyIfPendingRestart());
           ctx.note(Keys.OUTCOME, o.kind());
           // Busy (a restart already in progress) and "conditions not satisfied" (nothing pending any more) are
@@ -53,16 +67,16 @@ final class MemberSteps {
             throw new RunbookException("restart of " + member + " failed: " + Env.describe(o));
           }
         })
-        .verify((ctx, intent) -> {
-          MemberStatus s = env.status(member);
+        .verifyUntil((ctx, intent) -> {
+          ClusterCondition running = Conditions.allOf(Conditions.memberRunning(member),
+              Conditions.memberNotPendingRestart(member));
           Optional<Instant> was = intent.facts().find(Keys.POSTMASTER_START);
-          boolean restarted = was.isEmpty() || (s.postmasterStartTime() != null
-              && !s.postmasterStartTime().toInstant().equals(was.get()));
-          if (s.state().isRunning() && !s.pendingRestart() && restarted) {
-            ctx.publish(new RunbookEvent.MemberRestarted(ctx.runId(), ctx.now(), ctx.stepId(), member));
-            return Verification.done(member + " restarted and " + s.state().raw());
-          }
-          return Verification.pending(member + " is " + s.state().raw() + (s.pendingRestart() ? ", restart pending" : ""));
+          return was.isEmpty() ? running
+              : Conditions.allOf(Conditions.memberPostmasterRestartedSince(member, was.get()), running);
+        })
+        .onReached((ctx, intent, o) -> {
+          ctx.publish(new RunbookEvent.MemberRestarted(ctx.runId(), ctx.now(), ctx.stepId(), member));
+          return Verification.done(member + " restarted and " + stateOf(o, member));
         })
         .build();
   }
@@ -87,9 +101,8 @@ final class MemberSteps {
             throw new StepRefusedException("Patroni did not schedule the restart: " + Env.describe(o), Env.evidence(o));
           }
         })
-        .verify((ctx, intent) -> env.status(member).scheduledRestart() != null
-            ? Verification.done("restart of " + member + " scheduled")
-            : Verification.pending("no scheduled restart on " + member + " yet"))
+        .verifyUntil((ctx, intent) -> Conditions.scheduledRestartIs(member, at.toInstant()))
+        .onReached((ctx, intent, o) -> Verification.done("restart of " + member + " scheduled"))
         .build();
   }
 
@@ -104,9 +117,7 @@ final class MemberSteps {
             throw new StepRefusedException("Patroni refused to cancel: " + Env.describe(o), Env.evidence(o));
           }
         })
-        .verify((ctx, intent) -> env.status(member).scheduledRestart() == null
-            ? Verification.done("no restart scheduled on " + member)
-            : Verification.pending("restart still scheduled on " + member))
+        .verifyUntil((ctx, intent) -> Conditions.scheduledRestartAbsent(member))
         .build();
   }
 
@@ -141,14 +152,14 @@ final class MemberSteps {
         .act((ctx, intent) -> Env.refuseUnlessDone(
             env.client.member(member).reinitialize(ReinitializeRequest.standard().force(true)),
             "to reinitialize " + member))
-        .verify((ctx, intent) -> {
-          MemberStatus s = env.status(member);
-          OffsetDateTime started = s.postmasterStartTime();
-          boolean fresh = started != null && started.toInstant().isAfter(intent.facts().get(Keys.REQUESTED_AT));
-          return s.state().isRunning() && fresh
-              ? Verification.done(member + " rebuilt and " + s.state().raw())
-              : Verification.pending(member + " is " + s.state().raw());
-        })
+        .verifyUntil((ctx, intent) -> Conditions.allOf(
+            Conditions.memberPostmasterStartedAfter(member, intent.facts().get(Keys.REQUESTED_AT)),
+            Conditions.memberRunning(member)))
+        .onReached((ctx, intent, o) -> Verification.done(member + " rebuilt and " + stateOf(o, member)))
         .build();
+  }
+
+  private static String stateOf(ClusterObservation o, String member) {
+    return o.status(member).map(s -> s.state().raw()).orElse("running");
   }
 }

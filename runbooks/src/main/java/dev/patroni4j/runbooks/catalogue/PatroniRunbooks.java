@@ -34,13 +34,18 @@ import org.jspecify.annotations.Nullable;
  * immutable {@link Runbook} to plan and execute with a {@link RunbookRunner} from {@link #runner()}.
  *
  * <pre>{@code
+ * import dev.patroni4j.runbooks.FileJournal;
+ * import dev.patroni4j.runbooks.RunbookListener;
+ * import dev.patroni4j.runbooks.RunbookResult;
+ * // given: String restPassword; String pgPassword; RunbookListener progress; Path path;
  * PatroniClient client = PatroniClient.builder()
  *     .members(List.of(URI.create("http://10.0.0.1:8008"), URI.create("http://10.0.0.2:8008")))
  *     .basicAuth("patroni", restPassword)
  *     .build();
  * PatroniRunbooks catalogue = PatroniRunbooks.builder(client)
  *     .scope("demo")
- *     .postgres((member, host, port) -> DriverManager.getConnection(jdbcUrl(host, port), "postgres", pgPassword))
+ *     .postgres((member, host, port) -> DriverManager.getConnection(
+ *         "jdbc:postgresql://" + host + ":" + port + "/postgres", "postgres", pgPassword))
  *     .build();
  * RunbookRunner runner = catalogue.runner().listener(progress).build();
  * RunbookResult r = runner.execute(catalogue.plannedSwitchover(SwitchoverOptions.defaults()), FileJournal.at(path));
@@ -59,7 +64,8 @@ import org.jspecify.annotations.Nullable;
  *       has the change";</li>
  *   <li>{@link #pause}, {@link #resume}, {@link #scheduledSwitchover}, {@link #scheduledRestart} and their
  *       cancellations, {@link #reinitialize} (without {@code force}), {@link #recoverStartFailed}, {@link
- *       #removeCluster}: the state they name;</li>
+ *       #removeCluster}, {@link #addReplica}, {@link #drain}, {@link #undrain}, {@link #packageMigration}: the state
+ *       they name;</li>
  *   <li>{@link #reload}: the condition the caller states.</li>
  * </ul>
  * A run succeeds only when its goal holds for every member its plan named: a planned member that left the cluster,
@@ -103,12 +109,14 @@ public final class PatroniRunbooks {
   }
 
   /**
-   * A runner builder wired to this cluster's identity, lease and REST observations (with the client's clock and
-   * sleeper semantics); add listeners, clock, sleeper, policies as needed.
+   * A runner builder wired to this cluster's identity, lease and REST observations, on the client's clock and
+   * sleeper (one notion of time: a test's {@link dev.patroni4j.client.ManualTime} given to the client reaches the
+   * runner's waits); add listeners, policies, or another clock and sleeper as needed.
    */
   public RunbookRunner.Builder runner() {
     PatroniClient client = env.client;
     return RunbookRunner.builder().identity(identitySource()).lease(lease)
+        .clock(client.clock()).sleeper(client.sleeper())
         .observer((withStatuses, maxWait) -> client.observe(withStatuses));
   }
 
@@ -164,13 +172,30 @@ public final class PatroniRunbooks {
    * resolved by observation, including Patroni's 503 "status unknown"), then wait until every member streams on the
    * new timeline: every member the plan named, with at most one accepting writes. {@code from}/{@code to} are fixed
    * when the plan is made. Idempotent per target only with {@link SwitchoverOptions#from}: without it, a fresh
-   * journal switches away from whoever leads then.
+   * journal switches away from whoever leads then. The {@link SwitchoverOptions#guardrails() guardrails} (the
+   * candidate's replay lag, the longest transaction on the leader, a synchronous standby in synchronous mode, the
+   * members' Patroni versions) are checked by the first step, {@code guardrails}, so that the plan refuses before
+   * anything changes, and again right before the switchover request. With {@link SwitchoverOptions#poolers poolers},
+   * {@code pooler-pause[name]} pauses each right before the switchover (refused, nothing changed, when one is paused
+   * already or, unless told to proceed, when transactions outlive the drain timeout), and {@code
+   * pooler-repoint[name]}, {@code pooler-resume[name]} point it at the new leader and resume it right after; both also
+   * run when the run fails or is refused after a pause, and a run resumed from the journal of a crashed one resumes
+   * the poolers it paused.
    */
   public Runbook plannedSwitchover(SwitchoverOptions options) {
     Runbook.Builder b = Runbook.named("planned-switchover")
         .bind(Keys.FROM, ctx -> options.findFrom().orElseGet(this::currentLeader))
         .bindOptional(Keys.TO, ctx -> options.findTo().or(() -> bestCandidate(ctx.binding(Keys.FROM))))
         .bind(Keys.MEMBERS, ctx -> Env.addresses(env.client.cluster()))
+        .step(GuardrailChecks.preflight(env, options.guardrails(), (ctx, view) -> {
+          String from = ctx.binding(Keys.FROM);
+          Optional<String> leader = Views.leaderName(view);
+          if (leader.isPresent() && !leader.get().equals(from)) {
+            return GuardrailChecks.Either.notNeeded("no switchover needed: leader is " + leader.get());
+          }
+          return GuardrailChecks.Either.of(new GuardrailChecks.Scope(ctx.findBinding(Keys.TO).stream().toList(),
+              List.of(from)));
+        }))
         .step(ClusterSteps.candidateQualifies(env));
     if (options.maxLagBytes() != null) {
       b.step(ClusterSteps.lagBelow(env, options.maxLagBytes()),
@@ -179,9 +204,23 @@ public final class PatroniRunbooks {
     if (options.checkpoint() && env.pg != null) {
       b.step(ClusterSteps.checkpoint(env));
     }
-    return b.step(switchover("switchover", Keys.FROM, Keys.TO, (e, v, l) -> Optional.empty()),
-            StepPolicy.custom().verifyTimeout(Duration.ofSeconds(90)).build())
-        .step(Awaits.allStreaming(env, "all-streaming"), StepPolicy.custom().verifyTimeout(Duration.ofMinutes(3))
+    PoolerCutover cutover = options.poolers();
+    for (Pooler p : cutover.poolers()) {
+      b.step(PoolerSteps.pause(env, p, cutover), StepPolicy.custom().verifyTimeout(Duration.ofSeconds(10)).build());
+    }
+    b.step(switchover("switchover", Keys.FROM, Keys.TO, (e, v, l) -> Optional.empty(), options.guardrails()),
+        StepPolicy.custom().verifyTimeout(Duration.ofSeconds(90)).build());
+    // Re-pointed and resumed as soon as the new leader leads, not after the replicas caught up; also when the run
+    // stopped after a pause (cleanup steps), so no pooler is left paused.
+    StepPolicy poolerPolicy = StepPolicy.custom().verifyTimeout(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+        .build();
+    for (Pooler p : cutover.poolers()) {
+      b.cleanupStep(PoolerSteps.pauseName(p), PoolerSteps.repoint(env, p), poolerPolicy);
+    }
+    for (Pooler p : cutover.poolers()) {
+      b.cleanupStep(PoolerSteps.pauseName(p), PoolerSteps.resume(p), poolerPolicy);
+    }
+    return b.step(Awaits.allStreaming(env, "all-streaming"), StepPolicy.custom().verifyTimeout(Duration.ofMinutes(3))
             .build())
         .build();
   }
@@ -223,22 +262,34 @@ public final class PatroniRunbooks {
    * {@code max_worker_processes} or {@code max_wal_senders}. The order is fixed when the plan is made.
    */
   public Runbook rollingRestart() {
-    return rollingRestart(Map.of());
+    return rollingRestart(Guardrails.defaults());
   }
 
-  private Runbook rollingRestart(Map<String, Object> plannedParameters) {
+  /**
+   * {@link #rollingRestart()} with {@code guardrails}: checked when the plan is made (every replica's replay lag, the
+   * running transactions of every member with a pending restart, a synchronous standby in synchronous mode, versions)
+   * and again right before each restart (that member's transactions) and before the switchover (the candidate's lag,
+   * the leader's transactions).
+   */
+  public Runbook rollingRestart(Guardrails guardrails) {
+    return rollingRestart(Map.of(), guardrails);
+  }
+
+  private Runbook rollingRestart(Map<String, Object> plannedParameters, Guardrails guardrails) {
+    Objects.requireNonNull(guardrails, "guardrails == null");
     return Runbook.named("rolling-restart")
         .bind(Keys.RESTART_FROM, ctx -> currentLeader())
         .bindOptional(Keys.RESTART_TO, ctx -> Optional.empty())
         .bind(Keys.MEMBERS, ctx -> Env.addresses(env.client.cluster()))
         .bind(Keys.SEQUENCE, ctx -> RestartOrder.sequence(env, ctx.binding(Keys.RESTART_FROM), plannedParameters))
+        .step(GuardrailChecks.preflight(env, guardrails, (ctx, view) -> restartScope(view, plannedParameters)))
         .forEach(Keys.SEQUENCE, item -> switch (item) {
           case RestartOrder.SETTLE -> Awaits.allStreaming(env, "settle");
-          case RestartOrder.CAUGHT_UP -> Awaits.allCaughtUp(env, "caught-up");
+          case RestartOrder.CAUGHT_UP -> Awaits.allCaughtUp("caught-up");
           case RestartOrder.SWITCHOVER -> switchover("switchover", Keys.RESTART_FROM, Keys.RESTART_TO,
               (e, view, leader) -> e.status(leader).pendingRestart() ? Optional.empty()
-                  : Optional.of(leader + " has no pending restart: no switchover needed"));
-          default -> MemberSteps.restartIfPending(env, item);
+                  : Optional.of(leader + " has no pending restart: no switchover needed"), guardrails);
+          default -> MemberSteps.restartIfPending(env, item, guardrails);
         }, StepPolicy.custom().verifyTimeout(Duration.ofMinutes(3)).build())
         .step(Awaits.allStreaming(env, "all-streaming"), StepPolicy.custom().verifyTimeout(Duration.ofMinutes(3))
             .build())
@@ -272,7 +323,7 @@ public final class PatroniRunbooks {
         .step(ConfigSteps.pendingRestart(env, ConfigDiff.parameters(copy)), StepPolicy.custom()
             .verifyTimeout(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).build());
     if (restartIfPending) {
-      b.include(rollingRestart(ConfigDiff.parameters(copy)));
+      b.include(rollingRestart(ConfigDiff.parameters(copy), Guardrails.defaults()));
     }
     return b.build();
   }
@@ -324,6 +375,178 @@ public final class PatroniRunbooks {
   }
 
   /**
+   * Adds a replica on a prepared host (catalogue item "add a replica"): checks the options are for this cluster, a
+   * running leader exists and the name is free (or already this host's); judges the member's data directory from its
+   * {@code pg_control} and keeps it when it is missing, empty, or this cluster's on a timeline it can follow, while a
+   * directory of another system identifier, of a diverged timeline or that is no data directory at all is wiped only
+   * with a confirmation token (without one the run is refused before anything changes; the plan names both system
+   * identifiers); writes the member's {@code patroni.yml} generated by patroni-config ({@link
+   * AddReplicaOptions#config}); starts its Patroni; and is done when it streams from the leader (or its {@code
+   * replicatefrom} member) on the leader's timeline within {@link AddReplicaOptions#maxLagBytes}. Needs {@link
+   * Builder#hostActions}. Idempotent per target: a member that streams from an unchanged configuration file is left
+   * alone, so a second run acts on nothing.
+   *
+   * <pre>{@code
+   * import dev.patroni4j.client.Confirmation;
+   * import dev.patroni4j.runbooks.ExecuteOptions;
+   * import dev.patroni4j.runbooks.Journal;
+   * import dev.patroni4j.runbooks.Plan;
+   * import dev.patroni4j.runbooks.RunbookResult;
+   * // given: PatroniRunbooks catalogue; RunbookRunner runner; AddReplicaOptions options; Journal journal; String typedToken;
+   * Plan plan = runner.plan(catalogue.addReplica(options)); // show plan.describe(); a wipe needs plan.confirmationToken()
+   * RunbookResult r = runner.execute(catalogue.addReplica(options), journal,
+   *     ExecuteOptions.defaults().confirmation(Confirmation.of(typedToken)));
+   * }</pre>
+   *
+   * @throws IllegalStateException without host actions
+   */
+  public Runbook addReplica(AddReplicaOptions options) {
+    Objects.requireNonNull(options, "options == null");
+    if (env.hosts == null) {
+      throw new IllegalStateException("addReplica needs host actions: PatroniRunbooks.builder(...).hostActions(...)");
+    }
+    String member = options.member();
+    return Runbook.named("add-replica")
+        .step(AddReplicaSteps.target(env, scope, options))
+        .step(AddReplicaSteps.dataDirectory(env, options))
+        .step(AddReplicaSteps.writeConfig(env, options))
+        .step(AddReplicaSteps.start(env, options), StepPolicy.custom().verifyTimeout(Duration.ofMinutes(2)).build())
+        .step(Steps.until("streaming[" + member + "]",
+                dev.patroni4j.client.Conditions.replicaStreamingWithin(member, options.maxLagBytes())),
+            StepPolicy.custom().verifyTimeout(options.streamTimeout()).pollInterval(Duration.ofSeconds(1)).build())
+        .build();
+  }
+
+  /**
+   * Drains a replica (catalogue item "drain a member"): sets the {@link DrainOptions#tags} ({@code nofailover},
+   * {@code noloadbalance}, {@code nosync}; all three by default) to {@code true} in its local {@code patroni.yml}
+   * (edited with patroni-config's {@code ConfigDocument}, so comments and every other line stay as written), reloads
+   * its Patroni, and is done when {@code /cluster} shows the tags and its health checks agree ({@code /replica} and
+   * {@code /async} answer 503 with {@code noloadbalance} while {@code /health} answers 200; without it, {@code
+   * /replica?tag_nofailover=true} and {@code /async} answer 200). PostgreSQL is not restarted. Refused for the
+   * leader. Needs {@link Builder#hostActions}. Idempotent per target: a drained member is left alone.
+   *
+   * <pre>{@code
+   * import dev.patroni4j.runbooks.Journal;
+   * // given: PatroniRunbooks catalogue; RunbookRunner runner; Journal journal; Journal journal2;
+   * DrainOptions pg2 = DrainOptions.builder("pg2", Path.of("/etc/patroni/patroni.yml")).build();
+   * runner.execute(catalogue.drain(pg2), journal);   // upgrade pg2, then:
+   * runner.execute(catalogue.undrain(pg2), journal2);
+   * }</pre>
+   *
+   * @throws IllegalStateException without host actions
+   */
+  public Runbook drain(DrainOptions options) {
+    return drainRunbook("drain", options, true);
+  }
+
+  /**
+   * Reverses {@link #drain}: removes the tags from the member's local configuration (and the {@code tags} key when
+   * nothing else is left in it, so a file that had no tags before the drain is as it was), reloads, and is done when
+   * {@code /cluster} no longer shows them, {@code /replica} answers 200 and {@code /replica?tag_nofailover=true} 503.
+   * A tag the member had in its own configuration before the drain is removed too.
+   *
+   * @throws IllegalStateException without host actions
+   */
+  public Runbook undrain(DrainOptions options) {
+    return drainRunbook("undrain", options, false);
+  }
+
+  private Runbook drainRunbook(String name, DrainOptions options, boolean drain) {
+    Objects.requireNonNull(options, "options == null");
+    if (env.hosts == null) {
+      throw new IllegalStateException(name + " needs host actions: PatroniRunbooks.builder(...).hostActions(...)");
+    }
+    return Runbook.named(name)
+        .step(DrainSteps.localConfig(env, options, drain))
+        .step(DrainSteps.reload(env, options, drain), StepPolicy.custom().verifyTimeout(options.timeout()).build())
+        .step(DrainSteps.observed(env, options, drain), StepPolicy.custom().verifyTimeout(options.timeout()).build())
+        .build();
+  }
+
+  /**
+   * Moves every member to another Patroni release, as when Patroni moves from one package to another (catalogue item
+   * "package migration under pause"): per member its Patroni is stopped, its installation switched ({@link
+   * HostActions#switchPatroniInstallation}), its configuration moved to where the new service reads it and, when
+   * given, its systemd unit rewritten through patroni-config's {@link dev.patroni4j.config.SystemdUnit}; then it is
+   * started and waited for until it is back in the member list, running, on the new release. The members' order is
+   * fixed by the plan: replicas by name, the leader last. Two strategies ({@link PackageMigrationOptions.Strategy}):
+   * <ul>
+   *   <li>{@code PAUSE_CLUSTER}: pause, verified on every member; each member's Patroni is stopped only while it
+   *       reports the pause, and its postmaster must still run afterwards (same PID in {@code postmaster.pid}, the
+   *       process alive), else the run fails before its installation is touched; no PostgreSQL restart and no leader
+   *       change; resume at the end, verified on every member;</li>
+   *   <li>{@code DRAIN_REPLICAS}: the cluster stays managed; per replica drain ({@code nofailover} +
+   *       {@code noloadbalance}, as {@link #drain}), upgrade, undrain; then a planned switchover to an upgraded
+   *       replica, and the old primary last (drained, upgraded, undrained).</li>
+   * </ul>
+   * The run ends when every member runs the target release and streams from the leader.
+   *
+   * <p>Refused when the plan is made, before anything changes (step {@code preflight}, which names the reasons): a
+   * member to migrate whose unit would stop PostgreSQL together with Patroni or kill it uncleanly ({@link
+   * dev.patroni4j.config.SystemdUnit#stopTraps}: {@code KillMode} other than {@code process}, a harsh {@code
+   * KillSignal}); a version jump Patroni's release notes warn about ({@link
+   * PackageMigrationOptions.Risk#UPGRADE_TO_4_FROM_BEFORE_3_1}) unless acknowledged in the options (the plan names
+   * the risk either way); cluster members without a move in the options. General guardrails (replication lag, long
+   * transactions, synchronous standbys) are not this runbook's: run them before it.
+   *
+   * <p>Journaled and resumable; idempotent per target: a member that runs the target release with its configuration at
+   * the new path only is left out of the plan, so a second run acts on nothing (not even a pause).
+   *
+   * <p>With {@link dev.patroni4j.runbooks.host.ShellHostActions} on systemd hosts, a written unit takes effect only
+   * after {@code systemctl daemon-reload}: make it part of the start template (e.g. {@code sudo systemctl
+   * daemon-reload && sudo systemctl start patroni}).
+   *
+   * <pre>{@code
+   * import dev.patroni4j.client.model.PatroniVersion;
+   * import dev.patroni4j.runbooks.Journal;
+   * import dev.patroni4j.runbooks.Plan;
+   * import dev.patroni4j.runbooks.RunbookResult;
+   * // given: PatroniRunbooks catalogue; RunbookRunner runner; Journal journal;
+   * PackageMigrationOptions.Builder b = PackageMigrationOptions.builder(PatroniVersion.parse("4.1.5"));
+   * for (String member : List.of("pg1", "pg2", "pg3")) {
+   *   b.member(PackageMigrationOptions.Member.of(member, Path.of("/etc/patroni.yml"), Path.of("/etc/patroni/patroni.yml"))
+   *       .withUnit(Path.of("/etc/systemd/system/patroni.service")));
+   * }
+   * Plan plan = runner.plan(catalogue.packageMigration(b.build()));   // names refusals and risks
+   * RunbookResult r = runner.execute(catalogue.packageMigration(b.build()), journal);
+   * }</pre>
+   *
+   * @throws IllegalStateException without host actions
+   */
+  public Runbook packageMigration(PackageMigrationOptions options) {
+    Objects.requireNonNull(options, "options == null");
+    if (env.hosts == null) {
+      throw new IllegalStateException("packageMigration needs host actions: PatroniRunbooks.builder(...).hostActions(...)");
+    }
+    boolean pause = options.strategy() == PackageMigrationOptions.Strategy.PAUSE_CLUSTER;
+    StepPolicy perMember = StepPolicy.custom().verifyTimeout(options.memberTimeout()).build();
+    Runbook.Builder b = Runbook.named("package-migration")
+        .bind(MigrationSteps.REST_URLS, ctx -> MigrationSteps.restUrls(env))
+        .bind(Keys.MEMBERS, ctx -> Env.addresses(env.client.cluster()))
+        .bind(MigrationSteps.SEQUENCE, ctx -> MigrationSteps.sequence(env, options, ctx.binding(MigrationSteps.REST_URLS)));
+    if (pause) {
+      b.bind(MigrationSteps.POSTMASTER_PIDS, ctx -> MigrationSteps.postmasterPids(env, options,
+          ctx.binding(MigrationSteps.SEQUENCE)));
+    } else {
+      b.bind(Keys.FROM, ctx -> Views.leaderName(env.client.cluster()).orElse(""))
+          .bindOptional(Keys.TO, ctx -> MigrationSteps.switchoverTarget(env, ctx.binding(MigrationSteps.SEQUENCE)));
+    }
+    b.step(MigrationSteps.preflight(env, options));
+    if (pause) {
+      b.step(MigrationSteps.pause(env));
+    }
+    b.forEach(MigrationSteps.SEQUENCE, item -> MigrationSteps.item(env, options, item), perMember);
+    if (pause) {
+      b.step(MigrationSteps.resume(env));
+    }
+    return b.step(MigrationSteps.allMigrated(options), perMember)
+        .step(Awaits.allStreaming(env, "all-streaming"), StepPolicy.custom().verifyTimeout(Duration.ofMinutes(3))
+            .build())
+        .build();
+  }
+
+  /**
    * Removes the cluster from the DCS (every key, as {@code patronictl remove}); refused while any member is still
    * registered, and without a confirmation token. Needs {@link Builder#dcs}.
    */
@@ -334,9 +557,30 @@ public final class PatroniRunbooks {
     return Runbook.named("remove-cluster").step(RemoveClusterStep.create(dcs, ref)).build();
   }
 
-  /** A user-visible handle on the switchover step, for custom runbooks that embed it. */
+  /** A user-visible handle on the switchover step, for custom runbooks that embed it; default guardrails. */
   Step switchover(String name, Fact<String> fromBinding, Fact<String> toBinding, SwitchoverStep.Wanted wanted) {
-    return new SwitchoverStep(env, name, fromBinding, toBinding, wanted);
+    return switchover(name, fromBinding, toBinding, wanted, Guardrails.defaults());
+  }
+
+  /** The switchover step with {@code guardrails} re-checked right before its request. */
+  Step switchover(String name, Fact<String> fromBinding, Fact<String> toBinding, SwitchoverStep.Wanted wanted,
+      Guardrails guardrails) {
+    return new SwitchoverStep(env, name, fromBinding, toBinding, wanted, guardrails);
+  }
+
+  /**
+   * The rolling restart's guardrail scope: every replica's lag and the transactions of every member to restart (all
+   * members when the restart follows a planned parameter change); not needed when no member has a pending restart.
+   */
+  private GuardrailChecks.Either restartScope(ClusterView view, Map<String, Object> plannedParameters) {
+    List<String> replicas = view.members().stream().filter(m -> !m.isLeader()).map(Member::name).toList();
+    List<String> restarted = plannedParameters.isEmpty()
+        ? view.members().stream().filter(m -> env.status(m.name()).pendingRestart()).map(Member::name).toList()
+        : view.members().stream().map(Member::name).toList();
+    if (restarted.isEmpty()) {
+      return GuardrailChecks.Either.notNeeded("no member has a pending restart");
+    }
+    return GuardrailChecks.Either.of(new GuardrailChecks.Scope(replicas, restarted));
   }
 
   private String currentLeader() {

@@ -8,6 +8,7 @@ import java.sql.SQLException;
  * settings checks). Credentials stay inside the caller's implementation; the runbooks never see or journal them.
  *
  * <pre>{@code
+ * // given: String password;
  * PostgresConnector pg = (member, host, port) ->
  *     DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", "postgres", password);
  * }</pre>

@@ -28,6 +28,7 @@ import java.util.Optional;
  * holds the step is satisfied, so a resumed or repeated run with the same journal never switches twice. The intent
  * records the leader and timeline it decided on; after a crash between request and outcome, the step waits for
  * Patroni's own resolution window (2 x max(10 s, loop_wait)) for the effect before it considers sending again.
+ * Right before the request it re-checks its {@link Guardrails} and refuses (nothing sent) when they fail.
  */
 final class SwitchoverStep implements Step {
   /** Decides whether the switchover is wanted at all (e.g. only when the leader has a pending restart). */
@@ -40,13 +41,21 @@ final class SwitchoverStep implements Step {
   private final Fact<String> fromBinding;
   private final Fact<String> toBinding; // absent: choose when deciding
   private final Wanted wanted;
+  private final Guardrails guardrails;
 
-  SwitchoverStep(Env env, String name, Fact<String> fromBinding, Fact<String> toBinding, Wanted wanted) {
+  SwitchoverStep(Env env, String name, Fact<String> fromBinding, Fact<String> toBinding, Wanted wanted,
+      Guardrails guardrails) {
     this.env = env;
     this.name = name;
     this.fromBinding = fromBinding;
     this.toBinding = toBinding;
     this.wanted = wanted;
+    this.guardrails = guardrails;
+  }
+
+  /** The guardrails' scope of a switchover: the candidate's lag, the leader's transactions. */
+  static GuardrailChecks.Scope scope(String from, String to) {
+    return new GuardrailChecks.Scope(java.util.List.of(to), java.util.List.of(from));
   }
 
   @Override
@@ -89,9 +98,11 @@ final class SwitchoverStep implements Step {
   }
 
   @Override
-  public void act(StepContext ctx, Decision.NeedsAction intent) {
+  public void act(StepContext ctx, Decision.NeedsAction intent) throws Exception {
     String from = intent.facts().get(Keys.LEADER);
     String to = intent.facts().get(Keys.CANDIDATE);
+    // The cluster may have changed since the plan: the guardrails again, right before the request.
+    GuardrailChecks.recheck(env, guardrails, scope(from, to), ctx, "the switchover from " + from + " to " + to);
     // Told of this request only: a concurrent run on the same client hears of its own.
     RequestListener sent = new RequestListener() {
       @Override
@@ -116,12 +127,12 @@ final class SwitchoverStep implements Step {
   }
 
   @Override
-  public Verification verify(StepContext ctx, Decision.NeedsAction intent) throws Exception {
-    ClusterCondition moved = moved(intent);
-    ClusterObservation o = ctx.observe(false);
-    if (!moved.test(o)) {
-      return Verification.pending(moved.whyNot(o));
-    }
+  public Optional<ClusterCondition> goal(StepContext ctx, Decision.NeedsAction intent) {
+    return Optional.of(moved(intent));
+  }
+
+  @Override
+  public Verification reached(StepContext ctx, Decision.NeedsAction intent, ClusterObservation o) {
     ClusterView view = o.view();
     String leader = view.leader().name();
     Timeline tl = view.timeline().orElseThrow();
@@ -133,15 +144,15 @@ final class SwitchoverStep implements Step {
 
   @Override
   public Decision decideAfterInterruption(StepContext ctx, Decision.NeedsAction intent) throws Exception {
+    // Patroni's resolution window, within the step's own deadline.
     Duration window = Duration.ofSeconds(2 * Math.max(10, env.loopWait().toSeconds()));
+    ClusterObservation o;
     try {
-      ctx.await(moved(intent), window);
+      o = ctx.await(moved(intent), window);
     } catch (PatroniWaitTimeoutException e) {
       return decide(ctx); // Patroni gave up or never got the request: deciding afresh is safe now
     }
-    Verification v = verify(ctx, intent);
-    return v instanceof Verification.Done done
-        ? Decision.satisfied("the interrupted switchover took effect: " + done.reason(), done.facts())
-        : decide(ctx);
+    Verification done = reached(ctx, intent, o);
+    return Decision.satisfied("the interrupted switchover took effect: " + done.reason(), done.facts());
   }
 }

@@ -2,6 +2,7 @@ package dev.patroni4j.runbooks.diagnosis;
 
 import dev.patroni4j.client.dcs.ClusterSnapshot;
 import dev.patroni4j.client.dcs.DcsInitialize;
+import dev.patroni4j.client.dcs.DcsKey;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.client.model.HistoryEntry;
@@ -11,9 +12,12 @@ import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.client.model.PatroniVersion;
 import dev.patroni4j.client.model.Role;
 import dev.patroni4j.client.model.Timeline;
+import dev.patroni4j.config.SystemdUnit;
 import dev.patroni4j.runbooks.diagnosis.Evidence.Source;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /** The checks: pure functions from what was observed to findings. Stateless. */
@@ -51,7 +56,9 @@ final class Checks {
     mixedVersions(o, out);
     slots(o, out);
     archiving(o, out);
-    out.sort(java.util.Comparator.comparing(Finding::severity)
+    servicesWithoutMember(o, out);
+    unitsStoppingPostgres(o, out);
+    out.sort(Comparator.comparing(Finding::severity)
         .thenComparing(Finding::problem)
         .thenComparing(f -> f.findMember().orElse("")));
     return out;
@@ -66,9 +73,9 @@ final class Checks {
     }
     DcsInitialize init = s.initialize();
     List<Evidence> evidence = new ArrayList<>();
-    evidence.add(Evidence.of(Source.DCS, s.cluster().key(dev.patroni4j.client.dcs.DcsKey.INITIALIZE),
+    evidence.add(Evidence.of(Source.DCS, s.cluster().key(DcsKey.INITIALIZE),
         "system identifier", init.systemIdentifier()));
-    evidence.add(Evidence.of(Source.DCS, s.cluster().key(dev.patroni4j.client.dcs.DcsKey.LEADER), "leader", null));
+    evidence.add(Evidence.of(Source.DCS, s.cluster().key(DcsKey.LEADER), "leader", null));
     for (Member m : o.view().members()) {
       if (m.state().isRunning()) {
         return false;
@@ -140,7 +147,7 @@ final class Checks {
       boolean replicaWithLeader = !m.isLeader() && leader.isPresent() && leader.get().state().isRunning();
       out.add(new Finding(Problem.POSTGRES_NOT_STARTING, m.isLeader() ? Severity.CRITICAL : Severity.WARNING,
           m.name(), m.name() + "'s PostgreSQL does not start (" + m.state().raw() + ")", evidence,
-          replicaWithLeader ? new Remedy.Reinitialize(m.name())
+          replicaWithLeader ? new Remedy.RecoverStartFailed(m.name())
               : new Remedy.Manual("read " + m.name() + "'s PostgreSQL log; with no running leader to clone from, "
                   + "repair its data directory or promote another member")));
     }
@@ -242,12 +249,12 @@ final class Checks {
         pausedMembers.add(name);
       }
     });
-    java.util.Collections.sort(pausedMembers);
+    Collections.sort(pausedMembers);
     if (configPaused) {
       out.add(new Finding(Problem.CLUSTER_PAUSED, Severity.NOTICE, null,
           "the cluster is in maintenance mode: Patroni does not fail over",
           List.of(Evidence.of(s != null && s.config() != null ? Source.DCS : Source.REST,
-              s != null && s.config() != null ? s.cluster().key(dev.patroni4j.client.dcs.DcsKey.CONFIG) : "GET /config",
+              s != null && s.config() != null ? s.cluster().key(DcsKey.CONFIG) : "GET /config",
               "pause", true)),
           new Remedy.Resume()));
       return;
@@ -260,7 +267,7 @@ final class Checks {
       List<Evidence> evidence = new ArrayList<>();
       evidence.add(Evidence.of(Source.REST, "GET /patroni on " + name, "pause", true));
       if (s != null) {
-        evidence.add(Evidence.of(Source.DCS, s.cluster().key(dev.patroni4j.client.dcs.DcsKey.CONFIG), "pause",
+        evidence.add(Evidence.of(Source.DCS, s.cluster().key(DcsKey.CONFIG), "pause",
             s.config() == null ? "no config key" : "absent or false"));
       } else {
         evidence.add(Evidence.of(Source.REST, "GET /config", "pause", o.configReadFailed() ? "no configuration"
@@ -348,6 +355,54 @@ final class Checks {
                 + "synchronously",
         evidence, new Remedy.Manual("bring a replica back to streaming (Patroni then makes it the synchronous "
             + "standby), or turn synchronous_mode off")));
+  }
+
+  // ------------------------------------------------------------------ a registration whose member is gone
+
+  private static void servicesWithoutMember(Observed o, List<Finding> out) {
+    List<ServiceRegistry.Registration> registrations = o.registrations();
+    if (registrations == null) {
+      return;
+    }
+    Set<String> members = new TreeSet<>(o.view().memberNames());
+    for (ServiceRegistry.Registration r : registrations) {
+      if (members.contains(r.member())) {
+        continue;
+      }
+      List<Evidence> evidence = List.of(
+          Evidence.of(Source.SERVICE_REGISTRY, "service " + r.serviceId(), "registered at", r.address() + ":" + r.port()),
+          Evidence.of(o.viewSource(), where(o.viewSource(), "members"), "members", String.join(", ", members)));
+      out.add(new Finding(Problem.SERVICE_WITHOUT_MEMBER, Severity.WARNING, r.member(),
+          r.member() + " is registered as service " + r.serviceId() + " but is not a member of the cluster: "
+              + "discovery may still send clients to " + r.address() + ":" + r.port(), evidence,
+          new Remedy.Manual("start Patroni on " + r.member() + " again, or deregister service " + r.serviceId()
+              + " (Consul: PUT /v1/agent/service/deregister/" + r.serviceId() + " on the agent that registered it)")));
+    }
+  }
+
+  // ------------------------------------------------------------------ a unit that stops PostgreSQL with Patroni
+
+  private static void unitsStoppingPostgres(Observed o, List<Finding> out) {
+    for (Map.Entry<String, Observed.Unit> e : new TreeMap<>(o.units()).entrySet()) {
+      List<SystemdUnit.Trap> traps = SystemdUnit.stopTraps(e.getValue().text());
+      if (traps.isEmpty()) {
+        continue;
+      }
+      List<Evidence> evidence = new ArrayList<>();
+      for (SystemdUnit.Trap t : traps) {
+        int eq = t.found().indexOf('=');
+        evidence.add(Evidence.of(Source.HOST, e.getValue().command() + " on " + e.getKey(),
+            eq > 0 ? t.found().substring(0, eq) : t.kind().name(), eq > 0 ? t.found().substring(eq + 1) : t.found()));
+      }
+      boolean kills = traps.stream().anyMatch(t -> t.kind() == SystemdUnit.TrapKind.STOP_KILLS_POSTGRESQL);
+      out.add(new Finding(Problem.UNIT_STOPS_POSTGRES, Severity.WARNING, e.getKey(),
+          e.getKey() + "'s Patroni unit " + (kills ? "would stop PostgreSQL together with Patroni: "
+              : "stops Patroni with a signal it cannot shut down on: ")
+              + traps.stream().map(SystemdUnit.Trap::explanation).collect(Collectors.joining("; ")),
+          evidence, new Remedy.Manual("on " + e.getKey() + ", add a drop-in (systemctl edit) with [Service] "
+              + "KillMode=process and KillSignal=SIGINT, then systemctl daemon-reload; patroni-config's SystemdUnit "
+              + "renders a safe unit")));
+    }
   }
 
   // ------------------------------------------------------------------ mixed Patroni versions

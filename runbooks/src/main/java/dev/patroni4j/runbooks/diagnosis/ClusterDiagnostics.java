@@ -13,6 +13,7 @@ import dev.patroni4j.client.model.Member;
 import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.client.model.Timeline;
 import dev.patroni4j.runbooks.catalogue.PostgresConnector;
+import dev.patroni4j.runbooks.host.HostActions;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,9 +37,16 @@ import org.jspecify.annotations.Nullable;
  * run every few seconds.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.dcs.DcsClient;
+ * import dev.patroni4j.runbooks.Journal;
+ * import dev.patroni4j.runbooks.RunbookRunner;
+ * import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
+ * // given: PatroniClient client; DcsClient etcd; String password; RunbookRunner runner; PatroniRunbooks catalogue;
+ * // given: Journal journal;
  * ClusterDiagnostics diagnostics = ClusterDiagnostics.builder(client)
  *     .dcs(ClusterRef.of("demo"), etcd)                         // optional: stale DCS state needs it
- *     .postgres((member, host, port) -> DriverManager.getConnection(url(host, port), "monitor", password))
+ *     .postgres((member, host, port) -> DriverManager.getConnection(
+ *         "jdbc:postgresql://" + host + ":" + port + "/postgres", "monitor", password))
  *     .build();
  * Diagnosis d = diagnostics.diagnose();
  * System.out.print(d.table());
@@ -72,6 +81,9 @@ public final class ClusterDiagnostics {
   private final @Nullable ClusterRef ref;
   private final @Nullable DcsClient dcs;
   private final @Nullable PostgresConnector postgres;
+  private final @Nullable ServiceRegistry serviceRegistry;
+  private final @Nullable HostActions hosts;
+  private final Function<String, List<String>> readUnit;
   private final Checks checks;
   private final Clock clock;
 
@@ -80,6 +92,9 @@ public final class ClusterDiagnostics {
     this.ref = b.ref;
     this.dcs = b.dcs;
     this.postgres = b.postgres;
+    this.serviceRegistry = b.serviceRegistry;
+    this.hosts = b.hosts;
+    this.readUnit = b.readUnit;
     this.checks = new Checks(b.slotRetentionLimitBytes);
     this.clock = b.clock;
   }
@@ -162,8 +177,35 @@ public final class ClusterDiagnostics {
       notObserved.add("SQL: no leader to query");
     }
 
+    List<ServiceRegistry.Registration> registrations = null;
+    if (serviceRegistry != null) {
+      try {
+        registrations = serviceRegistry.registrations();
+      } catch (RuntimeException e) {
+        notObserved.add("service registry: " + e.getMessage());
+      }
+    }
+
+    Map<String, Observed.Unit> units = new LinkedHashMap<>();
+    if (hosts != null) {
+      for (String member : view.memberNames()) {
+        List<String> command = readUnit.apply(member);
+        try {
+          HostActions.CommandResult r = hosts.run(member, command);
+          if (r.succeeded()) {
+            units.put(member, new Observed.Unit(String.join(" ", command), r.stdout()));
+          } else {
+            notObserved.add("unit of " + member + ": " + String.join(" ", command) + " exited " + r.exitCode()
+                + ": " + r.stderr().strip());
+          }
+        } catch (RuntimeException e) {
+          notObserved.add("unit of " + member + ": " + e.getMessage());
+        }
+      }
+    }
+
     Observed o = new Observed(view, rest != null ? Evidence.Source.REST : Evidence.Source.DCS, statuses, unreachable,
-        client.knownMembers(), snapshot, config, configReadFailed, history, slots, archiver);
+        client.knownMembers(), snapshot, config, configReadFailed, history, slots, archiver, registrations, units);
     return new Diagnosis(checks.run(o), notObserved, rest != null ? rest.observedAt() : clock.instant());
   }
 
@@ -206,7 +248,8 @@ public final class ClusterDiagnostics {
 
   @Override
   public String toString() {
-    return "ClusterDiagnostics{dcs=" + (ref == null ? "none" : ref) + ", sql=" + (postgres != null) + "}";
+    return "ClusterDiagnostics{dcs=" + (ref == null ? "none" : ref) + ", sql=" + (postgres != null)
+        + ", serviceRegistry=" + (serviceRegistry != null) + ", units=" + (hosts != null) + "}";
   }
 
   /** Builder for {@link ClusterDiagnostics}; not thread-safe. */
@@ -215,6 +258,9 @@ public final class ClusterDiagnostics {
     private @Nullable ClusterRef ref;
     private @Nullable DcsClient dcs;
     private @Nullable PostgresConnector postgres;
+    private @Nullable ServiceRegistry serviceRegistry;
+    private @Nullable HostActions hosts;
+    private Function<String, List<String>> readUnit = member -> List.of();
     private long slotRetentionLimitBytes = DEFAULT_SLOT_RETENTION_LIMIT_BYTES;
     private Clock clock = Clock.systemUTC();
 
@@ -235,6 +281,23 @@ public final class ClusterDiagnostics {
     /** SQL access to the leader, for the replication-slot and archiving checks; read-only queries. */
     public Builder postgres(PostgresConnector postgres) {
       this.postgres = Objects.requireNonNull(postgres, "postgres == null");
+      return this;
+    }
+
+    /** Where members are registered for discovery, to find registrations whose member is gone. */
+    public Builder serviceRegistry(ServiceRegistry registry) {
+      this.serviceRegistry = Objects.requireNonNull(registry, "registry == null");
+      return this;
+    }
+
+    /**
+     * Reads each member's Patroni systemd unit on its host with {@code readUnitCommand} (for example {@code member ->
+     * List.of("systemctl", "cat", "patroni.service")}, which includes drop-ins) and checks it would not stop
+     * PostgreSQL with Patroni. One command per member per diagnosis: over ssh, diagnose less often.
+     */
+    public Builder systemdUnits(HostActions hosts, Function<String, List<String>> readUnitCommand) {
+      this.hosts = Objects.requireNonNull(hosts, "hosts == null");
+      this.readUnit = Objects.requireNonNull(readUnitCommand, "readUnitCommand == null");
       return this;
     }
 

@@ -11,6 +11,10 @@ import java.util.Optional;
  * observed (so that "no findings" is never mistaken for "could not look").
  *
  * <pre>{@code
+ * import dev.patroni4j.runbooks.Journal;
+ * import dev.patroni4j.runbooks.RunbookRunner;
+ * import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
+ * // given: ClusterDiagnostics diagnostics; RunbookRunner runner; PatroniRunbooks catalogue; Journal journal;
  * Diagnosis d = diagnostics.diagnose();
  * if (!d.isClean()) {
  *   System.out.print(d.table());

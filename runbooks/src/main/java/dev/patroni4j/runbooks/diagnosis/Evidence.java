@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
  * system identifier = 7096788110601269273}.
  *
  * <pre>{@code
+ * // given: Finding finding;
  * for (Evidence e : finding.evidence()) {
  *   System.out.println(e.source() + " " + e.location() + ": " + e.fact() + " = " + e.value());
  * }
@@ -37,7 +38,11 @@ public record Evidence(Source source, String location, String fact, String value
     /** The DCS (etcd, Consul) directly. */
     DCS,
     /** SQL on a member's PostgreSQL. */
-    SQL
+    SQL,
+    /** A service registry members are registered in ({@link ServiceRegistry}, e.g. Consul's catalog). */
+    SERVICE_REGISTRY,
+    /** A command on a member's host, through {@link dev.patroni4j.runbooks.host.HostActions}. */
+    HOST
   }
 
   public Evidence {

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  * One known problem found in a cluster: what is wrong, where, the values observed, and what fixes it.
  *
  * <pre>{@code
+ * // given: ClusterDiagnostics diagnostics;
  * for (Finding f : diagnostics.diagnose().findings()) {
  *   System.out.println(f.severity() + " " + f.problem() + " " + f.findMember().orElse("cluster") + ": " + f.summary());
  *   f.evidence().forEach(e -> System.out.println("  " + e));

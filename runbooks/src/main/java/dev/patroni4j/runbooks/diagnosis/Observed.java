@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  * @param history the leader's timeline history, or null if not read
  * @param slots the leader's inactive slots, or null without SQL
  * @param archiver the leader's {@code pg_stat_archiver}, or null without SQL
+ * @param registrations the members' service registrations, or null without a {@link ServiceRegistry}
+ * @param units member name to the text of its Patroni systemd unit and the command that read it, for the members
+ *     whose unit was read (empty without {@code systemdUnits})
  */
 record Observed(
     ClusterView view,
@@ -36,13 +39,20 @@ record Observed(
     boolean configReadFailed,
     @Nullable List<HistoryEntry> history,
     @Nullable List<Slot> slots,
-    @Nullable Archiver archiver) {
+    @Nullable Archiver archiver,
+    @Nullable List<ServiceRegistry.Registration> registrations,
+    Map<String, Unit> units) {
 
   Observed {
+    units = Map.copyOf(units);
+    registrations = registrations == null ? null : List.copyOf(registrations);
     statuses = Map.copyOf(statuses);
     unreachable = Map.copyOf(unreachable);
     endpoints = List.copyOf(endpoints);
   }
+
+  /** A member's systemd unit, as {@code command} printed it. */
+  record Unit(String command, String text) {}
 
   /** An inactive replication slot on the leader and the WAL it holds back. */
   record Slot(String name, String type, String restartLsn, long retainedBytes) {}

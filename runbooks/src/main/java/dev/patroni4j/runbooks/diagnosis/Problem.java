@@ -5,7 +5,9 @@ package dev.patroni4j.runbooks.diagnosis;
  * its remedy does.
  *
  * <pre>{@code
- * diagnosis.find(Problem.START_FAILED).ifPresent(f -> System.out.println(f.member() + ": " + f.remedy()));
+ * // given: Diagnosis diagnosis;
+ * diagnosis.find(Problem.POSTGRES_NOT_STARTING)
+ *     .ifPresent(f -> System.out.println(f.findMember().orElse("?") + ": " + f.remedy().description()));
  * }</pre>
  *
  * <p>Immutable and thread-safe.
@@ -21,7 +23,7 @@ public enum Problem {
   /**
    * A member's PostgreSQL does not start: state {@code start failed} (or {@code restart failed}, {@code crashed}).
    * Field: after a restart a replica stays {@code start failed}, PostgreSQL logs "could not locate a valid checkpoint
-   * record" (field document 004, 8.2). Remedy for a replica: {@link Remedy.Reinitialize} (clone it from the leader);
+   * record" (field document 004, 8.2). Remedy for a replica: {@link Remedy.RecoverStartFailed} (clone it from the leader unless it comes back);
    * for a leader, a manual look at the PostgreSQL log.
    */
   POSTGRES_NOT_STARTING,
@@ -89,5 +91,21 @@ public enum Problem {
    * Members run different Patroni versions. Field: a package migration under pause left half done (seed procedures,
    * "Package migration under pause"). Remedy: manual (finish the migration).
    */
-  MIXED_PATRONI_VERSIONS
+  MIXED_PATRONI_VERSIONS,
+  /**
+   * A member is registered for discovery but is not in the cluster: its Patroni died or its host was removed without
+   * deregistering, so Consul DNS ({@code replica.<service>.service.consul}) and load balancers reading the catalog
+   * may still send clients there until Consul deregisters it (Patroni asks for that only after ten TTLs critical).
+   * Needs a {@link ServiceRegistry}. Remedy: manual (start the member's Patroni again, or deregister the service).
+   */
+  SERVICE_WITHOUT_MEMBER,
+  /**
+   * A member's Patroni systemd unit would stop PostgreSQL together with Patroni ({@code KillMode} other than {@code
+   * process}: systemd kills the whole cgroup), or stops Patroni with a signal it cannot shut down on. Field: a
+   * package migration under pause, where stopping only Patroni must leave PostgreSQL running (seed procedures,
+   * "Package migration under pause"); the unit shipped by some packages has this default. Read through {@link
+   * dev.patroni4j.runbooks.host.HostActions} and checked with patroni-config's {@code SystemdUnit.stopTraps}.
+   * Remedy: manual (a drop-in with {@code KillMode=process}, then {@code systemctl daemon-reload}).
+   */
+  UNIT_STOPS_POSTGRES
 }

@@ -2,6 +2,7 @@ package dev.patroni4j.runbooks.diagnosis;
 
 import dev.patroni4j.runbooks.Runbook;
 import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -12,9 +13,14 @@ import org.jspecify.annotations.Nullable;
  * RunbookRemedy}), or a step an operator does by hand ({@link Manual}).
  *
  * <pre>{@code
- * switch (finding.remedy()) {
- *   case Remedy.RunbookRemedy r -> runner.execute(r.runbook(catalogue), journal, options);
- *   case Remedy.Manual m -> System.out.println("by hand: " + m.instruction());
+ * import dev.patroni4j.runbooks.ExecuteOptions;
+ * import dev.patroni4j.runbooks.Journal;
+ * import dev.patroni4j.runbooks.RunbookRunner;
+ * // given: Finding finding; RunbookRunner runner; PatroniRunbooks catalogue; Journal journal; ExecuteOptions options;
+ * if (finding.remedy() instanceof Remedy.RunbookRemedy r) {
+ *   runner.execute(r.runbook(catalogue), journal, options);
+ * } else if (finding.remedy() instanceof Remedy.Manual m) {
+ *   System.out.println("by hand: " + m.instruction());
  * }
  * }</pre>
  *
@@ -27,7 +33,7 @@ public sealed interface Remedy permits Remedy.RunbookRemedy, Remedy.Manual {
 
   /** A remedy that is a catalogue runbook; {@link #runbook} builds it for the cluster's catalogue. */
   sealed interface RunbookRemedy extends Remedy
-      permits RemoveCluster, Reinitialize, Resume, RollingRestart, Failover, ConfigChange {
+      permits RemoveCluster, Reinitialize, RecoverStartFailed, Resume, RollingRestart, Failover, ConfigChange {
     /** The runbook, from {@code catalogue} (the catalogue of the diagnosed cluster). */
     Runbook runbook(PatroniRunbooks catalogue);
 
@@ -84,6 +90,38 @@ public sealed interface Remedy permits Remedy.RunbookRemedy, Remedy.Manual {
     @Override
     public String description() {
       return "reinitialize " + member + " from the leader (its data directory is wiped and cloned again)";
+    }
+  }
+
+  /**
+   * {@link PatroniRunbooks#recoverStartFailed(String, Duration)}: gives {@code member} {@link #COME_BACK} to recover
+   * by itself, checks its Patroni answers, reinitializes it from the leader and is done when it streams on the
+   * leader's timeline; a member that recovered meanwhile is left alone.
+   *
+   * @param member the replica whose PostgreSQL does not start
+   */
+  record RecoverStartFailed(String member) implements RunbookRemedy {
+    /** How long the runbook waits for the member to come back by itself before it rebuilds it. */
+    public static final Duration COME_BACK = Duration.ofSeconds(60);
+
+    public RecoverStartFailed {
+      Objects.requireNonNull(member, "member == null");
+    }
+
+    @Override
+    public Runbook runbook(PatroniRunbooks catalogue) {
+      return catalogue.recoverStartFailed(member, COME_BACK);
+    }
+
+    @Override
+    public boolean destructive() {
+      return true;
+    }
+
+    @Override
+    public String description() {
+      return "recover " + member + ": unless it comes back by itself, reinitialize it from the leader (its data "
+          + "directory is wiped and cloned again)";
     }
   }
 

@@ -4,6 +4,7 @@ package dev.patroni4j.runbooks.diagnosis;
  * How urgent a {@link Finding} is.
  *
  * <pre>{@code
+ * // given: Diagnosis diagnosis;
  * boolean page = diagnosis.findings().stream().anyMatch(f -> f.severity() == Severity.CRITICAL);
  * }</pre>
  *

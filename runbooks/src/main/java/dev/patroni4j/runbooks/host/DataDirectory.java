@@ -10,6 +10,8 @@ import java.util.Objects;
  * one member's directory wipes no other.
  *
  * <pre>{@code
+ * import dev.patroni4j.client.Confirmation;
+ * // given: HostActions hosts;
  * DataDirectory target = new DataDirectory("pg3", Path.of("/var/lib/postgresql/15/main"));
  * hosts.wipeDataDirectory("pg3", target.path(), Confirmation.of(target)); // token "wipe:pg3:/var/lib/..."
  * }</pre>

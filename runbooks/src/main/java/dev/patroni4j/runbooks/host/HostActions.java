@@ -4,6 +4,7 @@ import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.model.PatroniVersion;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Actions on the machine of one cluster member, addressed by member name. Runbook steps (package migration, major
@@ -52,6 +53,13 @@ public interface HostActions {
   void writeFile(String member, Path path, byte[] content);
 
   /**
+   * A text file's content (UTF-8), or empty if there is no file at {@code path}. Made for files that hold secrets (a {@code
+   * patroni.yml}): the content is never logged and never in an exception; any other failure (a directory, no
+   * permission) is a {@link HostActionException} naming the path.
+   */
+  Optional<String> readFile(String member, Path path);
+
+  /**
    * Removes everything in a data directory (the directory itself stays). Destructive: refused with {@link
    * dev.patroni4j.client.ConfirmationRefusedException}, before anything is removed, unless {@code confirmation}
    * confirms {@code new DataDirectory(member, dataDirectory)}; runbook steps that call it are of {@link
@@ -68,6 +76,13 @@ public interface HostActions {
   record CommandResult(int exitCode, String stdout, String stderr) {
     public boolean succeeded() {
       return exitCode == 0;
+    }
+
+    /** The exit code and the sizes of the outputs only: a command's output may hold secrets. */
+    @Override
+    public String toString() {
+      return "CommandResult[exitCode=" + exitCode + ", stdout=" + stdout.length() + " chars, stderr="
+          + stderr.length() + " chars]";
     }
   }
 }

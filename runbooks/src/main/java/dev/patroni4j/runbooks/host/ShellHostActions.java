@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -113,6 +114,17 @@ public final class ShellHostActions implements HostActions {
   }
 
   @Override
+  public Optional<String> readFile(String member, Path path) {
+    CommandResult r = shell(member, expand("if [ -e {path} ]; then cat -- {path}; else exit " + NO_SUCH_FILE + "; fi",
+        member, Map.of("path", path.toString())), null);
+    if (r.exitCode() == NO_SUCH_FILE) {
+      return Optional.empty();
+    }
+    check("readFile " + path, member, r);
+    return Optional.of(r.stdout());
+  }
+
+  @Override
   public void wipeDataDirectory(String member, Path dataDir, Confirmation confirmation) {
     DataDirectory target = new DataDirectory(member, dataDir);
     confirmation.check("wipeDataDirectory", target);
@@ -187,6 +199,9 @@ public final class ShellHostActions implements HostActions {
       throw new HostActionException("command", member, -1, "interrupted");
     }
   }
+
+  /** The exit code {@link #readFile}'s script uses for "no such file" ({@code EX_NOINPUT} of sysexits.h). */
+  private static final int NO_SUCH_FILE = 66;
 
   private static CompletableFuture<String> drain(InputStream s) {
     return CompletableFuture.supplyAsync(() -> {

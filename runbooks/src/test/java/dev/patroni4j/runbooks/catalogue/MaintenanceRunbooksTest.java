@@ -2,8 +2,13 @@ package dev.patroni4j.runbooks.catalogue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.patroni4j.client.Conditions;
 import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.ManualTime;
+import dev.patroni4j.client.PatroniClient;
+import dev.patroni4j.client.PatroniWaitTimeoutException;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.dcs.etcd.EtcdDcsClient;
 import dev.patroni4j.runbooks.ClusterLease;
@@ -17,6 +22,7 @@ import dev.patroni4j.runbooks.PostgresJournal;
 import dev.patroni4j.runbooks.Runbook;
 import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.RunbookRunner;
+import dev.patroni4j.runbooks.StepPolicy;
 import dev.patroni4j.runbooks.StepReport;
 import dev.patroni4j.runbooks.Steps;
 import dev.patroni4j.testkit.LocalPatroniCluster;
@@ -25,6 +31,7 @@ import dev.patroni4j.testkit.PatroniNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -174,5 +181,27 @@ class MaintenanceRunbooksTest {
       Thread.sleep(250);
     }
     throw new AssertionError(member + " never reported a failed start, last: " + last);
+  }
+
+  @Test
+  void theCataloguesRunnerWaitsOnTheClientsClockAndSleeper() throws Exception {
+    ManualTime time = ManualTime.startingAt(Instant.parse("2026-12-03T00:00:00Z"));
+    PatroniClient onManualTime = RealCluster.client(cluster()).newBuilder().clock(time).sleeper(time).build();
+    PatroniRunbooks catalogue = PatroniRunbooks.builder(onManualTime).scope(cluster().scope()).build();
+    Duration verifyTimeout = Duration.ofMinutes(20);
+    RunbookRunner runner = catalogue.runner()
+        .defaultPolicy(StepPolicy.custom().verifyTimeout(verifyTimeout).pollInterval(Duration.ofSeconds(30)).build())
+        .build();
+    Runbook never = Runbook.named("never").step(Steps.until("no-such-member-running",
+        Conditions.memberRunning("no-such-member"))).build();
+
+    // On the system clock this would poll for twenty minutes; on the client's manual time it takes a moment.
+    RunbookResult r = assertTimeoutPreemptively(Duration.ofMinutes(1),
+        () -> runner.execute(never, RealCluster.journal(dir)));
+
+    assertThat(r).as(r.toString()).isInstanceOfSatisfying(RunbookResult.Failed.class,
+        f -> assertThat(f.findCause()).containsInstanceOf(PatroniWaitTimeoutException.class));
+    assertThat(time.totalSlept()).isGreaterThanOrEqualTo(verifyTimeout);
+    assertThat(time.slept()).contains(Duration.ofSeconds(30));
   }
 }

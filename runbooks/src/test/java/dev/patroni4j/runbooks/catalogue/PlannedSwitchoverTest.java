@@ -143,7 +143,7 @@ class PlannedSwitchoverTest {
           SwitchoverOptions.defaults().waitForLagBelow(16L << 20, Duration.ofSeconds(60))), RealCluster.journal(dir));
       writer.awaitRows(writer.acknowledged() + 50);
       assertThat(r.steps()).extracting(StepReport::stepId)
-          .containsExactly("candidate", "lag-below", "checkpoint", "switchover", "all-streaming");
+          .containsExactly("guardrails", "candidate", "lag-below", "checkpoint", "switchover", "all-streaming");
       Writer.Report report = writer.stop();
 
       assertThat(r.succeeded()).as(r.toString()).isTrue();
@@ -205,8 +205,8 @@ class PlannedSwitchoverTest {
         SwitchoverOptions.defaults().from("pg1").to("pg2").withoutCheckpoint()), RealCluster.journal(dir)));
     CompletableFuture<RunbookResult> toPg3 = CompletableFuture.supplyAsync(() -> b.execute(catalogue.plannedSwitchover(
         SwitchoverOptions.defaults().from("pg1").to("pg3").withoutCheckpoint()), RealCluster.journal(dir)));
-    RunbookResult ra = toPg2.get(5, java.util.concurrent.TimeUnit.MINUTES);
-    RunbookResult rb = toPg3.get(5, java.util.concurrent.TimeUnit.MINUTES);
+    RunbookResult ra = resultOf("to pg2", toPg2, toPg3);
+    RunbookResult rb = resultOf("to pg3", toPg3, toPg2);
     System.out.println("two concurrent switchovers: " + ra + " / " + rb);
 
     assertThat(heardByA).filteredOn(RunbookEvent.SwitchoverInitiated.class::isInstance).singleElement()
@@ -225,19 +225,55 @@ class PlannedSwitchoverTest {
     assertThat(RealCluster.writablePrimaries(cluster())).hasSize(1);
   }
 
-  /** Records every event of its run; both runs wait for each other when they reach the switchover step. */
+  /** The run's result; when it failed, the failure names how the other run ended (e.g. refused before its switchover). */
+  private static RunbookResult resultOf(String run, CompletableFuture<RunbookResult> mine,
+      CompletableFuture<RunbookResult> other) throws Exception {
+    try {
+      return mine.get(5, java.util.concurrent.TimeUnit.MINUTES);
+    } catch (java.util.concurrent.ExecutionException e) {
+      String otherEnded = other.handle((r, t) -> r != null ? r.toString() : String.valueOf(t)).getNow("still running");
+      throw new AssertionError("the run " + run + " failed: " + e.getCause() + "; the other run ended: " + otherEnded,
+          e);
+    }
+  }
+
+  /**
+   * Records every event of its run; both runs wait for each other when they reach the switchover step. A run that
+   * ends without reaching it breaks the barrier, so the other fails at once and the failure names both outcomes
+   * (rather than a timeout that a slow, loaded machine can also cause).
+   */
   private static RunbookListener meetingAtSwitchover(CyclicBarrier barrier, List<RunbookEvent> events) {
     return new RunbookListener() {
+      private volatile boolean reachedSwitchover;
+
       @Override
       public void stepStarted(RunbookEvent.StepStarted e) {
         events.add(e);
         if (e.stepId().equals("switchover")) {
+          reachedSwitchover = true;
           try {
-            barrier.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            barrier.await(3, java.util.concurrent.TimeUnit.MINUTES);
           } catch (Exception ex) {
-            throw new AssertionError("the other run never reached its switchover", ex);
+            throw new AssertionError("the other run never reached its switchover; this run heard " + events, ex);
           }
         }
+      }
+
+      @Override
+      public void runFinished(RunbookEvent.RunFinished e) {
+        if (!reachedSwitchover) {
+          barrier.reset();
+        }
+      }
+
+      @Override
+      public void stepFailed(RunbookEvent.StepFailed e) {
+        events.add(e);
+      }
+
+      @Override
+      public void stepSkipped(RunbookEvent.StepSkipped e) {
+        events.add(e);
       }
 
       @Override

@@ -35,18 +35,23 @@ final class Writer implements AutoCloseable {
 
   record Report(int acknowledged, long failures, Duration longestGap, Set<Long> missing) {}
 
-  private Writer(LocalPatroniCluster cluster, String table) {
-    this.url = "jdbc:postgresql://" + cluster.nodes().stream().map(n -> "127.0.0.1:" + n.pgPort())
-        .collect(Collectors.joining(",")) + "/postgres?targetServerType=primary&connectTimeout=2&socketTimeout=5"
-        + "&loginTimeout=3";
-    this.user = cluster.superuser();
-    this.password = cluster.superuserPassword();
+  private Writer(List<LocalPatroniCluster> clusters, String table) {
+    this.url = "jdbc:postgresql://" + clusters.stream().flatMap(c -> c.nodes().stream())
+        .map(n -> "127.0.0.1:" + n.pgPort()).collect(Collectors.joining(","))
+        + "/postgres?targetServerType=primary&connectTimeout=2&socketTimeout=5&loginTimeout=3";
+    this.user = clusters.get(0).superuser();
+    this.password = clusters.get(0).superuserPassword();
     this.table = table;
     this.thread = new Thread(this::run, "writer");
   }
 
   static Writer start(LocalPatroniCluster cluster, String table) throws SQLException {
-    Writer w = new Writer(cluster, table);
+    return startAcross(List.of(cluster), table);
+  }
+
+  /** A writer to whichever member of the given clusters (sites sharing their users) is a primary. */
+  static Writer startAcross(List<LocalPatroniCluster> clusters, String table) throws SQLException {
+    Writer w = new Writer(clusters, table);
     try (Connection c = DriverManager.getConnection(w.url, w.user, w.password); Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + table);
       s.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY)");

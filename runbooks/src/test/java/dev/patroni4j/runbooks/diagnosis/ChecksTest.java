@@ -38,7 +38,7 @@ class ChecksTest {
   private static Observed observed(List<Member> members, @Nullable DynamicConfig config,
       @Nullable List<HistoryEntry> history) {
     return new Observed(ClusterView.of("demo", members, false, null), Evidence.Source.REST, Map.of(), Map.of(),
-        List.of(), null, config, false, history, null, null);
+        List.of(), null, config, false, history, null, null, null, Map.of());
   }
 
   private static List<Member> healthy() {
@@ -63,6 +63,69 @@ class ChecksTest {
     assertThat(findings.get(0).member()).isEqualTo("pg2");
     assertThat(findings.get(0).remedy()).isEqualTo(new Remedy.Reinitialize("pg2"));
     assertThat(findings.get(0).evidence()).extracting(Evidence::value).contains("2", "pg1 on 1");
+  }
+
+  @Test
+  void aReplicaThatDoesNotStartIsRecoveredAndALeaderThatDoesNotStartIsLeftToAnOperator() {
+    List<Member> replicaFails = List.of(member("pg1", "leader", "running", 1, Lag.absent()),
+        member("pg2", "replica", "start failed", 1, Lag.unknown()), member("pg3", "replica", "streaming", 1, Lag.ofBytes(0)));
+    List<Member> leaderFails = List.of(member("pg1", "leader", "start failed", 1, Lag.absent()),
+        member("pg2", "replica", "streaming", 1, Lag.ofBytes(0)));
+
+    List<Finding> replica = checks.run(observed(replicaFails, null, List.of()));
+    List<Finding> leader = checks.run(observed(leaderFails, null, List.of()));
+
+    assertThat(replica).filteredOn(f -> f.problem() == Problem.POSTGRES_NOT_STARTING).singleElement()
+        .satisfies(f -> {
+          assertThat(f.member()).isEqualTo("pg2");
+          assertThat(f.severity()).isEqualTo(Severity.WARNING);
+          assertThat(f.remedy()).isEqualTo(new Remedy.RecoverStartFailed("pg2"));
+        });
+    assertThat(leader).filteredOn(f -> f.problem() == Problem.POSTGRES_NOT_STARTING).singleElement()
+        .satisfies(f -> {
+          assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+          assertThat(f.remedy()).isInstanceOf(Remedy.Manual.class);
+        });
+  }
+
+  @Test
+  void aRegistrationWhoseMemberIsGoneIsFoundAndOneOfAMemberIsNot() {
+    List<ServiceRegistry.Registration> registered = List.of(new ServiceRegistry.Registration("pg1", "demo/pg1",
+        "10.0.0.1", 5432), new ServiceRegistry.Registration("pg9", "demo/pg9", "10.0.0.9", 5432));
+    Observed o = new Observed(ClusterView.of("demo", healthy(), false, null), Evidence.Source.REST, Map.of(), Map.of(),
+        List.of(), null, null, false, null, null, null, registered, Map.of());
+
+    List<Finding> findings = checks.run(o);
+
+    assertThat(findings).singleElement().satisfies(f -> {
+      assertThat(f.problem()).isEqualTo(Problem.SERVICE_WITHOUT_MEMBER);
+      assertThat(f.member()).isEqualTo("pg9");
+      assertThat(f.remedy()).isInstanceOf(Remedy.Manual.class);
+      assertThat(f.remedy().description()).contains("deregister service demo/pg9");
+      assertThat(f.evidence()).extracting(Evidence::source).contains(Evidence.Source.SERVICE_REGISTRY);
+    });
+  }
+
+  @Test
+  void aUnitThatKillsTheWholeCgroupIsFoundAndAPackagedSafeOneIsNot() {
+    String unsafe = "[Service]\nType=simple\nExecStart=/usr/bin/patroni /etc/patroni.yml\nKillSignal=SIGKILL\n";
+    String safe = "[Service]\nExecStart=/usr/bin/patroni /etc/patroni.yml\nKillMode=process\nKillSignal=SIGINT\n";
+    Observed o = new Observed(ClusterView.of("demo", healthy(), false, null), Evidence.Source.REST, Map.of(), Map.of(),
+        List.of(), null, null, false, null, null, null, null,
+        Map.of("pg1", new Observed.Unit("systemctl cat patroni", safe), "pg2", new Observed.Unit("systemctl cat patroni",
+            unsafe)));
+
+    List<Finding> findings = checks.run(o);
+
+    assertThat(findings).singleElement().satisfies(f -> {
+      assertThat(f.problem()).isEqualTo(Problem.UNIT_STOPS_POSTGRES);
+      assertThat(f.member()).isEqualTo("pg2");
+      assertThat(f.summary()).contains("would stop PostgreSQL together with Patroni");
+      assertThat(f.evidence()).extracting(Evidence::fact, Evidence::value)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("KillMode", "control-group"),
+              org.assertj.core.groups.Tuple.tuple("KillSignal", "SIGKILL"));
+      assertThat(f.evidence()).allSatisfy(e -> assertThat(e.location()).isEqualTo("systemctl cat patroni on pg2"));
+    });
   }
 
   @Test
@@ -115,7 +178,7 @@ class ChecksTest {
                 + "\"state\":\"stopped\",\"role\":\"replica\"}", 5, "1")));
     Observed o = new Observed(ClusterView.of("demo", List.of(member("pg1", "replica", "stopped", 1, Lag.unknown())),
         true, null), Evidence.Source.REST, Map.of("pg1", paused), Map.of(), List.of(), noConfig, null, false, null,
-        null, null);
+        null, null, null, Map.of());
 
     List<Finding> findings = checks.run(o);
 
@@ -130,7 +193,7 @@ class ChecksTest {
     Observed o = new Observed(ClusterView.of("demo", healthy(), false, null), Evidence.Source.REST, Map.of(), Map.of(),
         List.of(), null, DynamicConfig.of(Map.of("slots", Map.of("keep", Map.of("type", "physical")))), false, null,
         List.of(new Observed.Slot("keep", "physical", "0/3000000", 50_000), new Observed.Slot("old", "logical",
-            "0/1000000", 90_000), new Observed.Slot("small", "physical", "0/9000000", 10)), null);
+            "0/1000000", 90_000), new Observed.Slot("small", "physical", "0/9000000", 10)), null, null, Map.of());
 
     List<Finding> findings = checks.run(o);
 
@@ -172,7 +235,7 @@ class ChecksTest {
       ClusterSnapshot s = ClusterSnapshot.fromEntries(REF, round, entries);
       Observed o = new Observed(s.toClusterView(), Evidence.Source.DCS, Map.of(), Map.of(),
           List.of(URI.create("http://127.0.0.1:8008")), s, s.config() == null ? null : s.config().config(), false,
-          null, null, null);
+          null, null, null, null, Map.of());
       assertThatCode(() -> checks.run(o)).as("entries %s", entries).doesNotThrowAnyException();
     }
   }

@@ -11,7 +11,9 @@ import dev.patroni4j.runbooks.FileJournal;
 import dev.patroni4j.runbooks.Runbook;
 import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
+import dev.patroni4j.config.SystemdUnit;
 import dev.patroni4j.runbooks.catalogue.PostgresConnector;
+import dev.patroni4j.runbooks.host.ShellHostActions;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
 import dev.patroni4j.testkit.PatroniNode;
@@ -24,7 +26,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -116,7 +120,7 @@ class DiagnosisOnClusterTest {
 
   @Test
   @Order(4)
-  void aReplicaWhosePostgresDoesNotStartIsReinitializedAndTheFindingClears() throws Exception {
+  void aReplicaWhosePostgresDoesNotStartIsRecoveredAndTheFindingClears() throws Exception {
     LocalPatroniCluster cluster = CLUSTER.cluster();
     PatroniNode pg2 = cluster.node("pg2");
     cluster.stopPatroni(pg2);
@@ -128,7 +132,7 @@ class DiagnosisOnClusterTest {
         .find(Problem.POSTGRES_NOT_STARTING).orElseThrow();
 
     assertThat(f.member()).isEqualTo("pg2");
-    assertThat(f.remedy()).isEqualTo(new Remedy.Reinitialize("pg2"));
+    assertThat(f.remedy()).isEqualTo(new Remedy.RecoverStartFailed("pg2"));
     assertThat(((Remedy.RunbookRemedy) f.remedy()).destructive()).isTrue();
     assertThat(f.evidence()).extracting(Evidence::value).contains("start failed");
     assertRemedyClears(f);
@@ -208,6 +212,156 @@ class DiagnosisOnClusterTest {
 
   @Test
   @Order(9)
+  void synchronousModeWithoutAStandbyIsFoundWhileTheOnlyReplicaIsDownAndClearsWhenItStreamsAgain() throws Exception {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    PatroniNode pg2 = cluster.node("pg2");
+    assertThat(run(catalogue.configChange(Map.of("synchronous_mode", true), false)).succeeded()).isTrue();
+    try {
+      await("pg2 the synchronous standby", d -> d.find(Problem.NO_SYNC_STANDBY).isEmpty()
+          && d.notObserved().isEmpty());
+      cluster.stopPatroni(pg2);
+
+      Finding f = await("no sync standby", d -> d.find(Problem.NO_SYNC_STANDBY).isPresent())
+          .find(Problem.NO_SYNC_STANDBY).orElseThrow();
+
+      assertThat(f.severity()).isEqualTo(Severity.WARNING);
+      assertThat(f.remedy()).isInstanceOf(Remedy.Manual.class);
+      assertThat(f.evidence()).anySatisfy(e -> {
+        assertThat(e.fact()).isEqualTo("synchronous_mode");
+        assertThat(e.value()).isEqualTo("true");
+      });
+      cluster.startPatroni(pg2);
+      await("pg2 the synchronous standby again", d -> d.find(Problem.NO_SYNC_STANDBY).isEmpty());
+    } finally {
+      if (!pg2.isPatroniRunning()) {
+        cluster.startPatroni(pg2);
+      }
+      assertThat(run(catalogue.configChange(Map.of("synchronous_mode", false), false)).succeeded()).isTrue();
+    }
+  }
+
+  @Test
+  @Order(10)
+  void aReplicaPromotedBehindTheLeadersBackIsOnADivergedTimelineAndReinitializingItClearsIt() throws Exception {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    PatroniNode pg2 = cluster.node("pg2");
+    // The test kit lets Patroni rewind a diverged member by itself; the field's clusters that get stuck do not.
+    assertThat(run(catalogue.configChange(useRewind(false), false)).succeeded()).isTrue();
+    cluster.stopPatroni(pg2); // unpaused: PostgreSQL stops with it
+    String data = pg2.dataDir().toString();
+    // What a split brain or a manual promotion leaves: the replica's own timeline, which the leader never had.
+    asPostgres(PG_CTL, "-D", data, "-w", "-l", pg2.directory().resolve("diverge.log").toString(), "start");
+    asPostgres(PG_CTL, "-D", data, "-w", "promote");
+    asPostgres(PG_CTL, "-D", data, "-w", "-m", "fast", "stop");
+    cluster.startPatroni(pg2);
+
+    Finding f;
+    try {
+      f = await("pg2 on a diverged timeline", d -> d.find(Problem.TIMELINE_DIVERGED).isPresent())
+          .find(Problem.TIMELINE_DIVERGED).orElseThrow();
+    } catch (AssertionError e) {
+      // What Patroni did instead (rewound or rebuilt pg2 by itself?) is in its log.
+      String log = Files.readString(pg2.logFile()).lines().filter(l -> !l.contains("no action"))
+          .collect(java.util.stream.Collectors.joining("\n"));
+      throw new AssertionError(e.getMessage() + "\nGET /cluster: " + catalogue.client().cluster().rawJson()
+          + "\npg2's Patroni log:\n" + log, e);
+    }
+
+    assertThat(f.member()).isEqualTo("pg2");
+    assertThat(f.remedy()).isEqualTo(new Remedy.Reinitialize("pg2"));
+    assertThat(f.evidence()).extracting(Evidence::source).contains(Evidence.Source.REST);
+    assertRemedyClears(f);
+    assertThat(run(catalogue.configChange(useRewind(true), false)).succeeded()).isTrue();
+    await("the cluster is clean again", d -> d.findings().isEmpty());
+  }
+
+  private static Map<String, Object> useRewind(boolean on) {
+    return Map.of("postgresql", Map.of("use_pg_rewind", on));
+  }
+
+  @Test
+  @Order(11)
+  void aReplicaLaggingBeyondMaximumLagOnFailoverLeavesNoCandidateUntilItCatchesUp() throws Exception {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    assertThat(run(catalogue.configChange(Map.of("maximum_lag_on_failover", 1 << 20), false)).succeeded()).isTrue();
+    long receiver;
+    try (Connection c = cluster.connect(cluster.node("pg2")); Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT pid FROM pg_stat_wal_receiver")) {
+      assertThat(rs.next()).as("pg2 has a WAL receiver").isTrue();
+      receiver = rs.getLong(1);
+    }
+    signal("STOP", receiver); // pg2 stops receiving; its Patroni keeps reporting
+    try {
+      sql("CREATE TABLE IF NOT EXISTS diag_lag (x text); INSERT INTO diag_lag SELECT repeat('x', 1000) FROM "
+          + "generate_series(1, 4000)");
+
+      Finding f = await("no failover candidate", d -> d.find(Problem.NO_FAILOVER_CANDIDATE).isPresent())
+          .find(Problem.NO_FAILOVER_CANDIDATE).orElseThrow();
+
+      assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+      assertThat(f.evidence()).anySatisfy(e -> {
+        assertThat(e.location()).contains("pg2");
+        assertThat(e.fact()).isEqualTo("not a candidate");
+      }).anySatisfy(e -> {
+        assertThat(e.fact()).isEqualTo("maximum_lag_on_failover");
+        assertThat(e.value()).isEqualTo(String.valueOf(1 << 20));
+      });
+    } finally {
+      signal("CONT", receiver);
+    }
+    await("pg2 a candidate again", d -> d.find(Problem.NO_FAILOVER_CANDIDATE).isEmpty());
+    Map<String, Object> defaultLag = new java.util.HashMap<>();
+    defaultLag.put("maximum_lag_on_failover", null);
+    assertThat(run(catalogue.configChange(defaultLag, false)).succeeded()).isTrue();
+    sql("DROP TABLE diag_lag");
+  }
+
+  private static void signal(String signal, long pid) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("kill -" + signal + " " + pid + ": " + out).isZero();
+  }
+
+  @Test
+  @Order(12)
+  void aMembersUnitThatWouldStopPostgresWithPatroniIsReadOnItsHostAndFound() throws Exception {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    // No systemd here: each member's unit is a file on its host, read with the command a user would give.
+    for (PatroniNode n : cluster.nodes()) {
+      Files.writeString(unitOf(n), SystemdUnit.newBuilder().patroniExecutable(Path.of("/usr/bin/patroni"))
+          .configFile(n.configFile()).build().render());
+    }
+    ClusterDiagnostics withUnits = ClusterDiagnostics.builder(catalogue.client())
+        .systemdUnits(ShellHostActions.local().build(), member -> List.of("cat", unitOf(cluster.node(member)).toString()))
+        .build();
+    assertThat(withUnits.diagnose().findings()).as("units rendered by patroni-config").isEmpty();
+
+    Files.writeString(unitOf(cluster.node("pg2")), Files.readString(unitOf(cluster.node("pg2")))
+        .replace("KillMode=process\n", ""));
+    Diagnosis d = withUnits.diagnose();
+
+    assertThat(d.findings()).as(d.table()).singleElement().satisfies(f -> {
+      assertThat(f.problem()).isEqualTo(Problem.UNIT_STOPS_POSTGRES);
+      assertThat(f.member()).isEqualTo("pg2");
+      assertThat(f.evidence()).singleElement().satisfies(e -> {
+        assertThat(e.source()).isEqualTo(Evidence.Source.HOST);
+        assertThat(e.location()).isEqualTo("cat " + unitOf(cluster.node("pg2")) + " on pg2");
+        assertThat(e.value()).isEqualTo("control-group");
+      });
+    });
+    assertThat(d.notObserved()).isEmpty();
+
+    Files.delete(unitOf(cluster.node("pg1")));
+    assertThat(withUnits.diagnose().notObserved()).singleElement().asString().startsWith("unit of pg1: cat ")
+        .contains("exited 1");
+  }
+
+  private static Path unitOf(PatroniNode node) {
+    return node.directory().resolve("patroni.service");
+  }
+
+  @Test
+  @Order(13)
   void aReinstallOverTheDcsStateIsFoundAndRemovingTheClusterClearsIt() throws Exception {
     LocalPatroniCluster cluster = CLUSTER.cluster();
     PatroniNode pg1 = cluster.node("pg1");
@@ -223,7 +377,9 @@ class DiagnosisOnClusterTest {
     assertThat(f.remedy()).isEqualTo(new Remedy.RemoveCluster());
     assertThat(f.evidence()).anySatisfy(e -> assertThat(e.location()).endsWith("/initialize"));
     assertThat(d.find(Problem.NO_LEADER)).as("stale state explains the missing leader").isEmpty();
-    assertThat(cluster.logTails(40)).contains("waiting for leader to bootstrap");
+    // The diagnosis can see the stale keys before Patroni's first HA loop has logged its verdict.
+    DiagnosisWaits.until("Patroni to wait for a leader to bootstrap", Duration.ofSeconds(30),
+        () -> cluster.logTails(40), tails -> tails.contains("waiting for leader to bootstrap"));
 
     // The remedy as the finding describes it: stop Patroni everywhere, remove the cluster, start Patroni again.
     cluster.stopPatroni(pg2);
@@ -239,6 +395,55 @@ class DiagnosisOnClusterTest {
 
     Diagnosis after = await("the rebuilt cluster is clean", x -> x.findings().isEmpty());
     assertThat(after.notObserved()).isEmpty();
+  }
+
+  @Test
+  @Order(14)
+  void aPauseLeftInPatroniDynamicJsonAfterTheDcsWasWipedIsAStalePauseUntilItIsRemovedFromTheFile() throws Exception {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    PatroniNode pg1 = cluster.node("pg1");
+    PatroniNode pg2 = cluster.node("pg2");
+    Path cache = pg1.dataDir().resolve("patroni.dynamic.json");
+    assertThat(run(catalogue.pause()).succeeded()).isTrue();
+    awaitFile(cache, text -> text.replace(" ", "").contains("\"pause\":true"));
+    // The seed's rollback: Patroni and PostgreSQL stopped everywhere, the cluster's keys removed from the DCS.
+    cluster.stopPatroni(pg2);
+    cluster.stopPatroni(pg1);
+    cluster.stopPostgres(pg2);
+    cluster.stopPostgres(pg1);
+    awaitNoMembers();
+    Confirmation token = Confirmation.of(catalogue.identitySource().observe());
+    assertThat(run(catalogue.removeCluster(), token).succeeded()).isTrue();
+    cluster.startPatroni(pg1);
+
+    Finding f = await("a stale pause on pg1", d -> d.find(Problem.STALE_PAUSE).isPresent())
+        .find(Problem.STALE_PAUSE).orElseThrow();
+
+    assertThat(f.member()).isEqualTo("pg1");
+    assertThat(f.evidence()).anySatisfy(e -> {
+      assertThat(e.location()).isEqualTo("GET /patroni on pg1");
+      assertThat(e.value()).isEqualTo("true");
+    }).anySatisfy(e -> assertThat(e.source()).isEqualTo(Evidence.Source.DCS));
+    assertThat(f.remedy()).isInstanceOf(Remedy.Manual.class);
+    assertThat(f.remedy().description()).contains("patroni.dynamic.json");
+
+    // The manual remedy, as the finding says it.
+    cluster.stopPatroni(pg1);
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode dynamic =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(Files.readString(cache));
+    dynamic.remove("pause");
+    Files.writeString(cache, json.writeValueAsString(dynamic));
+    cluster.startPatroni(pg1);
+    cluster.awaitLeader("pg1"::equals, Duration.ofMinutes(2));
+    cluster.startPatroni(pg2);
+    cluster.awaitHealthy(Duration.ofMinutes(2));
+    Diagnosis after = await("no stale pause", x -> x.findings().isEmpty());
+    assertThat(after.notObserved()).isEmpty();
+  }
+
+  private static void awaitFile(Path file, Predicate<String> until) {
+    DiagnosisWaits.until(file + " to match", Duration.ofSeconds(30), () -> Files.readString(file), until);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -263,21 +468,21 @@ class DiagnosisOnClusterTest {
   }
 
   private static Diagnosis await(String what, Predicate<Diagnosis> until) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    Diagnosis last = diagnostics.diagnose();
-    while (!until.test(last)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + "; last diagnosis:\n" + last.table());
-      }
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-      last = diagnostics.diagnose();
+    return DiagnosisWaits.await(diagnostics, what, until);
+  }
+
+  private static final String PG_CTL = "/usr/lib/postgresql/15/bin/pg_ctl";
+
+  /** Runs a PostgreSQL tool as the cluster's OS user ({@code postgres} when the JVM runs as root). */
+  private static void asPostgres(String... command) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>();
+    if ("root".equals(System.getProperty("user.name"))) {
+      argv.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
     }
-    return last;
+    argv.addAll(List.of(command));
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
   }
 
   private static Map<String, Object> archiveCommand(String command) {
@@ -318,15 +523,10 @@ class DiagnosisOnClusterTest {
     }
   }
 
-  private static void awaitNoMembers() throws InterruptedException {
+  private static void awaitNoMembers() {
     ClusterRef ref = ClusterRef.of(CLUSTER.cluster().namespace(), CLUSTER.cluster().scope());
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!dcs.snapshot(ref).members().isEmpty()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("member keys never expired");
-      }
-      Thread.sleep(500);
-    }
+    DiagnosisWaits.until("member keys expired", Duration.ofSeconds(60), () -> dcs.snapshot(ref).members(),
+        java.util.List::isEmpty);
   }
 
   private static PostgresConnector connector(LocalPatroniCluster cluster) {

@@ -81,4 +81,19 @@ class ShellHostActionsTest {
     assertThat(r.stdout()).isEqualTo("a b|it's|");
     assertThat(Files.readString(dir.resolve("host")).strip()).isEqualTo("pg3.db.internal");
   }
+
+  @Test
+  void aCommandsOutputNeverShowsInItsResultsToStringNorAReadFilesFailure() throws Exception {
+    HostActions hosts = ShellHostActions.local().build();
+    Path secret = dir.resolve("patroni.yml");
+    Files.writeString(secret, "password: s3cr3t-Pw\n");
+
+    HostActions.CommandResult r = hosts.run("pg1", List.of("cat", secret.toString()));
+
+    assertThat(r.stdout()).contains("s3cr3t-Pw");
+    assertThat(r.toString()).doesNotContain("s3cr3t-Pw").contains("exitCode=0");
+    assertThat(hosts.readFile("pg1", secret)).hasValue("password: s3cr3t-Pw\n");
+    assertThatThrownBy(() -> hosts.readFile("pg1", dir)).isInstanceOf(HostActionException.class)
+        .hasMessageContaining("readFile " + dir).hasMessageNotContaining("s3cr3t-Pw");
+  }
 }

@@ -73,7 +73,7 @@ public final class EtcdServer implements DcsServer {
         Thread.currentThread().interrupt();
         throw new TestkitException("interrupted while waiting for etcd", e);
       }
-      Processes.sleep(Duration.ofMillis(100));
+      Processes.awaitExit(process, Duration.ofMillis(100));
     }
     throw new TestkitException("etcd did not become healthy within " + timeout.toSeconds() + " s (last: " + last
         + "); its log:\n" + Processes.tail(log, 30));

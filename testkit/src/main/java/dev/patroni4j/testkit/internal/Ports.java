@@ -2,6 +2,7 @@ package dev.patroni4j.testkit.internal;
 
 import dev.patroni4j.testkit.TestkitException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +33,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Ports {
   private static final List<FileChannel> CLAIMS = new ArrayList<>();
+  private static final Set<Integer> HELD = new HashSet<>();
   private static final int ATTEMPTS = 200;
   private static final Path CLAIMS_DIRECTORY = RunRegistry.ROOT.resolveSibling("patroni4j-ports");
 
@@ -54,8 +58,15 @@ public final class Ports {
         + " after " + ATTEMPTS + " attempts (claims in " + CLAIMS_DIRECTORY + ")");
   }
 
-  /** Claims {@code port} for this JVM; false when another JVM, or this one, holds it already. */
+  /**
+   * Claims {@code port} for this JVM; false when another JVM, or this one, holds it already. A port this JVM holds is
+   * answered from memory, never by opening its lock file again: closing any channel of a file drops every lock this
+   * process holds on it (POSIX record locks), so a second look would hand the port to the next JVM that asks.
+   */
   static synchronized boolean claim(int port) {
+    if (HELD.contains(port)) {
+      return false;
+    }
     Path file = CLAIMS_DIRECTORY.resolve(port + ".lock");
     @Nullable FileChannel channel = null;
     try {
@@ -67,6 +78,7 @@ public final class Ports {
         return false;
       }
       CLAIMS.add(channel); // held, with its lock, until the JVM exits
+      HELD.add(port);
       return true;
     } catch (OverlappingFileLockException e) {
       closeQuietly(channel); // this JVM holds it already
@@ -95,10 +107,16 @@ public final class Ports {
     int ephemeralFrom = 32768;
     int ephemeralTo = 60999;
     try {
-      String text = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"), StandardCharsets.US_ASCII);
+      // Files.readString sizes its buffer from the file's size, which /proc reports as 0: it returned "3" here.
+      String text;
+      try (InputStream in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+        text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+      }
       String[] fields = text.trim().split("\\s+", -1);
-      ephemeralFrom = Integer.parseInt(fields[0]);
-      ephemeralTo = Integer.parseInt(fields[1]);
+      int from = Integer.parseInt(fields[0]);
+      int to = Integer.parseInt(fields[1]);
+      ephemeralFrom = from;
+      ephemeralTo = to;
     } catch (IOException | RuntimeException e) {
       // not Linux, or unreadable: the default range
     }

@@ -11,11 +11,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Starting, signalling and finding the processes of a local cluster. */
 public final class Processes {
+  /** How often a wait for a process's exit looks whether it became a zombie. */
+  private static final Duration ZOMBIE_CHECK = Duration.ofMillis(50);
+
   private Processes() {}
 
   /** Starts {@code command} with stdout and stderr appended to {@code log}. */
@@ -80,16 +86,49 @@ public final class Processes {
     }
   }
 
-  /** Waits until the process is gone; true if it is. */
+  /**
+   * Waits until the process is gone; true if it is. Waits on the process's exit ({@link ProcessHandle#onExit()}),
+   * in slices, because a killed process that is not our child stays a zombie (as good as gone, see {@link
+   * #isAlive}) until its own parent reaps it, which its exit signal waits for.
+   */
   public static boolean awaitExit(long pid, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!isAlive(pid)) {
-        return true;
-      }
-      sleep(Duration.ofMillis(50));
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isEmpty()) {
+      return true;
     }
-    return !isAlive(pid);
+    CompletableFuture<ProcessHandle> exit = handle.get().onExit();
+    while (isAlive(pid)) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        return false;
+      }
+      try {
+        exit.get(Math.min(remaining, ZOMBIE_CHECK.toNanos()), TimeUnit.NANOSECONDS);
+        return true;
+      } catch (TimeoutException e) {
+        // still running, or a zombie: look again
+      } catch (ExecutionException e) {
+        return !isAlive(pid);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TestkitException("interrupted", e);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Waits up to {@code pause} for {@code process} to exit, between two polls of a service it runs: a process that
+   * dies ends the pause at once. True if it exited.
+   */
+  public static boolean awaitExit(Process process, Duration pause) {
+    try {
+      return process.waitFor(pause.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestkitException("interrupted", e);
+    }
   }
 
   /**
@@ -155,15 +194,6 @@ public final class Processes {
       for (long pid : pids) {
         awaitExit(pid, Duration.ofSeconds(5));
       }
-    }
-  }
-
-  public static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TestkitException("interrupted", e);
     }
   }
 

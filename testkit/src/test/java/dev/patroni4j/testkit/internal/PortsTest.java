@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,6 +45,30 @@ class PortsTest {
     } finally {
       child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void portsComeFromBelowTheKernelsEphemeralRange() throws Exception {
+    String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+", -1);
+    int ephemeralFrom = Integer.parseInt(range[0]);
+    org.junit.jupiter.api.Assumptions.assumeTrue(ephemeralFrom >= 22000, "an ephemeral range that leaves room below");
+
+    assertThat(Ports.claimableRange()).containsExactly(20000, ephemeralFrom);
+    assertThat(Ports.free()).isBetween(20000, ephemeralFrom - 1);
+  }
+
+  @Test
+  void askingAgainForAPortThisJvmHoldsKeepsItHeld() throws Exception {
+    int port = Ports.free();
+    assertThat(Ports.claim(port)).as("held already, by this JVM").isFalse();
+
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), PortsInChildJvm.class.getName(), "claim", Integer.toString(port))
+        .redirectErrorStream(true).start();
+    String answer = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(answer).as("another JVM's claim of port %d", port).isEqualTo("false");
   }
 
   @Test

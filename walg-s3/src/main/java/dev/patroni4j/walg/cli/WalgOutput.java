@@ -30,9 +30,12 @@ import org.jspecify.annotations.Nullable;
  * WalgOutputException} (never anything else) on output it cannot read, naming where.
  *
  * <pre>{@code
+ * // given: String stdoutOfBackupListDetailJson; String stdoutOfWalVerifyJson;
  * List<BackupListEntry> backups = WalgOutput.backupList(stdoutOfBackupListDetailJson);
  * WalVerifyResult verify = WalgOutput.walVerify(stdoutOfWalVerifyJson);
- * if (verify.integrity().status() == WalIntegrityReport.Status.FAILURE) { ... } // exit code was 0
+ * if (verify.integrity().status() == WalIntegrityReport.Status.FAILURE) {
+ *   // a gap in the WAL archive, though wal-g's exit code was 0
+ * }
  * }</pre>
  *
  * <p>Stateless and thread-safe.

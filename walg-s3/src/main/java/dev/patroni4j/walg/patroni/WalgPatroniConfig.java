@@ -33,6 +33,7 @@ import org.yaml.snakeyaml.Yaml;
  * <p>Immutable and thread-safe.
  *
  * <pre>{@code
+ * import dev.patroni4j.walg.patroni.WalgPatroniConfig.PitrTarget;
  * WalgPatroniConfig walg = WalgPatroniConfig.builder(Path.of("/var/lib/postgresql/15/main"))
  *     .walgExecutable("/usr/local/bin/wal-g").configFile(Path.of("/etc/wal-g/walg.json")).build();
  * Map<String, Object> postgresql = walg.postgresqlSection();          // merge into patroni.yml

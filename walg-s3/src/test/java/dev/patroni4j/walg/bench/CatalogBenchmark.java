@@ -88,8 +88,8 @@ public final class CatalogBenchmark {
       long small = fill(s3, bucket, "small/pg", walObjects / 10, backups / 10);
       System.out.printf(Locale.ROOT, "filled %d + %d objects in %.1f s%n", objects, small, (System.nanoTime() - fillStart) / 1e9);
 
-      try (WalgRepository big = WalgRepository.builder(server.settings(bucket, "big/pg")).s3Client(s3).build();
-          WalgRepository smaller = WalgRepository.builder(server.settings(bucket, "small/pg")).s3Client(s3).build()) {
+      try (WalgRepository big = WalgRepository.builder(server.settings(bucket, "big/pg")).build();
+          WalgRepository smaller = WalgRepository.builder(server.settings(bucket, "small/pg")).build()) {
         Supplier<Object> library = () -> List.of(big.catalog(), big.walArchive());
         Supplier<Object> librarySmall = () -> List.of(smaller.catalog(), smaller.walArchive());
         Supplier<Object> raw = () -> {

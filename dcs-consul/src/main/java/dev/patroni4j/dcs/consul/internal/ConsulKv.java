@@ -77,6 +77,20 @@ public final class ConsulKv {
     return ClusterSnapshot.fromEntries(cluster, reply.index(), entries("watch", prefix, reply));
   }
 
+  /**
+   * A blocking read of a whole namespace's prefix: returns once its index passes {@code index} or after {@code
+   * wait}.
+   */
+  public FleetSnapshot awaitFleet(String namespace, long index, Duration wait, Consumer<Call> onCall) {
+    String normalised = ClusterRef.normaliseNamespace(namespace);
+    String prefix = consulKey(normalised + "/");
+    HttpUrl url = transport.kvUrl(prefix).addQueryParameter("recurse", null)
+        .addQueryParameter("index", Long.toUnsignedString(index))
+        .addQueryParameter("wait", wait.toMillis() + "ms").build();
+    ConsulTransport.Reply reply = transport.blockingRead("fleet watch", prefix, url, wait, onCall);
+    return FleetSnapshot.fromEntries(normalised, reply.index(), entries("fleet watch", prefix, reply));
+  }
+
   /** One key, read consistently; empty if absent. */
   public Optional<DcsEntry> get(String operation, String key) {
     HttpUrl url = transport.kvUrl(key).addQueryParameter("consistent", null).build();

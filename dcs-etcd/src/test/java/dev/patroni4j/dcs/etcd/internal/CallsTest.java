@@ -3,17 +3,15 @@ package dev.patroni4j.dcs.etcd.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.client.ManualTime;
 import dev.patroni4j.client.PatroniException.Delivery;
 import dev.patroni4j.client.dcs.DcsAuthenticationException;
 import dev.patroni4j.client.dcs.DcsTimeoutException;
 import dev.patroni4j.client.dcs.DcsUnavailableException;
 import io.grpc.Status;
-import dev.patroni4j.client.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,33 +24,6 @@ class CallsTest {
   private final List<Duration> sleeps = new ArrayList<>();
   private final Calls calls = new Calls(Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofMillis(40),
       Clock.systemUTC(), sleeps::add);
-
-  /** A clock that moves only when the calls sleep on it. */
-  private static final class SleptTime extends Clock implements Sleeper {
-    private Instant now = Instant.parse("2026-12-02T00:00:00Z");
-    private final List<Duration> slept = new ArrayList<>();
-
-    @Override
-    public void sleep(Duration d) {
-      slept.add(d);
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 
   private static CompletableFuture<String> failed(Status status) {
     return CompletableFuture.failedFuture(status.asRuntimeException());
@@ -124,7 +95,7 @@ class CallsTest {
 
   @Test
   void anUnavailableStoreIsRetriedUntilTheDeadlineOnTheInjectedClockWithoutRealSleeping() {
-    SleptTime time = new SleptTime();
+    ManualTime time = ManualTime.startingAt(Instant.parse("2026-12-02T00:00:00Z"));
     Calls onInjectedTime = new Calls(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), time, time);
     AtomicInteger attempts = new AtomicInteger();
     long realStart = System.nanoTime();
@@ -136,7 +107,7 @@ class CallsTest {
         e -> assertThat(e.getMessage()).contains("connection refused"));
 
     // 100+200+400+800+1000+1000+1000 ms = 4.5 s of the 5 s deadline; the next 1 s pause would pass it.
-    assertThat(time.slept).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
+    assertThat(time.slept()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
         Duration.ofMillis(800), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
     assertThat(attempts).hasValue(8);
     assertThat(Duration.ofNanos(System.nanoTime() - realStart)).isLessThan(Duration.ofSeconds(2));

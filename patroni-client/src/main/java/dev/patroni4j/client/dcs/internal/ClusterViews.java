@@ -11,7 +11,6 @@ import dev.patroni4j.client.model.Role;
 import dev.patroni4j.client.model.ScheduledSwitchover;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code GET /cluster} view of a snapshot, worked out as Patroni's {@code cluster_as_json} does it from the same
@@ -89,9 +88,7 @@ public final class ClusterViews {
     if (snapshot.config() == null) {
       return false;
     }
-    Object standby = snapshot.config().config().values().get("standby_cluster");
-    return standby instanceof Map<?, ?> section
-        && (section.get("host") != null || section.get("port") != null || section.get("restore_command") != null);
+    return snapshot.config().config().standbyCluster().isPresent();
   }
 
 }

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe; the transport-specific watch calls {@link #publish} and {@link #notifyError} from its own thread.
  */
-public final class WatchDelivery {
+public final class WatchDelivery implements WatchSink<ClusterSnapshot> {
 
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
 
@@ -43,10 +43,12 @@ public final class WatchDelivery {
   }
 
   /** The last snapshot published (or the one the watch started from). */
+  @Override
   public ClusterSnapshot current() {
     return current;
   }
 
+  @Override
   public boolean isClosed() {
     return closed;
   }
@@ -67,6 +69,7 @@ public final class WatchDelivery {
   }
 
   /** Makes {@code next} current and tells the listener what changed since the previous one, unless closed. */
+  @Override
   public void publish(ClusterSnapshot next, @Nullable String resyncReason) {
     synchronized (deliveryLock) {
       List<DcsEvent> events = next.changesSince(current);
@@ -87,6 +90,7 @@ public final class WatchDelivery {
   }
 
   /** Passes a failure of the watch's transport to the listener, unless closed. */
+  @Override
   public void notifyError(DcsException error) {
     synchronized (deliveryLock) {
       if (closed) {
@@ -105,6 +109,7 @@ public final class WatchDelivery {
    *
    * @return true to go on; false if the watch was closed or the thread interrupted (the interrupt is kept)
    */
+  @Override
   public boolean sleep(Duration duration) {
     try {
       sleeper.sleep(duration);

@@ -111,20 +111,22 @@ public final class ConsulHttpApi implements HttpHandler {
       } catch (RpcError e) {
         reply = Reply.text(isPermissionDenied(e) ? 403 : 500, e.getMessage());
       }
-      if (sleep(responseDelay) && awaitThawed()) {
+      if (holdBack(responseDelay) && awaitThawed()) {
         send(exchange, reply);
       }
     }
   }
 
-  /** False when interrupted: the server is closing and the exchange is dropped unanswered. */
-  private static boolean sleep(Duration delay) {
+  /**
+   * Holds a response back for {@code delay}; false when the server closes meanwhile (or the worker is interrupted):
+   * the exchange is dropped unanswered.
+   */
+  private boolean holdBack(Duration delay) {
     if (delay.isZero()) {
       return true;
     }
     try {
-      Thread.sleep(delay.toMillis());
-      return true;
+      return !state.awaitClosed(delay);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -579,6 +580,20 @@ public final class ConsulState {
   public synchronized void close() {
     closed = true;
     notifyAll();
+  }
+
+  /**
+   * Waits until the server closes or {@code timeout} passes; true if it closed. Writes wake the wait early, so it
+   * waits again for what is left.
+   */
+  public synchronized boolean awaitClosed(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long remaining = timeout.toNanos();
+    while (!closed && remaining > 0) {
+      TimeUnit.NANOSECONDS.timedWait(this, remaining);
+      remaining = deadline - System.nanoTime();
+    }
+    return closed;
   }
 
   public synchronized boolean isClosed() {

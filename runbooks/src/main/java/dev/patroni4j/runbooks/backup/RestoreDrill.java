@@ -1,0 +1,296 @@
+package dev.patroni4j.runbooks.backup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patroni4j.runbooks.host.HostActions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A restore drill: proves a backup is usable by restoring it into a throwaway PostgreSQL on a drill host (a free
+ * port, its own directory, archiving off, connections only through its own socket), recovering it to consistency,
+ * reading every table with {@code pg_dumpall} to nowhere and checking every B-tree index of every database with
+ * {@code amcheck}'s {@code bt_index_check}; then the instance and its directory are removed, pass or fail. Nothing of
+ * the drill touches the cluster: give it a tool whose configuration on the drill host has read-only repository
+ * credentials where the repository has them.
+ *
+ * <pre>{@code
+ * import dev.patroni4j.runbooks.host.HostActions;
+ * // given: BackupTool readOnlyTool; HostActions hosts;
+ * RestoreDrill drill = RestoreDrill.builder(readOnlyTool, hosts, "drill-host")
+ *     .directory(Path.of("/srv/drills"))
+ *     .port(55432)
+ *     .binDir(Path.of("/usr/lib/postgresql/15/bin"))
+ *     .build();
+ * DrillReport report = drill.run(RestoreRequest.latestBackup());
+ * System.out.println(report.describe());
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; two drills of one instance must not run at the same time (same port).
+ */
+public final class RestoreDrill {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int ERROR_TAIL = 500;
+  private static final String AMCHECK = String.join("\n",
+      "CREATE EXTENSION IF NOT EXISTS amcheck;",
+      "CREATE FUNCTION pg_temp.p4j_amcheck() RETURNS json LANGUAGE plpgsql AS $f$",
+      "DECLARE r record; n int := 0; bad json[] := '{}';",
+      "BEGIN",
+      "  FOR r IN SELECT c.oid, ns.nspname, c.relname FROM pg_index i JOIN pg_class c ON i.indexrelid = c.oid",
+      "      JOIN pg_am am ON c.relam = am.oid JOIN pg_namespace ns ON c.relnamespace = ns.oid",
+      "      WHERE am.amname = 'btree' AND c.relpersistence != 't' AND i.indisready AND i.indisvalid",
+      "      ORDER BY ns.nspname, c.relname LOOP",
+      "    n := n + 1;",
+      "    BEGIN",
+      "      PERFORM bt_index_check(r.oid);",
+      "    EXCEPTION WHEN OTHERS THEN",
+      "      bad := bad || json_build_object('schema', r.nspname, 'index', r.relname, 'error', SQLERRM);",
+      "    END;",
+      "  END LOOP;",
+      "  RETURN json_build_object('checked', n, 'failures', array_to_json(bad));",
+      "END $f$;",
+      "SELECT pg_temp.p4j_amcheck();");
+
+  private final BackupTool tool;
+  private final HostActions hosts;
+  private final String host;
+  private final Path directory;
+  private final int port;
+  private final Path binDir;
+  private final String superuser;
+  private final Duration recoveryTimeout;
+  private final Clock clock;
+
+  private RestoreDrill(Builder b) {
+    this.tool = b.tool;
+    this.hosts = b.hosts;
+    this.host = b.host;
+    this.directory = b.directory;
+    this.port = b.port;
+    this.binDir = b.binDir;
+    this.superuser = b.superuser;
+    this.recoveryTimeout = b.recoveryTimeout;
+    this.clock = b.clock;
+  }
+
+  /**
+   * A drill with {@code tool} on the host of {@code host} (a name {@code hosts} knows: a member, or a machine of its
+   * own).
+   */
+  public static Builder builder(BackupTool tool, HostActions hosts, String host) {
+    return new Builder(tool, hosts, host);
+  }
+
+  /**
+   * Restores the backup {@code request} names (the latest complete one if none) into a throwaway instance, with
+   * archiving off whatever the request says, recovers it to the request's target (use {@link
+   * RecoveryTarget#immediate()} for "consistent"), checks it and removes it.
+   *
+   * @throws BackupToolException when no backup is listed, or the restore or the start itself fails (the
+   *     throwaway directory is removed then too)
+   */
+  public DrillReport run(RestoreRequest request) {
+    BackupInfo backup = request.findBackup()
+        .flatMap(label -> tool.list(host).stream().filter(b -> b.label().equals(label)).findFirst())
+        .or(() -> request.findBackup().isPresent() ? java.util.Optional.empty() : tool.latest(host))
+        .orElseThrow(() -> new BackupToolException(tool.name(), "restore drill", host,
+            BackupToolException.Kind.NOT_FOUND, -1, request.findBackup().map(l -> "no backup " + l)
+                .orElse("no complete backup is listed")));
+    Path dir = directory.resolve("p4j-drill-" + port);
+    Duration restoreTime = Duration.ZERO;
+    Duration recoveryTime = Duration.ZERO;
+    Duration checkTime = Duration.ZERO;
+    long restored = 0;
+    List<String> databases = new ArrayList<>();
+    List<DrillReport.IndexFailure> failures = new ArrayList<>();
+    int checked = 0;
+    String dumpError = "";
+    boolean removed;
+    try {
+      remove(dir);
+      command("mkdir", List.of("mkdir", "-p", "-m", "700", "--", dir.toString()));
+      Instant t0 = clock.instant();
+      tool.restore(host, dir, request.withBackup(backup.label()).withoutArchiving());
+      Instant t1 = clock.instant();
+      restoreTime = Duration.between(t0, t1);
+      start(dir);
+      awaitPromoted(dir);
+      Instant t2 = clock.instant();
+      recoveryTime = Duration.between(t1, t2);
+      restored = Long.parseLong(sql(dir, "postgres", "SELECT sum(pg_database_size(oid))::bigint FROM pg_database"));
+      databases.addAll(sql(dir, "postgres", "SELECT datname FROM pg_database WHERE datallowconn ORDER BY datname")
+          .lines().filter(l -> !l.isBlank()).toList());
+      HostActions.CommandResult dump = hosts.run(host, List.of(bin("pg_dumpall"), "-h", dir.toString(), "-p",
+          Integer.toString(port), "-U", superuser, "--no-sync", "-f", "/dev/null"));
+      if (!dump.succeeded()) {
+        dumpError = tail(dump.stderr());
+      }
+      for (String db : databases) {
+        HostActions.CommandResult r = psql(dir, db, AMCHECK);
+        if (!r.succeeded()) {
+          failures.add(new DrillReport.IndexFailure(db, "", "", "amcheck could not run: " + tail(r.stderr())));
+          continue;
+        }
+        try {
+          JsonNode result = JSON.readTree(r.stdout().strip());
+          checked += result.path("checked").asInt(0);
+          for (JsonNode f : result.path("failures")) {
+            failures.add(new DrillReport.IndexFailure(db, f.path("schema").asText(""), f.path("index").asText(""),
+                f.path("error").asText("")));
+          }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          failures.add(new DrillReport.IndexFailure(db, "", "", "unreadable amcheck result"));
+        }
+      }
+      checkTime = Duration.between(t2, clock.instant());
+    } finally {
+      hosts.run(host, List.of(bin("pg_ctl"), "-D", dir.toString(), "-m", "immediate", "-w", "stop"));
+      removed = remove(dir);
+    }
+    return new DrillReport(backup.label(), backup.pageErrors(), restoreTime, recoveryTime, checkTime, backup.size(),
+        restored, databases, checked, dumpError, failures, removed);
+  }
+
+  private void start(Path dir) {
+    hosts.writeFile(host, dir.resolve("p4j_drill_hba.conf"),
+        ("local all " + superuser + " trust\n").getBytes(StandardCharsets.UTF_8));
+    String options = "-c port=" + port + " -c listen_addresses='' -c unix_socket_directories='" + dir + "'"
+        + " -c hba_file='" + dir.resolve("p4j_drill_hba.conf") + "' -c logging_collector=off -c archive_mode=off"
+        + " -c primary_conninfo='' -c synchronous_standby_names='' -c cluster_name=p4j-drill";
+    command("pg_ctl start", List.of(bin("pg_ctl"), "-D", dir.toString(), "-w", "-t",
+        Long.toString(Math.max(1, recoveryTimeout.toSeconds())), "-l", dir.resolve("p4j-drill.log").toString(),
+        "-o", options, "start"));
+  }
+
+  private void awaitPromoted(Path dir) {
+    Instant until = clock.instant().plus(recoveryTimeout);
+    String last = "";
+    while (clock.instant().isBefore(until)) {
+      HostActions.CommandResult r = psql(dir, "postgres", "SELECT pg_is_in_recovery()");
+      if (r.succeeded() && r.stdout().strip().equals("f")) {
+        return;
+      }
+      last = r.succeeded() ? "still in recovery" : tail(r.stderr());
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BackupToolException(tool.name(), "restore drill", host, BackupToolException.Kind.UNEXPECTED_RESULT,
+            -1, "interrupted while waiting for recovery");
+      }
+    }
+    throw new BackupToolException(tool.name(), "restore drill", host, BackupToolException.Kind.UNEXPECTED_RESULT, -1,
+        "the restored instance did not finish recovery within " + recoveryTimeout + ": " + last);
+  }
+
+  private String sql(Path dir, String db, String query) {
+    HostActions.CommandResult r = psql(dir, db, query);
+    if (!r.succeeded()) {
+      throw new BackupToolException(tool.name(), "restore drill", host, BackupToolException.Kind.COMMAND_FAILED,
+          r.exitCode(), "psql: " + tail(r.stderr()));
+    }
+    return r.stdout().strip();
+  }
+
+  private HostActions.CommandResult psql(Path dir, String db, String query) {
+    return hosts.run(host, List.of(bin("psql"), "-h", dir.toString(), "-p", Integer.toString(port), "-U", superuser,
+        "-d", db, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", query));
+  }
+
+  private void command(String what, List<String> argv) {
+    HostActions.CommandResult r = hosts.run(host, argv);
+    if (!r.succeeded()) {
+      throw new BackupToolException(tool.name(), "restore drill", host, BackupToolException.Kind.COMMAND_FAILED,
+          r.exitCode(), what + ": " + tail(r.stderr()));
+    }
+  }
+
+  private boolean remove(Path dir) {
+    hosts.run(host, List.of("rm", "-rf", "--", dir.toString()));
+    return !hosts.run(host, List.of("test", "-e", dir.toString())).succeeded();
+  }
+
+  private String bin(String name) {
+    return binDir.resolve(name).toString();
+  }
+
+  private static String tail(String s) {
+    String t = s.strip();
+    return t.length() > ERROR_TAIL ? "..." + t.substring(t.length() - ERROR_TAIL) : t;
+  }
+
+  /** Builder for {@link RestoreDrill}; not thread-safe. */
+  public static final class Builder {
+    private final BackupTool tool;
+    private final HostActions hosts;
+    private final String host;
+    private Path directory = Path.of("/var/tmp");
+    private int port = 55432;
+    private Path binDir = Path.of("/usr/lib/postgresql/15/bin");
+    private String superuser = "postgres";
+    private Duration recoveryTimeout = Duration.ofMinutes(30);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(BackupTool tool, HostActions hosts, String host) {
+      this.tool = Objects.requireNonNull(tool, "tool == null");
+      this.hosts = Objects.requireNonNull(hosts, "hosts == null");
+      this.host = Objects.requireNonNull(host, "host == null");
+    }
+
+    /** Where the throwaway data directory is made ({@code <directory>/p4j-drill-<port>}); default {@code /var/tmp}. */
+    public Builder directory(Path directory) {
+      Path d = Objects.requireNonNull(directory, "directory == null").normalize();
+      if (!d.isAbsolute()) {
+        throw new IllegalArgumentException("directory is not absolute: " + d);
+      }
+      this.directory = d;
+      return this;
+    }
+
+    /** A port free on the drill host (default 55432). */
+    public Builder port(int port) {
+      if (port < 1024 || port > 65535) {
+        throw new IllegalArgumentException("port not in 1024..65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** PostgreSQL's binaries on the drill host (default {@code /usr/lib/postgresql/15/bin}). */
+    public Builder binDir(Path binDir) {
+      this.binDir = Objects.requireNonNull(binDir, "binDir == null");
+      return this;
+    }
+
+    /** The restored cluster's superuser (default {@code postgres}); the drill connects as it through the socket. */
+    public Builder superuser(String superuser) {
+      this.superuser = Objects.requireNonNull(superuser, "superuser == null");
+      return this;
+    }
+
+    /** How long recovery of the restored instance may take (default 30 minutes). */
+    public Builder recoveryTimeout(Duration recoveryTimeout) {
+      if (recoveryTimeout.isNegative() || recoveryTimeout.isZero()) {
+        throw new IllegalArgumentException("recoveryTimeout <= 0: " + recoveryTimeout);
+      }
+      this.recoveryTimeout = recoveryTimeout;
+      return this;
+    }
+
+    /** The clock the report's times are measured with. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    public RestoreDrill build() {
+      return new RestoreDrill(this);
+    }
+  }
+}

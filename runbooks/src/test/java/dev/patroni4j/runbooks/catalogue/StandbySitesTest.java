@@ -1,0 +1,272 @@
+package dev.patroni4j.runbooks.catalogue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.PatroniClient;
+import dev.patroni4j.client.RequestListener;
+import dev.patroni4j.client.model.Role;
+import dev.patroni4j.client.model.StandbyClusterConfig;
+import dev.patroni4j.runbooks.Journal;
+import dev.patroni4j.runbooks.RunbookEvent;
+import dev.patroni4j.runbooks.RunbookListener;
+import dev.patroni4j.runbooks.RunbookResult;
+import dev.patroni4j.runbooks.StepReport;
+import dev.patroni4j.testkit.LocalPatroniCluster;
+import dev.patroni4j.testkit.LocalPatroniClusterExtension;
+import dev.patroni4j.testkit.PatroniNode;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two real sites, each a 2-member Patroni cluster in its own etcd; site B starts as a standby cluster of site A. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandbySitesTest {
+  @RegisterExtension
+  static final LocalPatroniClusterExtension SITE_A =
+      LocalPatroniClusterExtension.of(LocalPatroniCluster.builder().members(2)).withoutResetBeforeEach();
+
+  private static LocalPatroniCluster siteB;
+  private static PatroniRunbooks a;
+  private static PatroniRunbooks b;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startTheStandbySite() throws SQLException {
+    siteB = LocalPatroniCluster.builder().members(2).standbyOf(SITE_A.cluster(), "site_b").start();
+    a = RealCluster.catalogue(SITE_A.cluster());
+    b = RealCluster.catalogue(siteB);
+    sql(SITE_A.cluster(), "CREATE TABLE site_rows (site text, n int)");
+  }
+
+  @AfterAll
+  static void stopTheStandbySite() {
+    if (siteB != null) {
+      siteB.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void promotingTheStandbySiteIsRefusedWhileThePrimarySiteAcceptsWritesAndNothingChanges() throws Exception {
+    RunbookResult r = run(b, StandbySites.of(b).promote(PromoteOptions.builder().primarySite(a).build()));
+
+    assertThat(r).isInstanceOfSatisfying(RunbookResult.Refused.class, refused -> assertThat(refused.reason())
+        .contains("still accepts writes on [pg1]").contains("two primary sites").contains(SITE_A.cluster().scope()));
+    assertThat(b.client().cluster().leader().role().kind()).isEqualTo(Role.Kind.STANDBY_LEADER);
+    assertThat(b.client().config().standbyCluster()).isPresent();
+
+    RunbookResult wrongToken = run(b, StandbySites.of(b).promote(PromoteOptions.builder().primarySite(a)
+        .primarySiteConfirmation(Confirmation.of(siteB.scope() + ":wrong")).build()));
+    assertThat(wrongToken).isInstanceOfSatisfying(RunbookResult.Refused.class,
+        refused -> assertThat(refused.reason()).contains("does not confirm"));
+    assertThat(b.client().config().standbyCluster()).isPresent();
+  }
+
+  @Test
+  @Order(2)
+  void aPlannedSiteSwitchoverAndBackUnderAWriterLosesNoAcknowledgedRowAndASecondRunChangesNothing() throws Exception {
+    LocalPatroniCluster siteA = SITE_A.cluster();
+    insert(siteA, "a", 100);
+    Writer writer = Writer.startAcross(List.of(siteA, siteB), "site_writes");
+    writer.awaitRows(200);
+
+    RunbookResult toB = switchSites(a, siteA, b, siteB);
+    assertThat(count(siteB, siteB.leader(), "a")).as("site A's rows on site B").isEqualTo(100);
+    writer.awaitRows(writer.acknowledged() + 200);
+    assertThat(run(a, StandbySites.of(a).switchoverTo(b, follow(siteB), Duration.ofMinutes(3))).actedSteps())
+        .as("a second run").isEmpty();
+
+    RunbookResult back = switchSites(b, siteB, a, siteA);
+    writer.awaitRows(writer.acknowledged() + 200);
+    Writer.Report report = writer.stop();
+
+    assertThat(report.missing()).as("acknowledged rows missing").isEmpty();
+    long written = rows(siteA, siteA.leader(), "SELECT count(*) FROM site_writes");
+    assertThat(written).isGreaterThanOrEqualTo(report.acknowledged());
+    for (LocalPatroniCluster site : List.of(siteA, siteB)) {
+      for (PatroniNode n : site.nodes()) {
+        awaitRows(site, n, "SELECT count(*) FROM site_writes", written);
+      }
+    }
+    System.out.printf("site switchover A->B: %s, promotion %s; B->A: %s, promotion %s; writer: %d rows"
+        + " acknowledged, %d failed writes, longest write unavailability %d ms, %d acknowledged rows lost%n",
+        took(toB), took(toB, "promote"), took(back), took(back, "promote"), report.acknowledged(),
+        report.failures(), report.longestGap().toMillis(), report.missing().size());
+  }
+
+  @Test
+  @Order(3)
+  void aSiteSwitchoverCrashedAtEveryStepBoundaryResumesWithoutASecondDemotionOrPromotion() throws Exception {
+    LocalPatroniCluster siteA = SITE_A.cluster();
+    insert(siteA, "before-crashes", 7);
+    AtomicInteger configPatchesA = new AtomicInteger();
+    AtomicInteger configPatchesB = new AtomicInteger();
+    PatroniRunbooks countedA = counting(siteA, configPatchesA);
+    PatroniRunbooks countedB = counting(siteB, configPatchesB);
+    // A standby site may report an older timeline than the one it follows; the primary site's is exact.
+    long followedTimeline = a.client().cluster().timeline().orElseThrow().id();
+
+    int crashes = runCrashingAtEveryBoundary(countedA, StandbySites.of(countedA).switchoverTo(countedB,
+        follow(siteB), Duration.ofMinutes(3)), RealCluster.journal(dir));
+
+    assertThat(crashes).as("crashes of the site switchover: one per step at least").isGreaterThanOrEqualTo(8);
+    assertThat(configPatchesA).as("demotion requests sent to site A").hasValue(1);
+    assertThat(configPatchesB).as("promotion requests sent to site B").hasValue(1);
+    assertThat(b.client().cluster().timeline().orElseThrow().id()).as("one promotion: one new timeline")
+        .isEqualTo(followedTimeline + 1);
+    assertThat(RealCluster.writablePrimaries(siteA)).isEmpty();
+    assertThat(RealCluster.writablePrimaries(siteB)).containsExactly(siteB.leader().name());
+    for (PatroniNode n : siteB.nodes()) {
+      awaitRows(siteB, n, "SELECT count(*) FROM site_rows WHERE site = 'before-crashes'", 7);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aSiteSwitchoverWithoutSqlAccessIsRefusedBecauseTheCatchUpCannotBeChecked() throws Exception {
+    LocalPatroniCluster siteA = SITE_A.cluster();
+    PatroniRunbooks withoutSql = PatroniRunbooks.builder(RealCluster.client(siteB)).scope(siteB.scope()).build();
+
+    RunbookResult r = run(withoutSql, StandbySites.of(withoutSql).switchoverTo(a, follow(siteA),
+        Duration.ofMinutes(1)));
+
+    assertThat(r).isInstanceOfSatisfying(RunbookResult.Refused.class, refused -> assertThat(refused.reason())
+        .contains("PostgresConnector"));
+    assertThat(RealCluster.writablePrimaries(siteB)).containsExactly(siteB.leader().name());
+    assertThat(b.client().config().standbyCluster()).isEmpty();
+  }
+
+  /** Stands in for SIGKILL of the runner: an Error thrown at a step boundary, which nothing after it journals. */
+  private static final class Killed extends Error {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /**
+   * Runs {@code runbook} on one journal, the n-th attempt killed at its n-th step boundary (a step skipped, acted or
+   * verified), until an attempt completes; returns the number of killed attempts.
+   */
+  private static int runCrashingAtEveryBoundary(PatroniRunbooks site, dev.patroni4j.runbooks.Runbook runbook,
+      Journal journal) {
+    for (int attempt = 1; attempt < 30; attempt++) {
+      AtomicInteger boundaries = new AtomicInteger();
+      int killAt = attempt;
+      RunbookListener killer = new RunbookListener() {
+        private void boundary() {
+          if (boundaries.incrementAndGet() == killAt) {
+            throw new Killed();
+          }
+        }
+
+        @Override public void stepSkipped(RunbookEvent.StepSkipped e) { boundary(); }
+        @Override public void stepActed(RunbookEvent.StepActed e) { boundary(); }
+        @Override public void stepVerified(RunbookEvent.StepVerified e) { boundary(); }
+      };
+      try {
+        RunbookResult r = site.runner().listener(killer).build().execute(runbook, journal);
+        assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+        return attempt - 1;
+      } catch (Killed expected) {
+        // resumed by the next attempt on the same journal
+      }
+    }
+    throw new AssertionError("the runbook never completed");
+  }
+
+  private static PatroniRunbooks counting(LocalPatroniCluster cluster, AtomicInteger configPatches) {
+    PatroniClient client = RealCluster.client(cluster).newBuilder().requestListener(new RequestListener() {
+      @Override
+      public void requestSent(String method, java.net.URI target, String endpointKind) {
+        if (method.equals("PATCH") && endpointKind.equals("config")) {
+          configPatches.incrementAndGet();
+        }
+      }
+    }).build();
+    return PatroniRunbooks.builder(client).scope(cluster.scope()).postgres(RealCluster.connector(cluster)).build();
+  }
+
+  /** Switches the primary role from {@code from} to {@code to} with the site switchover runbook, checked. */
+  private RunbookResult switchSites(PatroniRunbooks from, LocalPatroniCluster fromCluster, PatroniRunbooks to,
+      LocalPatroniCluster toCluster) {
+    RunbookResult r = run(from, StandbySites.of(from).switchoverTo(to, follow(toCluster), Duration.ofMinutes(3)));
+    assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+    assertThat(r.actedSteps()).contains("demote", "promote");
+    assertThat(r.steps()).filteredOn(s -> s.stepId().equals("caught-up")).singleElement()
+        .extracting(StepReport::reason).asString().contains("replayed up to");
+    assertThat(from.client().cluster().leader().role().kind()).isEqualTo(Role.Kind.STANDBY_LEADER);
+    assertThat(to.client().cluster().leader().role().kind()).isEqualTo(Role.Kind.PRIMARY);
+    assertThat(RealCluster.writablePrimaries(fromCluster)).isEmpty();
+    assertThat(RealCluster.writablePrimaries(toCluster)).containsExactly(toCluster.leader().name());
+    return r;
+  }
+
+  private static String took(RunbookResult r) {
+    return r.steps().stream().map(StepReport::took).reduce(Duration.ZERO, Duration::plus).toMillis() + " ms ("
+        + String.join(", ", r.steps().stream().map(s -> s.stepId() + " " + s.took().toMillis()).toList()) + ")";
+  }
+
+  private static String took(RunbookResult r, String step) {
+    return r.steps().stream().filter(s -> s.stepId().equals(step)).map(s -> s.took().toMillis() + " ms")
+        .findFirst().orElse("-");
+  }
+
+  private static StandbyClusterConfig follow(LocalPatroniCluster site) {
+    return new StandbyClusterConfig(List.of("127.0.0.1"), site.leader().pgPort(), null, null, null, List.of());
+  }
+
+  private RunbookResult run(PatroniRunbooks site, dev.patroni4j.runbooks.Runbook runbook) {
+    Journal journal = RealCluster.journal(dir);
+    return site.runner().build().execute(runbook, journal);
+  }
+
+  private static void insert(LocalPatroniCluster cluster, String site, int rows) throws SQLException {
+    sql(cluster, "INSERT INTO site_rows SELECT '" + site + "', g FROM generate_series(1, " + rows + ") g");
+  }
+
+  private static void sql(LocalPatroniCluster cluster, String statement) throws SQLException {
+    try (Connection c = cluster.connect(cluster.leader()); Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  private static int count(LocalPatroniCluster cluster, PatroniNode node, String site) throws SQLException {
+    try (Connection c = cluster.connect(node); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM site_rows WHERE site = '" + site + "'")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static long rows(LocalPatroniCluster cluster, PatroniNode node, String countQuery) throws SQLException {
+    try (Connection c = cluster.connect(node); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(countQuery)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Waits until {@code node} returns exactly {@code rows} for {@code countQuery} (it replays from its leader). */
+  private static void awaitRows(LocalPatroniCluster cluster, PatroniNode node, String countQuery, long rows) {
+    cluster.awaitMembers(names -> {
+      try {
+        return rows(cluster, node, countQuery) == rows;
+      } catch (SQLException notYet) {
+        return false;
+      }
+    }, Duration.ofSeconds(60));
+  }
+}
