@@ -10,7 +10,9 @@
  *       deletes exactly those, only with the plan's {@link dev.patroni4j.client.Confirmation}.
  *   <li>{@link dev.patroni4j.walg.WalgS3Settings}: endpoint, region, path style, credentials,
  *       server-side encryption, from WAL-G's own configuration keys or file.
- *   <li>{@link dev.patroni4j.walg.cli}: driving the {@code wal-g} executable.
+ *   <li>{@link dev.patroni4j.walg.cli}: driving the {@code wal-g} executable; its {@code delete}
+ *       takes the same {@link dev.patroni4j.client.Confirmation}, of the {@code DeleteDryRun} wal-g
+ *       reported.
  *   <li>{@link dev.patroni4j.walg.patroni}: Patroni configuration for WAL-G.
  * </ul>
  *

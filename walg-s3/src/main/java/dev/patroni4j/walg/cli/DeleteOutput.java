@@ -3,7 +3,8 @@ package dev.patroni4j.walg.cli;
 import java.util.List;
 
 /**
- * What {@code wal-g delete ...} logged.
+ * What {@code wal-g delete ...} logged ({@link WalgCli#delete(DeleteDryRun,
+ * dev.patroni4j.client.Confirmation)} returns it; {@link WalgCli#deleteDryRun} reads the same log).
  *
  * @param keys keys marked for deletion, relative to the WAL-G root, as logged
  * @param dryRun true without {@code --confirm} (nothing deleted)

@@ -1,5 +1,7 @@
 package dev.patroni4j.walg.cli;
 
+import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.ConfirmationRefusedException;
 import dev.patroni4j.walg.RetentionPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Exit codes: 0 is success (also for an empty list, nothing to delete, and wal-verify
  * FAILURE/WARNING, whose status is in {@link WalVerifyResult}); 74 from {@code wal-fetch} is
  * {@link WalSegmentNotInArchiveException}; anything else is {@link WalgCliException}.
+ *
+ * <p>Deleting takes the one confirmation of patroni4j: {@link #deleteDryRun} reports what wal-g
+ * would delete as a {@link DeleteDryRun} ({@link dev.patroni4j.client.Confirmable}), and {@link
+ * #delete(DeleteDryRun, Confirmation)} deletes only with the operator's {@link Confirmation} of it.
  *
  * <p>Immutable and thread-safe; each call starts one process.
  *
@@ -141,10 +147,35 @@ public final class WalgCli {
   }
 
   /**
-   * {@code delete <policy> [--confirm] [--use-sentinel-time]}. Without {@code confirm} wal-g only
-   * reports what it would delete.
+   * {@code delete <policy> [--use-sentinel-time]} without {@code --confirm}: what wal-g would
+   * delete, nothing deleted. Confirm the result to {@link #delete(DeleteDryRun, Confirmation)
+   * delete}.
    */
-  public DeleteOutput delete(RetentionPolicy policy, RetentionPolicy.Order order, boolean confirm) {
+  public DeleteDryRun deleteDryRun(RetentionPolicy policy, RetentionPolicy.Order order) {
+    DeleteOutput out = WalgOutput.deleteLog(run(deleteArguments(policy, order, false)).stderr);
+    return new DeleteDryRun(policy, order, out.keys());
+  }
+
+  /**
+   * {@code delete <policy> [--use-sentinel-time] --confirm}, only with the operator's confirmation
+   * of {@code dryRun} and only while wal-g would still delete what it says: the dry run is
+   * repeated first and must give the same keys. wal-g decides once more when it deletes, so a
+   * backup pushed between that check and the delete still changes what goes; to delete exactly
+   * the keys shown, plan with {@link dev.patroni4j.walg.WalgRepository#planRetention} and delete
+   * with {@link dev.patroni4j.walg.WalgRepository#delete}.
+   *
+   * @throws ConfirmationRefusedException before anything is deleted, unless {@code confirmation}
+   *     confirms {@code dryRun} ({@link DeleteDryRun#confirmationToken()}), and when wal-g would now
+   *     delete something other than {@code dryRun} says
+   */
+  public DeleteOutput delete(DeleteDryRun dryRun, Confirmation confirmation) {
+    confirmation.check("wal-g delete", dryRun);
+    // refuses when what wal-g would delete changed since the dry run was confirmed
+    confirmation.check("wal-g delete", deleteDryRun(dryRun.policy(), dryRun.order()));
+    return WalgOutput.deleteLog(run(deleteArguments(dryRun.policy(), dryRun.order(), true)).stderr);
+  }
+
+  private static List<String> deleteArguments(RetentionPolicy policy, RetentionPolicy.Order order, boolean confirm) {
     List<String> args = new ArrayList<>(List.of("delete"));
     args.addAll(List.of(policy.toWalgArguments().split(" ")));
     if (order == RetentionPolicy.Order.START_TIME) {
@@ -153,7 +184,7 @@ public final class WalgCli {
     if (confirm) {
       args.add("--confirm");
     }
-    return WalgOutput.deleteLog(run(args).stderr);
+    return args;
   }
 
   /** {@code backup-mark NAME} (permanent, with its chain) or {@code backup-mark -i NAME}. */

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patroni4j.client.Confirmation;
+import dev.patroni4j.client.ConfirmationRefusedException;
 import dev.patroni4j.walg.JsonValue;
 import dev.patroni4j.walg.RetentionPolicy;
 import dev.patroni4j.walg.WalIntegrityReport;
@@ -37,6 +39,7 @@ class WalgCliTest {
         "#!/bin/sh",
         "d=$(dirname \"$0\")",
         "printf '%s\\n' \"$@\" > \"$d/last-args\"",
+        "echo \"$*\" >> \"$d/calls\"",
         "env > \"$d/last-env\"",
         "[ \"$1\" = \"--config\" ] && shift 2",
         "c=$1",
@@ -124,16 +127,56 @@ class WalgCliTest {
     assertThat(lastArgs()).endsWith("wal-verify", "integrity", "timeline", "--json", "--timeline", "68", "--lsn", "388/E9000000");
   }
 
+  static final String WOULD_DELETE_ONE = "INFO: 2025/06/01 10:00:00.000002 Object marked for deletion: wal_005/000000010000000000000001.lz4 storage=default\n"
+      + "INFO: 2025/06/01 10:00:00.000003 Dry run: objects would be deleted count=1, Run with --confirm to execute\n";
+
+  List<String> calls() throws IOException {
+    Path calls = dir.resolve("calls");
+    return Files.exists(calls) ? Files.readAllLines(calls) : List.of();
+  }
+
   @Test
-  void deleteIsADryRunUnlessConfirmed() throws IOException {
-    replay("delete", "", "INFO: 2025/06/01 10:00:00.000002 Object marked for deletion: wal_005/000000010000000000000001.lz4 storage=default\n"
-        + "INFO: 2025/06/01 10:00:00.000003 Dry run: objects would be deleted count=1, Run with --confirm to execute\n", 0);
-    DeleteOutput dry = cli().delete(RetentionPolicy.retain(RetentionPolicy.Modifier.FULL, 2), RetentionPolicy.Order.NAME, false);
+  void aDryRunReportsWhatWouldGoAndDeletesNothing() throws IOException {
+    replay("delete", "", WOULD_DELETE_ONE, 0);
+    DeleteDryRun dry = cli().deleteDryRun(RetentionPolicy.retain(RetentionPolicy.Modifier.FULL, 2), RetentionPolicy.Order.NAME);
     assertThat(lastArgs()).endsWith("delete", "retain", "FULL", "2");
-    assertThat(dry.dryRun()).isTrue();
     assertThat(dry.keys()).containsExactly("wal_005/000000010000000000000001.lz4");
-    cli().delete(RetentionPolicy.before(RetentionPolicy.Modifier.FIND_FULL, "base_000000010000000000000002"), RetentionPolicy.Order.START_TIME, true);
+    assertThat(dry.confirmationToken()).startsWith("wal-g-delete-1-");
+    assertThat(dry.confirmationSubject()).isEqualTo("wal-g delete retain FULL 2 (1 objects, order NAME)");
+    assertThat(calls()).noneMatch(c -> c.contains("--confirm"));
+  }
+
+  @Test
+  void deleteRunsWithConfirmOnlyWithTheConfirmationOfItsDryRun() throws IOException {
+    replay("delete", "", WOULD_DELETE_ONE, 0);
+    RetentionPolicy policy = RetentionPolicy.before(RetentionPolicy.Modifier.FIND_FULL, "base_000000010000000000000002");
+    DeleteDryRun dry = cli().deleteDryRun(policy, RetentionPolicy.Order.START_TIME);
+    DeleteDryRun other = cli().deleteDryRun(policy, RetentionPolicy.Order.NAME);
+    assertThat(other.confirmationToken()).as("another order is another target").isNotEqualTo(dry.confirmationToken());
+    for (Confirmation wrong : List.of(Confirmation.of("yes"), Confirmation.of(other))) {
+      assertThatThrownBy(() -> cli().delete(dry, wrong)).isInstanceOfSatisfying(ConfirmationRefusedException.class, e -> {
+        assertThat(e.action()).isEqualTo("wal-g delete");
+        assertThat(e.subject()).isEqualTo(dry.confirmationSubject());
+        assertThat(e.getMessage()).endsWith("nothing was changed");
+      });
+    }
+    assertThat(calls()).noneMatch(c -> c.contains("--confirm"));
+    DeleteOutput deleted = cli().delete(dry, Confirmation.of(dry.confirmationToken()));
     assertThat(lastArgs()).endsWith("delete", "before", "FIND_FULL", "base_000000010000000000000002", "--use-sentinel-time", "--confirm");
+    assertThat(deleted.keys()).containsExactlyElementsOf(dry.keys());
+    assertThat(calls()).filteredOn(c -> c.contains("--confirm")).hasSize(1);
+  }
+
+  @Test
+  void aConfirmedDryRunThatNoLongerHoldsIsRefusedBeforeAnythingIsDeleted() throws IOException {
+    replay("delete", "", WOULD_DELETE_ONE, 0);
+    DeleteDryRun dry = cli().deleteDryRun(RetentionPolicy.retain(RetentionPolicy.Modifier.FULL, 2), RetentionPolicy.Order.NAME);
+    // a backup was pushed since: wal-g would now delete another segment too
+    replay("delete", "", WOULD_DELETE_ONE.replace("Dry run", "Object marked for deletion: wal_005/000000010000000000000002.lz4 storage=default\n"
+        + "INFO: 2025/06/01 10:00:00.000004 Dry run"), 0);
+    assertThatThrownBy(() -> cli().delete(dry, Confirmation.of(dry))).isInstanceOfSatisfying(ConfirmationRefusedException.class,
+        e -> assertThat(e.subject()).contains("(2 objects"));
+    assertThat(calls()).noneMatch(c -> c.contains("--confirm"));
   }
 
   @Test
