@@ -163,6 +163,8 @@ public final class WriteProbe implements AutoCloseable {
       next = Math.max(next + intervalNanos, System.nanoTime());
       long wait = next - System.nanoTime();
       if (wait > 0) {
+        // Not the Sleeper: the writer paces real writes to a real server on System.nanoTime, below a millisecond
+        // (Sleeper.system() sleeps whole milliseconds), and a ManualTime sleeper would make it write flat out.
         java.util.concurrent.locks.LockSupport.parkNanos(wait);
       }
     }

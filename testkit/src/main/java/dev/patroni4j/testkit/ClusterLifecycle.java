@@ -47,7 +47,7 @@ final class ClusterLifecycle {
       for (int i = 1; i <= settings.members(); i++) {
         members.add(newNode(i));
       }
-      new StandaloneServers(settings, processes, passwords).start(members.all());
+      new StandaloneServers(settings, processes, passwords, members).start(members.all());
       return;
     }
     for (int i = 1; i <= settings.members(); i++) {

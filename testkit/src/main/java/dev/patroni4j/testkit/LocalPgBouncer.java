@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real PgBouncer (Debian's {@code pgbouncer}, 1.18) in front of a {@link LocalPatroniCluster}: one database entry,
@@ -213,7 +214,10 @@ public final class LocalPgBouncer implements AutoCloseable {
       }
       last = r.stderr().strip();
       try {
-        Thread.sleep(100); // polling a process that is coming up; nothing to wait on instead
+        // the pause between two polls is a wait for the process's exit, so a pgbouncer that dies ends it at once
+        if (process.waitFor(100, TimeUnit.MILLISECONDS)) {
+          throw new TestkitException("pgbouncer exited with " + process.exitValue());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new TestkitException("interrupted while waiting for pgbouncer", e);

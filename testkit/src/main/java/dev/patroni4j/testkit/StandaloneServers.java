@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
@@ -25,11 +26,13 @@ final class StandaloneServers {
   private final ClusterSettings settings;
   private final NodeProcesses processes;
   private final Passwords passwords;
+  private final ClusterMembers members;
 
-  StandaloneServers(ClusterSettings settings, NodeProcesses processes, Passwords passwords) {
+  StandaloneServers(ClusterSettings settings, NodeProcesses processes, Passwords passwords, ClusterMembers members) {
     this.settings = settings;
     this.processes = processes;
     this.passwords = passwords;
+    this.members = members;
   }
 
   /** The physical slot the standby {@code node} streams through. */
@@ -129,12 +132,9 @@ final class StandaloneServers {
       if (seen.size() == standbys) {
         return;
       }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new TestkitException("interrupted while waiting for the standbys to stream", e);
-      }
+      // the pause between two looks, as in every wait of the kit: cut short (and the boot ended) by close()
+      members.awaitClosed(Duration.ofMillis(200));
+      members.requireOpen();
     }
     throw new TestkitException("the standalone standbys did not stream within " + settings.startupTimeout()
         + " (streaming through: " + seen + ")");

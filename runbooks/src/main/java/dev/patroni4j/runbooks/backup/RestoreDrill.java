@@ -2,6 +2,9 @@ package dev.patroni4j.runbooks.backup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patroni4j.client.PatroniWaitTimeoutException;
+import dev.patroni4j.client.Sleeper;
+import dev.patroni4j.client.Waiter;
 import dev.patroni4j.runbooks.host.HostActions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,7 +24,10 @@ import java.util.Objects;
  * credentials where the repository has them.
  *
  * <pre>{@code
- * import dev.patroni4j.runbooks.host.HostActions;
+ * import dev.patroni4j.client.PatroniWaitTimeoutException;
+import dev.patroni4j.client.Sleeper;
+import dev.patroni4j.client.Waiter;
+import dev.patroni4j.runbooks.host.HostActions;
  * // given: BackupTool readOnlyTool; HostActions hosts;
  * RestoreDrill drill = RestoreDrill.builder(readOnlyTool, hosts, "drill-host")
  *     .directory(Path.of("/srv/drills"))
@@ -32,10 +38,15 @@ import java.util.Objects;
  * System.out.println(report.describe());
  * }</pre>
  *
+ * <p>The wait for the restored instance to finish recovery is patroni4j's one deadline loop ({@link Waiter}), on the
+ * builder's {@link Builder#clock Clock} and {@link Builder#sleeper Sleeper}: under {@link
+ * dev.patroni4j.client.ManualTime} it times out at its deadline without sleeping.
+ *
  * <p>Immutable and thread-safe; two drills of one instance must not run at the same time (same port).
  */
 public final class RestoreDrill {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration RECOVERY_POLL = Duration.ofMillis(200);
   private static final int ERROR_TAIL = 500;
   private static final String AMCHECK = String.join("\n",
       "CREATE EXTENSION IF NOT EXISTS amcheck;",
@@ -66,6 +77,7 @@ public final class RestoreDrill {
   private final String superuser;
   private final Duration recoveryTimeout;
   private final Clock clock;
+  private final Sleeper sleeper;
 
   private RestoreDrill(Builder b) {
     this.tool = b.tool;
@@ -77,6 +89,36 @@ public final class RestoreDrill {
     this.superuser = b.superuser;
     this.recoveryTimeout = b.recoveryTimeout;
     this.clock = b.clock;
+    this.sleeper = b.sleeper;
+  }
+
+  /**
+   * What the drill last saw of the restored instance while waiting for it to finish recovery: the last observation
+   * of a recovery timeout ({@link PatroniWaitTimeoutException#lastObservation(Class)}).
+   *
+   * <p>Immutable.
+   *
+   * @param state whether the instance answered, and if so that it was still in recovery
+   * @param detail what {@code psql} reported when the instance did not answer (its error's tail), else empty
+   */
+  public record RecoveryProgress(State state, String detail) {
+    /** What one look at the restored instance found. */
+    public enum State {
+      /** {@code psql} could not run {@code SELECT pg_is_in_recovery()} (not accepting connections yet). */
+      NOT_ANSWERING,
+      /** The instance answered and {@code pg_is_in_recovery()} was still true. */
+      IN_RECOVERY
+    }
+
+    public RecoveryProgress {
+      Objects.requireNonNull(state, "state == null");
+      Objects.requireNonNull(detail, "detail == null");
+    }
+
+    @Override
+    public String toString() {
+      return state == State.IN_RECOVERY ? "still in recovery" : "not answering: " + detail;
+    }
   }
 
   /**
@@ -94,6 +136,9 @@ public final class RestoreDrill {
    *
    * @throws BackupToolException when no backup is listed, or the restore or the start itself fails (the
    *     throwaway directory is removed then too)
+   * @throws PatroniWaitTimeoutException when the restored instance does not finish recovery within the {@link
+   *     Builder#recoveryTimeout recovery timeout}, with the last {@link RecoveryProgress} as its last observation
+   *     (the instance is stopped and its directory removed then too)
    */
   public DrillReport run(RestoreRequest request) {
     BackupInfo backup = request.findBackup()
@@ -169,24 +214,16 @@ public final class RestoreDrill {
   }
 
   private void awaitPromoted(Path dir) {
-    Instant until = clock.instant().plus(recoveryTimeout);
-    String last = "";
-    while (clock.instant().isBefore(until)) {
-      HostActions.CommandResult r = psql(dir, "postgres", "SELECT pg_is_in_recovery()");
-      if (r.succeeded() && r.stdout().strip().equals("f")) {
-        return;
-      }
-      last = r.succeeded() ? "still in recovery" : tail(r.stderr());
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new BackupToolException(tool.name(), "restore drill", host, BackupToolException.Kind.UNEXPECTED_RESULT,
-            -1, "interrupted while waiting for recovery");
-      }
-    }
-    throw new BackupToolException(tool.name(), "restore drill", host, BackupToolException.Kind.UNEXPECTED_RESULT, -1,
-        "the restored instance did not finish recovery within " + recoveryTimeout + ": " + last);
+    Waiter.polling(RECOVERY_POLL, clock, sleeper).until("the restored instance on " + host + " finishes recovery",
+        recoveryTimeout, remaining -> {
+          HostActions.CommandResult r = psql(dir, "postgres", "SELECT pg_is_in_recovery()");
+          if (r.succeeded() && r.stdout().strip().equals("f")) {
+            return Waiter.Attempt.done(Boolean.TRUE);
+          }
+          return Waiter.Attempt.pending(r.succeeded()
+              ? new RecoveryProgress(RecoveryProgress.State.IN_RECOVERY, "")
+              : new RecoveryProgress(RecoveryProgress.State.NOT_ANSWERING, tail(r.stderr())));
+        });
   }
 
   private String sql(Path dir, String db, String query) {
@@ -236,6 +273,7 @@ public final class RestoreDrill {
     private String superuser = "postgres";
     private Duration recoveryTimeout = Duration.ofMinutes(30);
     private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.system();
 
     private Builder(BackupTool tool, HostActions hosts, String host) {
       this.tool = Objects.requireNonNull(tool, "tool == null");
@@ -283,9 +321,15 @@ public final class RestoreDrill {
       return this;
     }
 
-    /** The clock the report's times are measured with. */
+    /** The clock the report's times and the recovery deadline are measured with. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /** How the wait for recovery sleeps between two looks at the instance (patroni4j's one {@link Sleeper}). */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
       return this;
     }
 
