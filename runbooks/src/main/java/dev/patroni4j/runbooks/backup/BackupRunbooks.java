@@ -45,6 +45,22 @@ import org.jspecify.annotations.Nullable;
  * tool.applyRetention(backups.leader(), plan, Confirmation.of(typed));
  * }</pre>
  *
+ * <p><b>What "idempotent" means here</b> (the two meanings of {@link
+ * dev.patroni4j.runbooks.catalogue.PatroniRunbooks}):
+ * <ul>
+ *   <li>{@link #onDemandBackup} is idempotent <em>per journal</em> only. Running it again with the same journal
+ *       resumes: a completed run acts on nothing, and a run that crashed during the backup takes none if a complete
+ *       backup started after the journaled request time is listed (else it takes one). Only a crash between
+ *       journaling the WAL switch and recording it switches WAL once more, which at most archives one more, nearly
+ *       empty segment. It is <em>not</em> idempotent per target: its target is "a backup started after this run's
+ *       request", which no earlier backup meets, so every fresh journal switches WAL and takes another backup.</li>
+ *   <li>Its {@code retention-plan} step and {@link #retentionPlan} only read: they act on nothing, whatever the
+ *       journal.</li>
+ *   <li>Deleting is outside the runbooks: {@link BackupTool#applyRetention} is guarded by the plan's confirmation,
+ *       which is bound to what the policy deletes as planned, so applying a (non-empty) plan a second time is refused
+ *       before anything is deleted, the policy now deleting something else.</li>
+ * </ul>
+ *
  * <p>Immutable and thread-safe.
  */
 public final class BackupRunbooks {
