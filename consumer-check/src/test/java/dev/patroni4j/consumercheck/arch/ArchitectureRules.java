@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.NullMarked;
 
 /**
@@ -43,6 +45,9 @@ import org.jspecify.annotations.NullMarked;
  *       {@code JavaType} carries none, so they need no allowlist.)
  *   <li>{@link #everyPackageIsNullMarked}: every package has a {@code package-info} annotated
  *       {@link NullMarked}, which is what makes NullAway (OnlyNullMarked) check it at all.
+ *   <li>{@link #sleepsOnlyIn}: no class but the one named (the default {@code Sleeper}) calls or
+ *       references {@code Thread.sleep} or {@code TimeUnit.sleep}: every other wait takes an
+ *       injected {@code Sleeper} (or blocks on a real signal), so tests can run it in manual time.
  * </ul>
  */
 final class ArchitectureRules {
@@ -105,6 +110,35 @@ final class ArchitectureRules {
         })
         .allowEmptyShould(false)
         .as("every package is @NullMarked");
+  }
+
+  /**
+   * No class but {@code allowedClass} (and its nested and lambda code) calls or references {@code
+   * java.lang.Thread.sleep} or {@code java.util.concurrent.TimeUnit.sleep}.
+   */
+  static ArchRule sleepsOnlyIn(String allowedClass) {
+    return classes().that(new DescribedPredicate<JavaClass>("are not " + allowedClass) {
+          @Override
+          public boolean test(JavaClass c) {
+            return !(c.getName().equals(allowedClass) || c.getName().startsWith(allowedClass + "$"));
+          }
+        })
+        .should(new ArchCondition<JavaClass>("call no Thread.sleep or TimeUnit.sleep") {
+          @Override
+          public void check(JavaClass item, ConditionEvents events) {
+            List<JavaAccess<?>> accesses = new ArrayList<>(item.getMethodCallsFromSelf());
+            accesses.addAll(item.getMethodReferencesFromSelf());
+            for (JavaAccess<?> a : accesses) {
+              String owner = a.getTargetOwner().getName();
+              if (a.getName().equals("sleep")
+                  && (owner.equals(Thread.class.getName()) || owner.equals(TimeUnit.class.getName()))) {
+                events.add(SimpleConditionEvent.violated(a, a.getDescription()));
+              }
+            }
+          }
+        })
+        .allowEmptyShould(true)
+        .as("no Thread.sleep outside " + allowedClass);
   }
 
   static boolean isInternal(String packageName) {

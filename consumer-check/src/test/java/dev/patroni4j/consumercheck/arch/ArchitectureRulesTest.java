@@ -55,4 +55,20 @@ class ArchitectureRulesTest {
         .anyMatch(d -> d.contains("package " + FIXTURES + ".noinfo has no package-info.java"))
         .anyMatch(d -> d.contains("package " + FIXTURES + ".unmarked has a package-info.java without @NullMarked"));
   }
+
+  @Test
+  void everyRealSleepOutsideTheAllowedClassIsReportedWithItsLocation() {
+    List<String> found = ArchitectureTest.details("fixtures",
+        ArchitectureRules.sleepsOnlyIn(FIXTURES + ".DefaultSleeper").evaluate(CLASSES));
+    String sleeps = FIXTURES + ".SleepsForReal";
+    assertThat(found).hasSize(5).allMatch(d -> d.contains(sleeps) && d.contains("SleepsForReal.java:"))
+        .anyMatch(d -> d.contains(sleeps + ".calls()") && d.contains("java.lang.Thread.sleep(long)"))
+        .anyMatch(d -> d.contains(sleeps + ".callsWithNanos()") && d.contains("java.lang.Thread.sleep(long, int)"))
+        .anyMatch(d -> d.contains(sleeps + ".callsTimeUnit()") && d.contains("java.util.concurrent.TimeUnit.sleep(long)"))
+        .anyMatch(d -> d.contains(sleeps + ".inALambda()")) // ArchUnit names a lambda's enclosing method
+        .anyMatch(d -> d.contains(sleeps + ".reference()") && d.contains("references"));
+    assertThat(ArchitectureTest.details("fixtures", ArchitectureRules.sleepsOnlyIn(FIXTURES + ".Nothing").evaluate(CLASSES)))
+        .as("the allowed class, lambda included, is only exempt while it is the one named").hasSize(6)
+        .anyMatch(d -> d.contains(FIXTURES + ".DefaultSleeper.system()"));
+  }
 }

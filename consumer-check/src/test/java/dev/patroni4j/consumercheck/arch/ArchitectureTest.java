@@ -102,6 +102,22 @@ class ArchitectureTest {
     assertThat(violations).as("packages NullAway does not check").isEmpty();
   }
 
+  /** The default {@code Sleeper}: the one place main code may sleep for real. */
+  private static final String DEFAULT_SLEEPER = "dev.patroni4j.client.Sleeper";
+
+  @Test
+  void mainCodeSleepsForRealOnlyInTheDefaultSleeper() {
+    List<String> violations = new ArrayList<>();
+    for (Module m : MODULES) {
+      violations.addAll(details(m.directory(), ArchitectureRules.sleepsOnlyIn(DEFAULT_SLEEPER).evaluate(m.main())));
+    }
+    assertThat(violations).as("Thread.sleep outside " + DEFAULT_SLEEPER + " (take an injected Sleeper)").isEmpty();
+    Module client = MODULES.stream().filter(m -> m.directory().equals("patroni-client")).findFirst().orElseThrow();
+    assertThat(details("patroni-client", ArchitectureRules.sleepsOnlyIn("none").evaluate(client.main())))
+        .as("the exempt class exists under that name and is where the real sleep is")
+        .isNotEmpty().allMatch(d -> d.contains(DEFAULT_SLEEPER + "."));
+  }
+
   static List<String> details(String where, EvaluationResult result) {
     return result.getFailureReport().getDetails().stream().map(d -> where + ": " + d).toList();
   }
