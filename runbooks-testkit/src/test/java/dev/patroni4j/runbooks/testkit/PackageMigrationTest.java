@@ -13,6 +13,9 @@ import dev.patroni4j.runbooks.PlannedStep;
 import dev.patroni4j.runbooks.Runbook;
 import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.RunbookRunner;
+import dev.patroni4j.runbooks.catalogue.GuardrailReport;
+import dev.patroni4j.runbooks.catalogue.GuardrailVerdict;
+import dev.patroni4j.runbooks.catalogue.Guardrails;
 import dev.patroni4j.runbooks.catalogue.PackageMigrationOptions;
 import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
 import dev.patroni4j.testkit.LocalPatroniCluster;
@@ -24,6 +27,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The package migration on a real 3-member cluster, Patroni 4.0.7 to 4.1.5, each member's configuration moved to a
  * new path and its unit rewritten: under pause (uninterrupted with a writer; SIGKILLed at every member boundary and
  * resumed), with the drain strategy, and refused before anything changes (a unit that stops PostgreSQL, a jump
- * Patroni's release notes warn about). The host actions go through {@link HostAgent}, which records what was done.
+ * Patroni's release notes warn about, a transaction older than the guardrails allow). The host actions go through {@link HostAgent}, which records what was done.
  */
 class PackageMigrationTest {
   private static final String OLD = "4.0.7";
@@ -172,6 +179,53 @@ class PackageMigrationTest {
       assertThat(step(acknowledged, "preflight").decision()).isEqualTo(Decision.Kind.SATISFIED);
       assertThat(step(acknowledged, "preflight").reason()).as("the plan names the accepted risk")
           .contains("acknowledged", "UPGRADE_TO_4_FROM_BEFORE_3_1", "pg3 runs Patroni 3.0.2");
+    }
+  }
+
+  @Test
+  void aTransactionOlderThanTheGuardrailRefusesTheMigrationAtPlanTimeNamingTheLimitAndItsAge() throws Exception {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    Map<String, Files3> files = prepare(cluster, Map.of());
+    Map<String, String> pids = postmasterPids(cluster);
+    String leader = cluster.leader().name();
+    Duration limit = Duration.ofSeconds(2);
+    try (HostAgent agent = HostAgent.serve(LocalClusterHostActions.of(cluster));
+        Connection open = cluster.connect(cluster.node(leader))) {
+      open.setAutoCommit(false);
+      long pid;
+      try (Statement s = open.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid(), now()")) {
+        rs.next();
+        pid = rs.getLong(1);
+      }
+      Thread.sleep(limit.plusMillis(700).toMillis()); // the transaction grows older than the limit
+      PatroniRunbooks catalogue = PatroniRunbooks.builder(client(cluster)).scope(cluster.scope())
+          .hostActions(HostAgent.client(agent.port()))
+          .postgres((member, host, port) -> cluster.connect(cluster.node(member)))
+          .build();
+      RunbookRunner runner = catalogue.runner().build();
+      Runbook migration = catalogue.packageMigration(options(files, PackageMigrationOptions.Strategy.PAUSE_CLUSTER)
+          .guardrails(Guardrails.builder().maxTransactionAge(limit).build()).build());
+
+      Plan plan = runner.plan(migration);
+      RunbookResult refused = runner.execute(migration, journal());
+
+      PlannedStep g = step(plan, "guardrails");
+      assertThat(g.decision()).as(plan.describe()).isEqualTo(Decision.Kind.BLOCKED);
+      assertThat(g.reason()).contains("the longest transaction on " + leader + " (pid " + pid
+          + ", idle in transaction) is ").contains(" old, above the limit of 2 s");
+      assertThat(GuardrailReport.verdictsIn(g.facts())).filteredOn(v -> v.status() == GuardrailVerdict.Status.VIOLATED)
+          .singleElement().isInstanceOfSatisfying(GuardrailVerdict.TransactionAge.class, t -> {
+            assertThat(t.member()).isEqualTo(leader);
+            assertThat(t.maxAge()).isEqualTo(limit);
+            assertThat(t.observedAge()).isGreaterThan(limit);
+          });
+      assertThat(refused).as(refused.toString()).isInstanceOfSatisfying(RunbookResult.Refused.class, r -> {
+        assertThat(r.stepId()).isEqualTo("guardrails");
+        assertThat(r.reason()).contains("above the limit of 2 s");
+      });
+      assertThat(refused.actedSteps()).isEmpty();
+      assertUnchanged(cluster, catalogue, files, pids, agent, Map.of());
+      assertThat(cluster.leader().name()).isEqualTo(leader);
     }
   }
 

@@ -37,6 +37,26 @@ import org.jspecify.annotations.Nullable;
  * SQL access, a member that does not answer) is reported in the plan and the step's reason; it refuses the run only
  * with {@link Builder#refuseUnchecked}.
  *
+ * <p><b>Which runbooks check them</b>, and on whom:
+ * <ul>
+ *   <li>{@link PatroniRunbooks#plannedSwitchover}: the candidate's lag and the leader's transactions, at plan time
+ *       and right before the switchover request;</li>
+ *   <li>{@link PatroniRunbooks#rollingRestart(Guardrails)} (and {@link PatroniRunbooks#configChange} with a restart,
+ *       with the defaults): every replica's lag and the transactions of every member with a pending restart at plan
+ *       time; that member's transactions right before each restart; the switchover's scope before it;</li>
+ *   <li>{@link PatroniRunbooks#packageMigration} ({@link PackageMigrationOptions#guardrails()}): every replica's lag
+ *       (a replica is promoted if the leader fails while members run different releases) and the transactions of
+ *       every member to migrate at plan time; that member's transactions right before its Patroni is stopped; the
+ *       switchover's scope before the drain strategy's switchover. Expected versions also accept the target
+ *       release.</li>
+ * </ul>
+ * {@link PatroniRunbooks#reinitialize} and {@link PatroniRunbooks#recoverStartFailed} do not check them: the member
+ * they rebuild is a replica whose data is discarded and cloned anew, so its replay lag is no risk, it runs no
+ * transaction worth keeping (a {@code start failed} member runs none), the leader is neither stopped nor moved, and no
+ * version changes. The synchronous-standby guardrail is left to Patroni, which does not count a member that does not
+ * stream as a synchronous standby. {@link PatroniRunbooks#drain} and {@link PatroniRunbooks#addReplica} stop no
+ * PostgreSQL and move no leader.
+ *
  * <pre>{@code
  * import dev.patroni4j.runbooks.Runbook;
  * // given: PatroniRunbooks catalogue;

@@ -137,6 +137,36 @@ final class MigrationSteps {
   // ------------------------------------------------------------------------------------------------ pre-flight
 
   /**
+   * The options' guardrails as the migration applies them: expected Patroni versions, when given, also accept the
+   * target release, which every member runs once it is migrated (the re-checks run in the mixed-version window).
+   */
+  static Guardrails guardrails(PackageMigrationOptions o) {
+    Guardrails g = o.guardrails();
+    if (g.expectedPatroniVersions().isEmpty()) {
+      return g;
+    }
+    PatroniVersion t = o.target();
+    List<String> versions = new ArrayList<>(g.expectedPatroniVersions());
+    versions.add(t.major() + "." + t.minor() + "." + t.patch());
+    return g.toBuilder().expectPatroniVersions(versions).build();
+  }
+
+  /**
+   * The plan-time guardrails' scope: the replay lag of every replica (one of them is promoted if the leader fails
+   * while members run different releases, or is the drain strategy's switchover target) and the running transactions
+   * of every member to migrate; not needed when nothing is left to migrate.
+   */
+  static GuardrailChecks.Either guardrailScope(StepContext ctx, ClusterView view) {
+    List<String> migrating = ctx.binding(SEQUENCE).stream().filter(i -> i.startsWith("start-patroni["))
+        .map(MigrationSteps::memberOf).toList();
+    if (migrating.isEmpty()) {
+      return GuardrailChecks.Either.notNeeded("nothing to migrate");
+    }
+    List<String> replicas = view.members().stream().filter(m -> !m.isLeader()).map(Member::name).toList();
+    return GuardrailChecks.Either.of(new GuardrailChecks.Scope(replicas, migrating));
+  }
+
+  /**
    * The migration's own plan-time refusals, before anything changes: the options cover exactly the cluster's members,
    * no unit of a member still to migrate would stop PostgreSQL with Patroni ({@link SystemdUnit#stopTraps}), no jump
    * is one Patroni's release notes warn about unless acknowledged (the plan names the risk either way), PostgreSQL
@@ -240,7 +270,7 @@ final class MigrationSteps {
       // guarded like a planned switchover: the candidate's lag and the leader's longest transaction right before it
       return new SwitchoverStep(env, SWITCHOVER, Keys.FROM, Keys.TO, (e, view, leader) -> migrated(e, o, leader,
           restUrlsOrEmpty(view)).map(s -> leader + " is migrated already (" + s + "): no switchover needed"),
-          Guardrails.defaults());
+          guardrails(o));
     }
     if (item.equals(SETTLE)) {
       return Steps.until(SETTLE, ctx -> dev.patroni4j.client.Conditions.allStreaming(o.members().keySet()));
@@ -271,7 +301,11 @@ final class MigrationSteps {
     };
   }
 
-  /** Stops only the member's Patroni; with the pause strategy only while the member reports the cluster paused. */
+  /**
+   * Stops only the member's Patroni; with the pause strategy only while the member reports the cluster paused. Right
+   * before the stop it re-checks the guardrails on the member (its running transactions, a synchronous standby in
+   * synchronous mode, the versions) and refuses, nothing stopped, when they fail now.
+   */
   static Step stopPatroni(Env env, PackageMigrationOptions o, PackageMigrationOptions.Member mo) {
     String m = mo.member();
     boolean pause = o.strategy() == PackageMigrationOptions.Strategy.PAUSE_CLUSTER;
@@ -296,7 +330,11 @@ final class MigrationSteps {
               PatroniVersion::toString).orElse("") + (pause ? " only (paused: PostgreSQL keeps running)"
               : " (PostgreSQL stops with it; the member is drained)"));
         })
-        .act((ctx, intent) -> hosts(env).stopPatroni(m))
+        .act((ctx, intent) -> {
+          GuardrailChecks.recheck(env, guardrails(o), new GuardrailChecks.Scope(List.of(), List.of(m)), ctx,
+              "stopping " + m + "'s Patroni");
+          hosts(env).stopPatroni(m);
+        })
         .verify((ctx, intent) -> status(env, m, ctx.binding(REST_URLS)).isEmpty()
             ? Verification.done(m + "'s Patroni is stopped")
             : Verification.pending(m + "'s REST API still answers"))

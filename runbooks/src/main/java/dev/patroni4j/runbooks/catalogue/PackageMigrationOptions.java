@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * What {@link PatroniRunbooks#packageMigration} migrates: the Patroni release every member ends on, each member's
  * configuration file now and where the new installation's service expects it, optionally each member's systemd unit
  * (checked before anything changes, rewritten through patroni-config's {@link SystemdUnit}), the strategy, and the
- * risks the caller accepts.
+ * risks the caller accepts, and the pre-flight {@link #guardrails() guardrails}.
  *
  * <pre>{@code
  * import dev.patroni4j.client.model.PatroniVersion;
@@ -34,7 +34,9 @@ import org.jspecify.annotations.Nullable;
  *   b.member(PackageMigrationOptions.Member.of(member, Path.of("/etc/patroni.yml"), Path.of("/etc/patroni/patroni.yml"))
  *       .withUnit(unit, newUnit));
  * }
- * PackageMigrationOptions options = b.memberTimeout(Duration.ofMinutes(3)).build();
+ * PackageMigrationOptions options = b.memberTimeout(Duration.ofMinutes(3))
+    .guardrails(Guardrails.builder().maxTransactionAge(Duration.ofSeconds(5)).build())
+    .build();
  * }</pre>
  *
  * <p>Immutable and thread-safe; the builder is not.
@@ -139,6 +141,7 @@ public final class PackageMigrationOptions {
   private final Map<String, Member> members;
   private final Set<Risk> acknowledged;
   private final Duration memberTimeout;
+  private final Guardrails guardrails;
 
   private PackageMigrationOptions(Builder b) {
     this.target = b.target;
@@ -147,6 +150,7 @@ public final class PackageMigrationOptions {
     this.acknowledged = b.acknowledged.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(
         b.acknowledged));
     this.memberTimeout = b.memberTimeout;
+    this.guardrails = b.guardrails;
   }
 
   /** Options for moving every member to release {@code target}. */
@@ -177,10 +181,22 @@ public final class PackageMigrationOptions {
     return memberTimeout;
   }
 
+  /**
+   * The pre-flight guardrails ({@link Guardrails#defaults()} unless set), checked when the plan is made (step {@code
+   * guardrails}: every replica's replay lag, the longest running transaction on every member to migrate, a
+   * synchronous standby in synchronous mode, the members' versions) and again right before each member's Patroni is
+   * stopped (that member's transactions, the synchronous standby, the versions) and before the drain strategy's
+   * switchover (the candidate's lag, the leader's transactions). Expected Patroni versions, when given, are extended
+   * with the target release: members already migrated run it.
+   */
+  public Guardrails guardrails() {
+    return guardrails;
+  }
+
   @Override
   public String toString() {
     return "PackageMigrationOptions[target=" + target + ", strategy=" + strategy + ", members=" + members.keySet()
-        + ", acknowledged=" + acknowledged + ", memberTimeout=" + memberTimeout + "]";
+        + ", acknowledged=" + acknowledged + ", memberTimeout=" + memberTimeout + ", guardrails=" + guardrails + "]";
   }
 
   private static void requireAbsolute(Path p, String what) {
@@ -197,6 +213,7 @@ public final class PackageMigrationOptions {
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final Set<Risk> acknowledged = EnumSet.noneOf(Risk.class);
     private Duration memberTimeout = Duration.ofMinutes(2);
+    private Guardrails guardrails = Guardrails.defaults();
 
     private Builder(PatroniVersion target) {
       this.target = Objects.requireNonNull(target, "target == null");
@@ -228,6 +245,15 @@ public final class PackageMigrationOptions {
         throw new IllegalArgumentException("memberTimeout must be positive: " + memberTimeout);
       }
       this.memberTimeout = memberTimeout;
+      return this;
+    }
+
+    /**
+     * The pre-flight guardrails, checked at plan time and again right before each member's Patroni is stopped
+     * ({@link Guardrails#defaults()} unless set; {@link Guardrails#none()} turns them off).
+     */
+    public Builder guardrails(Guardrails guardrails) {
+      this.guardrails = Objects.requireNonNull(guardrails, "guardrails == null");
       return this;
     }
 

@@ -487,8 +487,12 @@ public final class PatroniRunbooks {
    * dev.patroni4j.config.SystemdUnit#stopTraps}: {@code KillMode} other than {@code process}, a harsh {@code
    * KillSignal}); a version jump Patroni's release notes warn about ({@link
    * PackageMigrationOptions.Risk#UPGRADE_TO_4_FROM_BEFORE_3_1}) unless acknowledged in the options (the plan names
-   * the risk either way); cluster members without a move in the options. General guardrails (replication lag, long
-   * transactions, synchronous standbys) are not this runbook's: run them before it.
+   * the risk either way); cluster members without a move in the options. Before it, step {@code guardrails} checks
+   * the {@link PackageMigrationOptions#guardrails() guardrails} (every replica's replay lag, the longest running
+   * transaction on every member to migrate, a synchronous standby in synchronous mode, the members' versions) and
+   * refuses, naming each threshold and the value observed; they are checked again right before each member's Patroni
+   * is stopped (that member's transactions) and before the drain strategy's switchover (the candidate's lag, the
+   * leader's transactions).
    *
    * <p>Journaled and resumable; idempotent per target: a member that runs the target release with its configuration at
    * the new path only is left out of the plan, so a second run acts on nothing (not even a pause).
@@ -532,7 +536,8 @@ public final class PatroniRunbooks {
       b.bind(Keys.FROM, ctx -> Views.leaderName(env.client.cluster()).orElse(""))
           .bindOptional(Keys.TO, ctx -> MigrationSteps.switchoverTarget(env, ctx.binding(MigrationSteps.SEQUENCE)));
     }
-    b.step(MigrationSteps.preflight(env, options));
+    b.step(GuardrailChecks.preflight(env, MigrationSteps.guardrails(options), MigrationSteps::guardrailScope))
+        .step(MigrationSteps.preflight(env, options));
     if (pause) {
       b.step(MigrationSteps.pause(env));
     }
