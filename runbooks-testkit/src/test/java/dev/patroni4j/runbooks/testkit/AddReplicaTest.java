@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The add-replica runbook on a real test kit cluster: a member added on an empty host (a node the test kit prepared
- * without configuration or process), and one whose data directory is left from another real cluster.
+ * without configuration or process), one tagged {@code replicatefrom} an existing replica (cascading), and one whose
+ * data directory is left from another real cluster.
  */
 class AddReplicaTest {
   private static final String BIN_DIR = "/usr/lib/postgresql/15/bin";
@@ -88,6 +89,66 @@ class AddReplicaTest {
     assertThat(again.actedSteps()).as("a second run changes nothing").isEmpty();
     assertThat(Files.getLastModifiedTime(node.configFile())).isEqualTo(configWritten);
     assertThat(status(catalogue, node).postmasterStartTime()).as("not restarted").isEqualTo(postmaster);
+  }
+
+  @Test
+  void aMemberTaggedReplicatefromAReplicaIsDoneOnlyWhenItStreamsFromThatReplica() throws Exception {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    String upstream = cluster.nodes().stream().map(PatroniNode::name)
+        .filter(n -> !n.equals(cluster.leader().name())).findFirst().orElseThrow();
+    PatroniNode node = cluster.prepareNode();
+    PatroniRunbooks catalogue = catalogue(cluster);
+    RunbookRunner runner = catalogue.runner().build();
+    AddReplicaOptions options = options(cluster, node, Map.of("replicatefrom", upstream));
+
+    try {
+      RunbookResult added = runner.execute(catalogue.addReplica(options), journal());
+
+      assertThat(added).as(added.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+      assertThat(added.actedSteps()).contains("start[" + node.name() + "]");
+      assertThat(catalogue.client().cluster().member(node.name()).tags().replicateFrom()).contains(upstream);
+      assertThat(walSenderClients(cluster, cluster.node(upstream))).as("streams from " + upstream)
+          .contains(node.name() + " streaming");
+      assertThat(walSenderClients(cluster, cluster.leader())).as("not from the leader")
+          .noneMatch(c -> c.startsWith(node.name() + " "));
+      assertReplicates(cluster, catalogue, node, "added_from_a_replica");
+    } finally {
+      streamFromTheLeaderAgain(catalogue, node, options.maxLagBytes());
+    }
+  }
+
+  /**
+   * The shared cluster's reset between tests wants every replica streaming from the leader: the tag is removed from
+   * the member's file and Patroni reloaded, which points its PostgreSQL at the leader.
+   */
+  private static void streamFromTheLeaderAgain(PatroniRunbooks catalogue, PatroniNode node, long maxLagBytes)
+      throws IOException {
+    if (!Files.exists(node.configFile())) {
+      return;
+    }
+    dev.patroni4j.config.ConfigDocument doc = dev.patroni4j.config.ConfigDocument.parse(
+        Files.readString(node.configFile())).remove("tags.replicatefrom");
+    java.util.Optional<Object> left = doc.config().get("tags");
+    if (left.isEmpty() || (left.get() instanceof Map<?, ?> m && m.isEmpty())) {
+      doc = doc.remove("tags"); // no "tags:" without a value left behind
+    }
+    Files.writeString(node.configFile(), doc.text());
+    catalogue.client().member(node.name()).reload();
+    catalogue.client().waitUntil(Conditions.allOf(ClusterCondition.of(node.name() + " without replicatefrom",
+        o -> o.view().findMember(node.name()).map(m -> m.tags().replicateFrom().isEmpty()).orElse(true)),
+        Conditions.replicaStreamingWithin(node.name(), maxLagBytes)), Duration.ofMinutes(1));
+  }
+
+  /** {@code application_name state} of every walsender on {@code node}, from its {@code pg_stat_replication}. */
+  private static List<String> walSenderClients(LocalPatroniCluster cluster, PatroniNode node) throws SQLException {
+    List<String> out = new java.util.ArrayList<>();
+    try (Connection c = cluster.connect(node); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT application_name, state FROM pg_stat_replication")) {
+      while (rs.next()) {
+        out.add(rs.getString(1) + " " + rs.getString(2));
+      }
+    }
+    return out;
   }
 
   @Test
@@ -189,17 +250,22 @@ class AddReplicaTest {
 
   /** What a user writes: the running cluster's shared settings from a member's file, and the new host. */
   private static AddReplicaOptions options(LocalPatroniCluster cluster, PatroniNode node) {
+    return options(cluster, node, Map.of());
+  }
+
+  /** As {@link #options(LocalPatroniCluster, PatroniNode)}, the member tagged with {@code tags}. */
+  private static AddReplicaOptions options(LocalPatroniCluster cluster, PatroniNode node, Map<String, Object> tags) {
     ClusterSpec running = ClusterSpec.fromMemberConfig(PatroniConfig.read(cluster.node("pg1").configFile()));
-    MemberHost host = MemberHost.builder(node.name()).address("127.0.0.1")
+    MemberHost.Builder host = MemberHost.builder(node.name()).address("127.0.0.1")
         .restApiPort(node.restPort()).postgresPort(node.pgPort())
         .dataDir(node.dataDir().toString()).binDir(BIN_DIR)
         .pgpass(node.directory().resolve("pgpass").toString())
         .parameter("unix_socket_directories", node.directory().toString())
         .parameter("logging_collector", "on")
         .parameter("log_directory", node.directory().resolve("pglog").toString())
-        .parameter("log_filename", "postgresql.log")
-        .build();
-    return AddReplicaOptions.builder(running, host, node.configFile())
+        .parameter("log_filename", "postgresql.log");
+    tags.forEach(host::tag);
+    return AddReplicaOptions.builder(running, host.build(), node.configFile())
         .setting("postgresql.basebackup", List.of(Map.of("checkpoint", "fast")))
         .setting("watchdog", Map.of("mode", "off"))
         .streamTimeout(Duration.ofMinutes(3))
