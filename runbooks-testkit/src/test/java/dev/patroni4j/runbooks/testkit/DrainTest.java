@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Drain and undrain on a real test kit cluster: the tags in pg2's own patroni.yml, a reload, what readers see. */
+/**
+ * Drain and undrain on a real test kit cluster: the tags in pg2's own patroni.yml, a reload, what readers see; a drain
+ * of the leader is refused.
+ */
 class DrainTest {
   @RegisterExtension
   static final LocalPatroniClusterExtension CLUSTER = LocalPatroniClusterExtension.of(LocalPatroniCluster.builder()
@@ -102,6 +105,28 @@ class DrainTest {
     RunbookResult undrained = runner.execute(catalogue.undrain(options), journal());
     assertThat(undrained).as(undrained.toString()).isInstanceOf(RunbookResult.Succeeded.class);
     assertThat(member(catalogue).check(HealthCheck.replica().tag("nofailover", "true")).statusCode()).isEqualTo(503);
+  }
+
+  @Test
+  void aDrainOfTheLeaderIsRefusedWithItsFileAndTagsUntouched() throws Exception {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    PatroniNode leader = cluster.leader();
+    PatroniRunbooks catalogue = catalogue(cluster);
+    RunbookRunner runner = catalogue.runner().build();
+    DrainOptions options = DrainOptions.builder(leader.name(), leader.configFile()).build();
+    String original = Files.readString(leader.configFile());
+
+    RunbookResult refused = runner.execute(catalogue.drain(options), journal());
+
+    assertThat(refused).as(refused.toString()).isInstanceOfSatisfying(RunbookResult.Refused.class, r -> {
+      assertThat(r.stepId()).isEqualTo("local-config[" + leader.name() + "]");
+      assertThat(r.reason()).contains(leader.name() + " is the leader", "switch over first");
+    });
+    assertThat(refused.actedSteps()).isEmpty();
+    assertThat(Files.readString(leader.configFile())).as("its file as it was").isEqualTo(original);
+    Tags shown = catalogue.client().cluster().member(leader.name()).tags();
+    assertThat(shown.noFailover() || shown.noLoadBalance() || shown.noSync()).as(shown.toString()).isFalse();
+    assertThat(cluster.leader().name()).isEqualTo(leader.name());
   }
 
   private static MemberClient member(PatroniRunbooks catalogue) {
