@@ -21,9 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * BlueGreen#rollback}), on the replica the binding {@link DeploymentMark#REPLICA} names.
  */
 final class BlueGreenSteps {
-  private static final String NOFAILOVER = "tags.nofailover";
+  /** The freeze's tag, written, removed and checked by {@link DrainSteps}: one code path for local tags. */
+  private static final Set<DrainOptions.Tag> NOFAILOVER = EnumSet.of(DrainOptions.Tag.NOFAILOVER);
   private static final String APPLY_DELAY = "postgresql.recovery_conf.recovery_min_apply_delay";
 
   private BlueGreenSteps() {}
@@ -61,7 +64,7 @@ final class BlueGreenSteps {
    * The managed freeze in the replica's {@code patroni.yml}: {@code tags.nofailover: true} and {@code
    * postgresql.recovery_conf.recovery_min_apply_delay} ({@code delay}), or both removed ({@code delay} null, leaving
    * no empty {@code tags} or {@code recovery_conf} behind); edited with {@link ConfigDocument}, so the rest of the
-   * file stays as written.
+   * file stays as written, the tag by {@link DrainSteps#edit}, as a drain writes it.
    */
   static Step localFreeze(Env env, Map<String, Path> configFiles, @Nullable Duration delay) {
     String wanted = delay == null ? "no freeze" : "nofailover and recovery_min_apply_delay " + delay.toSeconds() + "s";
@@ -226,6 +229,7 @@ final class BlueGreenSteps {
 
   private static Optional<String> reloadedWrongly(Env env, String replica, @Nullable Duration delay)
       throws SQLException {
+    // as /cluster shows it (failover_priority <= 0 counts too), the way the frozen and caught-up checks read it
     boolean tagged = env.status(replica).tags().noFailover();
     if (tagged != (delay != null)) {
       return Optional.of("Patroni reports nofailover " + (tagged ? "set" : "unset"));
@@ -243,8 +247,7 @@ final class BlueGreenSteps {
   }
 
   private static boolean frozenAs(PatroniConfig config, @Nullable Duration delay) {
-    boolean tagged = config.get(NOFAILOVER).map(v -> v instanceof Boolean b ? b : "true".equalsIgnoreCase(
-        String.valueOf(v))).orElse(false);
+    boolean tagged = DrainSteps.mismatches(DrainSteps.localTags(config), NOFAILOVER, true).isEmpty();
     Optional<String> applied = config.get(APPLY_DELAY).map(String::valueOf);
     return delay == null ? !tagged && applied.isEmpty()
         : tagged && applied.filter((delay.toSeconds() + "s")::equals).isPresent();
@@ -252,15 +255,13 @@ final class BlueGreenSteps {
 
   static ConfigDocument edit(ConfigDocument doc, @Nullable Duration delay) {
     if (delay != null) {
-      return doc.set(NOFAILOVER, true).set(APPLY_DELAY, delay.toSeconds() + "s");
+      return DrainSteps.edit(doc, NOFAILOVER, true).set(APPLY_DELAY, delay.toSeconds() + "s");
     }
-    ConfigDocument out = doc.remove(NOFAILOVER).remove(APPLY_DELAY);
-    for (String section : new String[] {"tags", "postgresql.recovery_conf"}) {
-      Optional<Object> left = out.config().get(section);
-      // removing a mapping's last entry leaves the key without a value, which reads as absent
-      if (left.isEmpty() || (left.get() instanceof Map<?, ?> m && m.isEmpty())) {
-        out = out.remove(section);
-      }
+    ConfigDocument out = DrainSteps.edit(doc, NOFAILOVER, false).remove(APPLY_DELAY);
+    Optional<Object> left = out.config().get("postgresql.recovery_conf");
+    // removing a mapping's last entry leaves the key without a value, which reads as absent
+    if (left.isEmpty() || (left.get() instanceof Map<?, ?> m && m.isEmpty())) {
+      out = out.remove("postgresql.recovery_conf");
     }
     return out;
   }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The steps of {@link PatroniRunbooks#drain} and {@link PatroniRunbooks#undrain}: the tags in the member's local
@@ -54,7 +55,7 @@ final class DrainSteps {
           if (name.isPresent() && !name.get().equals(member)) {
             return Decision.blocked(file + " on " + member + " configures member " + name.get() + ", not " + member);
           }
-          List<String> wrong = mismatches(tags(doc.get().config()), o, drain);
+          List<String> wrong = mismatches(localTags(doc.get().config()), o, drain);
           Facts facts = Facts.of(TAGS, o.tags().stream().map(DrainOptions.Tag::key).toList());
           return wrong.isEmpty()
               ? Decision.satisfied(file + " on " + member + " has " + describe(o, drain) + " already", facts)
@@ -66,7 +67,7 @@ final class DrainSteps {
               + " on " + member));
           hosts(env).writeFile(member, o.configFile(), edit(doc, o, drain).text().getBytes(StandardCharsets.UTF_8));
         })
-        .verify((ctx, intent) -> read(env, o).filter(d -> mismatches(tags(d.config()), o, drain).isEmpty()).isPresent()
+        .verify((ctx, intent) -> read(env, o).filter(d -> mismatches(localTags(d.config()), o, drain).isEmpty()).isPresent()
             ? Verification.done(file + " on " + member + " has " + describe(o, drain))
             : Verification.pending(file + " on " + member + " does not have " + describe(o, drain) + " yet"))
         .build();
@@ -157,8 +158,17 @@ final class DrainSteps {
 
   /** The tags of {@code o} that are not as wanted: drained means {@code true}, undrained absent or false. */
   static List<String> mismatches(Tags tags, DrainOptions o, boolean drain) {
+    return mismatches(tags, o.tags(), drain);
+  }
+
+  /**
+   * Which of {@code wanted} are not as a drain ({@code true}) or an undrain (absent or false) wants them in {@code
+   * tags}: a member's local configuration ({@link #localTags}) or what its Patroni reports. The blue-green freeze
+   * checks its {@code nofailover} with it too.
+   */
+  static List<String> mismatches(Tags tags, Set<DrainOptions.Tag> wanted, boolean drain) {
     List<String> out = new ArrayList<>();
-    for (DrainOptions.Tag t : o.tags()) {
+    for (DrainOptions.Tag t : wanted) {
       boolean set = tags.get(t.key()).map(DrainSteps::isTrue).orElse(false);
       if (set != drain) {
         out.add(t.key());
@@ -172,8 +182,17 @@ final class DrainSteps {
    * empty removes the key too, so a file that had no tags before the drain has none after the undrain.
    */
   static ConfigDocument edit(ConfigDocument doc, DrainOptions o, boolean drain) {
+    return edit(doc, o.tags(), drain);
+  }
+
+  /**
+   * {@code doc} with {@code tags} set to {@code true} (drain) or removed (undrain, and the {@code tags} key when
+   * nothing is left in it): the one code path for tags in a member's local configuration, which the blue-green
+   * freeze uses for its {@code nofailover}.
+   */
+  static ConfigDocument edit(ConfigDocument doc, Set<DrainOptions.Tag> tags, boolean drain) {
     ConfigDocument out = doc;
-    for (DrainOptions.Tag t : o.tags()) {
+    for (DrainOptions.Tag t : tags) {
       out = drain ? out.set("tags." + t.key(), true) : out.remove("tags." + t.key());
     }
     if (!drain) {
@@ -187,7 +206,8 @@ final class DrainSteps {
     return out;
   }
 
-  private static Tags tags(PatroniConfig config) {
+  /** The {@code tags} of a member's local configuration. */
+  static Tags localTags(PatroniConfig config) {
     Optional<Object> section = config.get("tags");
     if (section.isPresent() && section.get() instanceof Map<?, ?> m) {
       Map<String, Object> values = new java.util.LinkedHashMap<>();
