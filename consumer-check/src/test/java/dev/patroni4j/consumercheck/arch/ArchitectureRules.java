@@ -21,6 +21,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -55,8 +56,15 @@ final class ArchitectureRules {
 
   private ArchitectureRules() {}
 
-  /** Code under {@code moduleRoot} uses no class under another module's {@code .internal}. */
-  static ArchRule noOtherModulesInternals(String moduleRoot) {
+  /**
+   * Code under {@code moduleRoot} uses no class under another module's {@code .internal}. An
+   * {@code .internal} package belongs to the module with the longest root that contains it, because
+   * module roots nest ({@code dev.patroni4j.testkit.containers} lies inside {@code
+   * dev.patroni4j.testkit}): a prefix match alone would let testkit use testkit-containers' internals.
+   */
+  static ArchRule noOtherModulesInternals(String moduleRoot, Set<String> allModuleRoots) {
+    Set<String> roots = new LinkedHashSet<>(allModuleRoots);
+    roots.add(moduleRoot);
     return classes().that().resideInAPackage(moduleRoot + "..")
         .should(new ArchCondition<JavaClass>("depend on no class in another module's .internal packages") {
           @Override
@@ -64,7 +72,8 @@ final class ArchitectureRules {
             for (Dependency d : item.getDirectDependenciesFromSelf()) {
               JavaClass target = d.getTargetClass().getBaseComponentType();
               String pkg = target.getPackageName();
-              if (pkg.startsWith(PROJECT_ROOT + ".") && isInternal(pkg) && !within(pkg, moduleRoot)) {
+              if (pkg.startsWith(PROJECT_ROOT + ".") && isInternal(pkg)
+                  && !owningRoot(pkg, roots).filter(moduleRoot::equals).isPresent()) {
                 events.add(SimpleConditionEvent.violated(d, d.getDescription()));
               }
             }
@@ -143,6 +152,11 @@ final class ArchitectureRules {
 
   static boolean isInternal(String packageName) {
     return packageName.endsWith(".internal") || packageName.contains(".internal.");
+  }
+
+  /** The longest of {@code roots} that contains {@code packageName}, if any. */
+  private static Optional<String> owningRoot(String packageName, Set<String> roots) {
+    return roots.stream().filter(r -> within(packageName, r)).max(Comparator.comparingInt(String::length));
   }
 
   private static boolean within(String packageName, String root) {

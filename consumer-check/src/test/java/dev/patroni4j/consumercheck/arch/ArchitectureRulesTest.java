@@ -21,13 +21,26 @@ class ArchitectureRulesTest {
   @Test
   void importingAnotherModulesInternalIsReportedWithItsLocationButTheOwnInternalIsNot() {
     List<String> found = ArchitectureTest.details("fixtures",
-        ArchitectureRules.noOtherModulesInternals(FIXTURES).evaluate(CLASSES));
+        ArchitectureRules.noOtherModulesInternals(FIXTURES, Set.of(FIXTURES)).evaluate(CLASSES));
     assertThat(found).isNotEmpty().allMatch(d -> d.contains(FOREIGN));
     assertThat(found).anyMatch(d -> d.contains("ImportsAnotherModulesInternal.names()") && d.contains("ImportsAnotherModulesInternal.java:"));
     assertThat(found).anyMatch(d -> d.contains("LeaksTypes"));
     assertThat(found).noneMatch(d -> d.contains("OwnImplementation"));
   }
 
+
+  @Test
+  void aNestedModulesInternalIsAnotherModulesEvenThoughItsPackageLiesUnderThisModulesRoot() {
+    String nested = FIXTURES + ".nested";
+    List<String> found = ArchitectureTest.details("fixtures",
+        ArchitectureRules.noOtherModulesInternals(FIXTURES, Set.of(FIXTURES, nested)).evaluate(CLASSES));
+    assertThat(found).anyMatch(d -> d.contains("ImportsANestedModulesInternal.name()") && d.contains(nested + ".internal.NestedImplementation"));
+    assertThat(found).noneMatch(d -> d.contains("OwnImplementation"));
+    // Seen from the nested module, its own .internal is fine.
+    assertThat(ArchitectureTest.details("fixtures",
+        ArchitectureRules.noOtherModulesInternals(nested, Set.of(FIXTURES, nested)).evaluate(
+            new ClassFileImporter().importPackages(nested)))).isEmpty();
+  }
   @Test
   void everyKindOfPublicSignatureNamingAForbiddenTypeIsReported() {
     List<String> found = ArchitectureTest.details("fixtures", ArchitectureRules.publicSignaturesUseOnlyApiTypes(Set.of()).evaluate(CLASSES));
