@@ -87,6 +87,9 @@ public final class WriteProbe implements AutoCloseable {
   private long attempted;
   private long failed;
   private long longestNanos;
+  private long longestWithoutCommitNanos;
+  private long lastCommitNanos;
+  private long stopRequestedNanos;
   private @Nullable Instant firstFailure;
   private @Nullable Instant lastFailure;
   private @Nullable Instant disruptedFrom;
@@ -97,6 +100,7 @@ public final class WriteProbe implements AutoCloseable {
     this.settings = settings;
     this.thread = new Thread(this::run, "patroni4j-write-probe");
     this.thread.setDaemon(true);
+    this.lastCommitNanos = System.nanoTime();
   }
 
   /** Starts the writer thread. */
@@ -111,12 +115,20 @@ public final class WriteProbe implements AutoCloseable {
     synchronized (lock) {
       Duration window = disruptedFrom == null || disruptedTo == null ? Duration.ZERO
           : Duration.between(disruptedFrom, disruptedTo);
-      return new WriteDowntime(attempted, failed, Duration.ofNanos(longestNanos), firstFailure, lastFailure, window);
+      long end = stopRequestedNanos != 0 ? stopRequestedNanos : System.nanoTime();
+      long sinceLastCommit = Math.max(0, end - lastCommitNanos);
+      return new WriteDowntime(attempted, failed, Duration.ofNanos(longestNanos),
+          Duration.ofNanos(Math.max(longestWithoutCommitNanos, sinceLastCommit)), firstFailure, lastFailure, window);
     }
   }
 
   /** Stops the writer (waiting for its write in flight) and returns the figures. */
   public WriteDowntime stop() {
+    synchronized (lock) {
+      if (stopRequestedNanos == 0) {
+        stopRequestedNanos = System.nanoTime();
+      }
+    }
     running.set(false);
     try {
       thread.join();
@@ -159,7 +171,7 @@ public final class WriteProbe implements AutoCloseable {
         c = null;
       }
       long took = System.nanoTime() - t0;
-      record(began, took, ok);
+      record(began, t0, took, ok);
       next = Math.max(next + intervalNanos, System.nanoTime());
       long wait = next - System.nanoTime();
       if (wait > 0) {
@@ -171,10 +183,15 @@ public final class WriteProbe implements AutoCloseable {
     closeQuietly(c);
   }
 
-  private void record(Instant began, long tookNanos, boolean ok) {
+  private void record(Instant began, long startNanos, long tookNanos, boolean ok) {
     Instant ended = began.plusNanos(tookNanos);
     synchronized (lock) {
       attempted++;
+      if (ok) {
+        long committed = startNanos + tookNanos;
+        longestWithoutCommitNanos = Math.max(longestWithoutCommitNanos, committed - lastCommitNanos);
+        lastCommitNanos = committed;
+      }
       longestNanos = Math.max(longestNanos, tookNanos);
       if (!ok) {
         failed++;

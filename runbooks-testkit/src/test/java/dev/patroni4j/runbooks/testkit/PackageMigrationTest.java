@@ -7,12 +7,15 @@ import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.client.model.PatroniVersion;
 import dev.patroni4j.config.SystemdUnit;
 import dev.patroni4j.runbooks.Decision;
+import dev.patroni4j.runbooks.ExecuteOptions;
 import dev.patroni4j.runbooks.FileJournal;
 import dev.patroni4j.runbooks.Plan;
 import dev.patroni4j.runbooks.PlannedStep;
 import dev.patroni4j.runbooks.Runbook;
 import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.RunbookRunner;
+import dev.patroni4j.runbooks.WriteDowntime;
+import dev.patroni4j.runbooks.WriteProbe;
 import dev.patroni4j.runbooks.catalogue.GuardrailReport;
 import dev.patroni4j.runbooks.catalogue.GuardrailVerdict;
 import dev.patroni4j.runbooks.catalogue.Guardrails;
@@ -28,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -44,9 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The package migration on a real 3-member cluster, Patroni 4.0.7 to 4.1.5, each member's configuration moved to a
- * new path and its unit rewritten: under pause (uninterrupted with a writer; SIGKILLed at every member boundary and
- * resumed), with the drain strategy, and refused before anything changes (a unit that stops PostgreSQL, a jump
- * Patroni's release notes warn about, a transaction older than the guardrails allow). The host actions go through {@link HostAgent}, which records what was done.
+ * new path and its unit rewritten: under pause (uninterrupted with a writer and the run's write probe; SIGKILLed at
+ * every member boundary and resumed), with the drain strategy, and refused before anything changes (a unit that stops
+ * PostgreSQL, a jump Patroni's release notes warn about, a transaction older than the guardrails allow). The host
+ * actions go through {@link HostAgent}, which records what was done.
  */
 class PackageMigrationTest {
   private static final String OLD = "4.0.7";
@@ -81,13 +86,20 @@ class PackageMigrationTest {
       Writer writer = Writer.start(cluster, "migration_pause");
       writer.awaitRows(50);
       long started = System.nanoTime();
-      RunbookResult result = runner.execute(migration, journal());
+      RunbookResult result = runner.execute(migration, journal(),
+          ExecuteOptions.defaults().writeProbe(writeProbe(cluster)));
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       Writer.Report written = writer.stop();
+      WriteDowntime downtime = result.findWriteDowntime().orElseThrow();
       System.out.println("package migration under pause: " + tookMs + " ms; writer acknowledged "
-          + written.acknowledged() + " rows, failed writes " + written.failures() + ", lost " + written.missing());
+          + written.acknowledged() + " rows, failed writes " + written.failures() + ", lost " + written.missing()
+          + "; probe " + downtime);
 
       assertThat(result).as(result.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+      assertThat(downtime.failed()).as("the run's write probe: " + downtime).isZero();
+      assertThat(downtime.attempted()).as("the probe wrote throughout the run").isGreaterThan(100);
+      assertThat(downtime.longestWithoutCommit()).as("writes never stopped: " + downtime)
+          .isLessThan(Duration.ofSeconds(1));
       assertMigrated(cluster, catalogue, files);
       assertThat(postmasterPids(cluster)).as("zero PostgreSQL restarts").isEqualTo(pids);
       assertThat(cluster.leader().name()).as("no leader change").isEqualTo(leader);
@@ -346,6 +358,16 @@ class PackageMigrationTest {
       out.put(n.name(), Files.readAllLines(n.dataDir().resolve("postmaster.pid")).get(0).strip());
     }
     return out;
+  }
+
+  /** A write probe to whichever member is the primary, as an application with every member in its URL writes. */
+  private static WriteProbe.Settings writeProbe(LocalPatroniCluster cluster) {
+    String url = "jdbc:postgresql://" + cluster.nodes().stream().map(n -> "127.0.0.1:" + n.pgPort())
+        .collect(Collectors.joining(",")) + "/postgres?targetServerType=primary&connectTimeout=2&socketTimeout=5"
+        + "&loginTimeout=3";
+    String user = cluster.superuser();
+    String password = cluster.superuserPassword();
+    return WriteProbe.settings(() -> DriverManager.getConnection(url, user, password));
   }
 
   private static long timeline(LocalPatroniCluster cluster) {

@@ -4,6 +4,7 @@ import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.runbooks.FileJournal;
 import dev.patroni4j.runbooks.Journal;
+import dev.patroni4j.runbooks.WriteProbe;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.PatroniNode;
 import java.nio.file.Files;
@@ -37,6 +38,19 @@ final class RealCluster {
     String password = cluster.superuserPassword();
     return (member, host, port) -> DriverManager.getConnection(
         "jdbc:postgresql://" + host + ":" + port + "/postgres?connectTimeout=5&socketTimeout=30", user, password);
+  }
+
+  /**
+   * A write probe to whichever member is the primary (multi-host URL, {@code targetServerType=primary}), as an
+   * application with every member in its URL writes.
+   */
+  static WriteProbe.Settings writeProbe(LocalPatroniCluster cluster) {
+    String url = "jdbc:postgresql://" + cluster.nodes().stream().map(n -> "127.0.0.1:" + n.pgPort())
+        .collect(Collectors.joining(",")) + "/postgres?targetServerType=primary&connectTimeout=2&socketTimeout=5"
+        + "&loginTimeout=3";
+    String user = cluster.superuser();
+    String password = cluster.superuserPassword();
+    return WriteProbe.settings(() -> DriverManager.getConnection(url, user, password));
   }
 
   static Journal journal(Path dir) {

@@ -9,18 +9,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Inserts rows one by one into the current primary (multi-host JDBC URL, {@code targetServerType=primary}),
- * remembering which inserts were acknowledged and the longest time between two acknowledged inserts.
+ * remembering which inserts were acknowledged, the longest time between two acknowledged inserts and when the first
+ * and the last failed insert happened.
  */
 final class Writer implements AutoCloseable {
   private final String url;
@@ -30,10 +33,13 @@ final class Writer implements AutoCloseable {
   private final Set<Long> acked = ConcurrentHashMap.newKeySet();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong longestGapNanos = new AtomicLong();
+  private final AtomicReference<@Nullable Instant> firstFailure = new AtomicReference<>();
+  private final AtomicReference<@Nullable Instant> lastFailure = new AtomicReference<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
 
-  record Report(int acknowledged, long failures, Duration longestGap, Set<Long> missing) {}
+  record Report(int acknowledged, long failures, Duration longestGap, Set<Long> missing,
+      @Nullable Instant firstFailure, @Nullable Instant lastFailure) {}
 
   private Writer(List<LocalPatroniCluster> clusters, String table) {
     this.url = "jdbc:postgresql://" + clusters.stream().flatMap(c -> c.nodes().stream())
@@ -90,6 +96,9 @@ final class Writer implements AutoCloseable {
         lastAck = now;
       } catch (SQLException e) {
         failures.incrementAndGet();
+        Instant now = Instant.now();
+        firstFailure.compareAndSet(null, now);
+        lastFailure.set(now);
         close(c);
         c = null;
         sleep(20);
@@ -111,7 +120,8 @@ final class Writer implements AutoCloseable {
     }
     Set<Long> missing = new HashSet<>(acked);
     missing.removeAll(found);
-    return new Report(acked.size(), failures.get(), Duration.ofNanos(longestGapNanos.get()), missing);
+    return new Report(acked.size(), failures.get(), Duration.ofNanos(longestGapNanos.get()), missing,
+        firstFailure.get(), lastFailure.get());
   }
 
   @Override
