@@ -1,6 +1,7 @@
 package dev.patroni4j.runbooks.catalogue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.patroni4j.runbooks.Journal;
 import dev.patroni4j.runbooks.ExecuteOptions;
@@ -171,6 +172,67 @@ class PoolerSwitchoverTest {
       assertThat(paused(bouncer)).isFalse();
       query(tx, "SELECT 1::text");
       tx.commit();
+    }
+  }
+
+  @Test
+  void withProceedOnDrainTimeoutALongTransactionIsCutAndTheSwitchoverGoesAhead() throws Exception {
+    PatroniRunbooks catalogue = RealCluster.catalogue(CLUSTER.cluster());
+    long timeline = RealCluster.timeline(CLUSTER.cluster());
+    SwitchoverOptions options = SwitchoverOptions.defaults().from("pg1").withoutCheckpoint()
+        .poolers(PoolerCutover.of(pooler(bouncer)).drainTimeout(Duration.ofSeconds(1)).proceedOnDrainTimeout());
+    try (Connection tx = bouncer.connect()) {
+      tx.setAutoCommit(false);
+      query(tx, "SELECT txid_current()::text");
+
+      RunbookResult r = catalogue.runner().build().execute(catalogue.plannedSwitchover(options),
+          RealCluster.journal(dir));
+
+      assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+      assertThat(r.actedSteps()).containsSubsequence("pooler-pause[bouncer]", "switchover",
+          "pooler-repoint[bouncer]", "pooler-resume[bouncer]");
+      assertThat(CLUSTER.cluster().leader().name()).isNotEqualTo("pg1");
+      assertThat(RealCluster.timeline(CLUSTER.cluster())).isGreaterThan(timeline);
+      assertThat(paused(bouncer)).isFalse();
+      assertThatThrownBy(() -> {
+        query(tx, "SELECT 1::text");
+        tx.commit();
+      }).as("the transaction that outlived the drain timeout was cut by the old leader's shutdown")
+          .isInstanceOf(SQLException.class);
+    }
+    assertLandsOnLeader(bouncer);
+  }
+
+  @Test
+  void aPoolerWhoseEntryFollowsTheLeaderIsReconnectedAndLandsOnTheNewLeaderWithoutFailedWrites() throws Exception {
+    PatroniRunbooks catalogue = RealCluster.catalogue(CLUSTER.cluster());
+    try (LeaderAddress address = LeaderAddress.start(CLUSTER.cluster())) {
+      bouncer.pointAt(address.port());
+      assertThat(bouncer.admin("RELOAD").succeeded()).isTrue();
+      Pooler followsLeader = new Pooler("bouncer", bouncer.host(), bouncer.port(),
+          bouncer.adminCredentials().username(), bouncer.adminCredentials().password(),
+          List.of(LocalPgBouncer.DATABASE), Pooler.Repoint.followsLeader());
+      SwitchoverOptions options = SwitchoverOptions.defaults().from("pg1")
+          .poolers(PoolerCutover.of(followsLeader).drainTimeout(Duration.ofSeconds(5)));
+      try (Connection before = bouncer.connect()) {
+        assertThat(query(before, "SELECT inet_server_port()::text")).as("through the leader's address")
+            .isEqualTo(Integer.toString(CLUSTER.cluster().node("pg1").pgPort()));
+      }
+
+      RunbookResult r = catalogue.runner().build().execute(catalogue.plannedSwitchover(options),
+          RealCluster.journal(dir), ExecuteOptions.defaults().writeProbe(WriteProbe.settings(bouncer::connect)));
+
+      assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+      assertThat(r.steps()).filteredOn(s -> s.stepId().equals("pooler-repoint[bouncer]")).singleElement()
+          .satisfies(s -> assertThat(s.reason()).as(s.toString()).containsIgnoringCase("reconnect"));
+      WriteDowntime downtime = r.findWriteDowntime().orElseThrow();
+      System.out.println("write downtime through a pooler following the leader's address: " + downtime);
+      assertThat(downtime.failed()).as(downtime.toString()).isZero();
+      assertThat(CLUSTER.cluster().leader().name()).isNotEqualTo("pg1");
+      assertThat(paused(bouncer)).isFalse();
+      assertThat(bouncer.admin("SHOW DATABASES").stdout()).as("the entry was not rewritten")
+          .contains("|" + address.port() + "|");
+      assertLandsOnLeader(bouncer);
     }
   }
 
