@@ -341,6 +341,14 @@ final class RollbackSteps {
           if (rolledBack().isPresent() && streaming.test(o)) {
             return Decision.satisfied(member + " streams from the recovered leader " + replica);
           }
+          if (rolledBack().isPresent() && patroniUp(ctx, member)) {
+            // Rebuilt by an earlier run (the stop steps left every other member's Patroni down until then). A fresh
+            // clone can drop out of streaming for a moment while the leader creates its slot: wait for it rather
+            // than act a second time.
+            ctx.await(streaming);
+            return Decision.satisfied(member + " streams from the recovered leader " + replica
+                + " (rebuilt by an earlier run)");
+          }
           return Decision.needsAction("wipe " + member + "'s data directory and start its Patroni to clone "
               + replica, Facts.of(DATA_DIR, files(member).dataDir().toString()));
         })
