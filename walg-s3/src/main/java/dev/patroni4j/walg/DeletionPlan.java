@@ -2,10 +2,7 @@ package dev.patroni4j.walg;
 
 import dev.patroni4j.client.Confirmable;
 import dev.patroni4j.client.Confirmation;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.patroni4j.walg.internal.ConfirmationDigests;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -50,17 +47,7 @@ public record DeletionPlan(
    */
   @Override
   public String confirmationToken() {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(policy.toWalgArguments().getBytes(StandardCharsets.UTF_8));
-      for (String k : keys) {
-        d.update((byte) '\n');
-        d.update(k.getBytes(StandardCharsets.UTF_8));
-      }
-      return "delete-" + keys.size() + "-" + HexFormat.of().formatHex(d.digest(), 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return ConfirmationDigests.token("delete", policy.toWalgArguments(), keys);
   }
 
   @Override

@@ -3,10 +3,7 @@ package dev.patroni4j.walg.cli;
 import dev.patroni4j.client.Confirmable;
 import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.walg.RetentionPolicy;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.patroni4j.walg.internal.ConfirmationDigests;
 import java.util.List;
 import java.util.Objects;
 
@@ -50,17 +47,7 @@ public record DeleteDryRun(RetentionPolicy policy, RetentionPolicy.Order order, 
   /** A token binding a confirmation to exactly this dry run: the hash of the policy, the order and every key. */
   @Override
   public String confirmationToken() {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update((policy.toWalgArguments() + "\n" + order).getBytes(StandardCharsets.UTF_8));
-      for (String k : keys) {
-        d.update((byte) '\n');
-        d.update(k.getBytes(StandardCharsets.UTF_8));
-      }
-      return "wal-g-delete-" + keys.size() + "-" + HexFormat.of().formatHex(d.digest(), 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return ConfirmationDigests.token("wal-g-delete", policy.toWalgArguments() + "\n" + order, keys);
   }
 
   @Override
