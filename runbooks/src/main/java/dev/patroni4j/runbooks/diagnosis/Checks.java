@@ -253,9 +253,7 @@ final class Checks {
     if (configPaused) {
       out.add(new Finding(Problem.CLUSTER_PAUSED, Severity.NOTICE, null,
           "the cluster is in maintenance mode: Patroni does not fail over",
-          List.of(Evidence.of(s != null && s.config() != null ? Source.DCS : Source.REST,
-              s != null && s.config() != null ? s.cluster().key(DcsKey.CONFIG) : "GET /config",
-              "pause", true)),
+          List.of(configEvidence(o, "pause", true)),
           new Remedy.Resume()));
       return;
     }
@@ -300,8 +298,8 @@ final class Checks {
       }
       evidence.add(Evidence.of(o.viewSource(), where(o.viewSource(), "member " + m.name()), "not a candidate", why));
     }
-    evidence.add(Evidence.of(Source.REST, config == null ? "Patroni default" : "dynamic configuration",
-        "maximum_lag_on_failover", maxLag));
+    boolean set = config != null && config.maximumLagOnFailover().isPresent();
+    evidence.add(configEvidence(o, "maximum_lag_on_failover", set ? maxLag : maxLag + " (Patroni's default: not set)"));
     out.add(new Finding(Problem.NO_FAILOVER_CANDIDATE, Severity.CRITICAL, null,
         "no replica may be promoted: if " + leader.get().name() + " fails, the cluster has no leader", evidence,
         new Remedy.Manual("bring a replica back to streaming within maximum_lag_on_failover, or remove nofailover "
@@ -343,8 +341,8 @@ final class Checks {
     boolean strict = config.get("synchronous_mode_strict").map(v -> String.valueOf(v).toLowerCase(Locale.ROOT))
         .map(v -> v.equals("true") || v.equals("on")).orElse(false);
     List<Evidence> evidence = new ArrayList<>();
-    evidence.add(Evidence.of(Source.REST, "GET /config", "synchronous_mode", mode));
-    evidence.add(Evidence.of(Source.REST, "GET /config", "synchronous_mode_strict", strict));
+    evidence.add(configEvidence(o, "synchronous_mode", mode));
+    evidence.add(configEvidence(o, "synchronous_mode_strict", strict));
     for (Member m : o.view().members()) {
       evidence.add(Evidence.of(o.viewSource(), where(o.viewSource(), "member " + m.name()), "role",
           m.role().raw() + " (" + m.state().raw() + ")"));
@@ -492,6 +490,16 @@ final class Checks {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /**
+   * Evidence of a dynamic-configuration value, labelled with where the configuration was read: the DCS {@code config}
+   * key when a snapshot was taken (the diagnosis then reads no {@code GET /config}), else {@code GET /config}.
+   */
+  private static Evidence configEvidence(Observed o, String fact, Object value) {
+    ClusterSnapshot s = o.snapshot();
+    return s != null ? Evidence.of(Source.DCS, s.cluster().key(DcsKey.CONFIG), fact, value)
+        : Evidence.of(Source.REST, "GET /config", fact, value);
+  }
 
   private static String where(Source source, String what) {
     return (source == Source.DCS ? "DCS " : "GET /cluster ") + what;

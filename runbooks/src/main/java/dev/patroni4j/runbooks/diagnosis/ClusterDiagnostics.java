@@ -167,6 +167,7 @@ public final class ClusterDiagnostics {
         notObserved.add("SQL on " + l.name() + ": its conn_url names no host and port");
       } else {
         try (Connection c = postgres.connect(l.name(), l.host(), l.port())) {
+          readOnly(c);
           slots = readSlots(c);
           archiver = readArchiver(c);
         } catch (SQLException | RuntimeException e) {
@@ -213,6 +214,15 @@ public final class ClusterDiagnostics {
     Optional<Timeline> leaderTl = view.findLeader().map(Member::timeline);
     return leaderTl.isPresent() && view.members().stream()
         .anyMatch(m -> !m.isLeader() && m.timeline() != null && !m.timeline().equals(leaderTl.get()));
+  }
+
+  /** Makes the session read-only before anything else runs in it: a diagnosis cannot write, whatever it sends. */
+  private static void readOnly(Connection c) throws SQLException {
+    c.setReadOnly(true);
+    try (Statement s = c.createStatement()) {
+      s.setQueryTimeout(SQL_TIMEOUT_SECONDS);
+      s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+    }
   }
 
   private static List<Observed.Slot> readSlots(Connection c) throws SQLException {
@@ -278,7 +288,11 @@ public final class ClusterDiagnostics {
       return this;
     }
 
-    /** SQL access to the leader, for the replication-slot and archiving checks; read-only queries. */
+    /**
+     * SQL access to the leader, for the replication-slot and archiving checks. Each diagnosis opens one connection,
+     * makes its session read-only ({@code SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY}) and closes it: give
+     * a connector that opens a new connection, not one lent from a pool the application writes through.
+     */
     public Builder postgres(PostgresConnector postgres) {
       this.postgres = Objects.requireNonNull(postgres, "postgres == null");
       return this;

@@ -27,14 +27,14 @@ import java.util.Optional;
  *
  * @param findings the findings, by severity then member
  * @param notObserved sources that could not be read, each with the reason (e.g. {@code SQL on pg1: connection
- *     refused}); checks that need them were skipped
+ *     refused}, redacted like {@link Evidence}); checks that need them were skipped
  * @param observedAt when the observation finished
  */
 public record Diagnosis(List<Finding> findings, List<String> notObserved, Instant observedAt) {
 
   public Diagnosis {
     findings = List.copyOf(findings);
-    notObserved = List.copyOf(notObserved);
+    notObserved = notObserved.stream().map(Evidence::redact).toList();
     Objects.requireNonNull(observedAt, "observedAt == null");
   }
 

@@ -59,9 +59,17 @@ public record Evidence(Source source, String location, String fact, String value
     return new Evidence(source, location, fact, value == null ? "absent" : String.valueOf(value));
   }
 
-  private static String clean(String text) {
+  /**
+   * {@code text} with anything that looks like a credential replaced by {@code ***}: what {@link Finding#summary()},
+   * {@link Remedy.Manual#instruction()} and {@link Diagnosis#notObserved()} pass through too.
+   */
+  static String redact(String text) {
     String redacted = URL_USER_INFO.matcher(text).replaceAll("$1***@");
-    redacted = SECRET_ASSIGNMENT.matcher(redacted).replaceAll("$1$2***");
+    return SECRET_ASSIGNMENT.matcher(redacted).replaceAll("$1$2***");
+  }
+
+  private static String clean(String text) {
+    String redacted = redact(text);
     StringBuilder out = new StringBuilder(Math.min(redacted.length(), MAX_VALUE_LENGTH + 3));
     redacted.codePoints().limit(MAX_VALUE_LENGTH)
         .forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? ' ' : c));

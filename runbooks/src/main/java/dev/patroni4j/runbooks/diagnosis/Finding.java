@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param problem which known problem
  * @param severity how urgent
  * @param member the member it concerns, or null when it concerns the cluster
- * @param summary what is wrong, in one sentence
+ * @param summary what is wrong, in one sentence (redacted like {@link Evidence})
  * @param evidence the values observed that show it, with where each came from (never empty)
  * @param remedy what fixes it
  */
@@ -33,7 +33,7 @@ public record Finding(
   public Finding {
     Objects.requireNonNull(problem, "problem == null");
     Objects.requireNonNull(severity, "severity == null");
-    Objects.requireNonNull(summary, "summary == null");
+    summary = Evidence.redact(Objects.requireNonNull(summary, "summary == null"));
     evidence = List.copyOf(evidence);
     if (evidence.isEmpty()) {
       throw new IllegalArgumentException("a finding needs evidence: " + problem);

@@ -66,12 +66,22 @@ public enum Problem {
   /**
    * Replicas exist but none may be promoted: each is not running, tagged {@code nofailover} (or {@code
    * failover_priority: 0}), or lags beyond {@code maximum_lag_on_failover}. A leader failure now means downtime.
-   * Remedy: manual (let replicas catch up, fix tags).
+   * Field: Patroni skips a candidate over {@code maximum_lag_on_failover} ("Member X exceeds maximum replication
+   * lag", then "no healthy members found"; patroni/patroni issues 1784, 3230) and answers a failover no member
+   * passes ({@code nofailover}, lag, {@code failover_priority: 0}) with 412 "no good candidates have been found"
+   * (issues 2362, 2153, 2744, 2048); the blue-green procedure freezes its replica with {@code nofailover: true}
+   * (seed procedures, "Blue-green deployment with rollback"). Reproduced here with a replica whose WAL receiver is stopped while
+   * the leader writes. Remedy: manual (let replicas catch up, fix tags).
    */
   NO_FAILOVER_CANDIDATE,
   /**
    * {@code synchronous_mode} is on and no replica is a synchronous (or quorum) standby: commits are not protected,
-   * or, with {@code synchronous_mode_strict}, block. Remedy: manual (bring a replica back to streaming).
+   * or, with {@code synchronous_mode_strict}, block. Field: losing or rebooting the sync standby is a disruption the
+   * chaos studies of Patroni run (postgres-chaos-analyst); Patroni's {@code basic_replication} acceptance feature
+   * swaps a restarted or stuck sync replica for another, which a cluster with one replica does not have; a paused
+   * sync standby stalls {@code remote_apply} commits until Patroni swaps it (blue-green replay pause, reliability
+   * notes). Reproduced here by stopping the only replica's Patroni with {@code synchronous_mode: true}. Remedy:
+   * manual (bring a replica back to streaming).
    */
   NO_SYNC_STANDBY,
   /**

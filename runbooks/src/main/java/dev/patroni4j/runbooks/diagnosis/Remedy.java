@@ -200,7 +200,7 @@ public sealed interface Remedy permits Remedy.RunbookRemedy, Remedy.Manual {
    */
   record Manual(String instruction) implements Remedy {
     public Manual {
-      Objects.requireNonNull(instruction, "instruction == null");
+      instruction = Evidence.redact(Objects.requireNonNull(instruction, "instruction == null"));
     }
 
     @Override

@@ -129,6 +129,31 @@ class ChecksTest {
   }
 
   @Test
+  void aPausedClusterWithoutALeaderIsFailedOverToARunningMemberAndAnUnpausedOneIsLeftToPatroni() {
+    List<Member> leaderless = List.of(member("pg1", "replica", "stopped", 3, Lag.unknown()),
+        member("pg2", "replica", "running", 3, Lag.unknown()));
+    Observed paused = new Observed(ClusterView.of("demo", leaderless, true, null), Evidence.Source.REST, Map.of(),
+        Map.of(), List.of(), null, null, false, null, null, null, null, Map.of());
+
+    List<Finding> whilePaused = checks.run(paused);
+    List<Finding> unpaused = checks.run(observed(leaderless, null, null));
+
+    assertThat(whilePaused).singleElement().satisfies(f -> {
+      assertThat(f.problem()).isEqualTo(Problem.NO_LEADER);
+      assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+      assertThat(f.remedy()).isEqualTo(new Remedy.Failover(null));
+      assertThat(f.evidence()).extracting(Evidence::fact, Evidence::value)
+          .contains(org.assertj.core.groups.Tuple.tuple("leader", "absent"),
+              org.assertj.core.groups.Tuple.tuple("paused", "true"));
+    });
+    assertThat(unpaused).singleElement().satisfies(f -> {
+      assertThat(f.problem()).isEqualTo(Problem.NO_LEADER);
+      assertThat(f.remedy()).isInstanceOfSatisfying(Remedy.Manual.class,
+          m -> assertThat(m.instruction()).contains("Patroni elects a leader within ttl"));
+    });
+  }
+
+  @Test
   void aReplicaBehindOnATimelineInTheLeadersHistoryIsNotDiverged() {
     List<Member> members = List.of(member("pg1", "leader", "running", 3, Lag.absent()),
         member("pg2", "replica", "streaming", 2, Lag.ofBytes(0)));
@@ -153,6 +178,66 @@ class ChecksTest {
     assertThat(findings.get(0).severity()).isEqualTo(Severity.CRITICAL);
     assertThat(findings.get(0).evidence()).extracting(Evidence::value)
         .contains("lag 5000000 B beyond 1000 B", "tagged nofailover", "1000");
+  }
+
+  @Test
+  void theConfigurationsEvidenceNamesWhereItWasRead() {
+    List<Member> lagging = List.of(member("pg1", "leader", "running", 3, Lag.absent()),
+        member("pg2", "replica", "streaming", 3, Lag.ofBytes(5_000_000)));
+    ClusterSnapshot fromDcs = ClusterSnapshot.fromEntries(REF, 7, List.of(new DcsEntry(REF.keyPrefix() + "config",
+        "{\"maximum_lag_on_failover\":1000,\"synchronous_mode\":true}", 7, null)));
+    DynamicConfig config = java.util.Objects.requireNonNull(fromDcs.config()).config();
+    Observed dcs = new Observed(ClusterView.of("demo", lagging, false, null), Evidence.Source.REST, Map.of(), Map.of(),
+        List.of(), fromDcs, config, false, null, null, null, null, Map.of());
+
+    List<Finding> readFromDcs = checks.run(dcs);
+    List<Finding> readFromRest = checks.run(observed(lagging, config, null));
+    List<Finding> patroniDefault = checks.run(observed(lagging, null, null));
+
+    assertThat(readFromDcs).extracting(Finding::problem)
+        .containsExactlyInAnyOrder(Problem.NO_FAILOVER_CANDIDATE, Problem.NO_SYNC_STANDBY);
+    assertThat(readFromDcs).flatExtracting(Finding::evidence)
+        .filteredOn(e -> e.fact().startsWith("maximum_lag") || e.fact().startsWith("synchronous_mode"))
+        .hasSize(3).allSatisfy(e -> assertThat(e.toString()).startsWith("DCS /service/demo/config: "));
+    assertThat(readFromRest).flatExtracting(Finding::evidence)
+        .filteredOn(e -> e.fact().startsWith("maximum_lag") || e.fact().startsWith("synchronous_mode"))
+        .hasSize(3).allSatisfy(e -> assertThat(e.toString()).startsWith("REST GET /config: "));
+    assertThat(patroniDefault).flatExtracting(Finding::evidence).filteredOn(e -> e.fact().startsWith("maximum_lag"))
+        .singleElement().extracting(Evidence::value).isEqualTo("1048576 (Patroni's default: not set)");
+  }
+
+  /**
+   * A secret planted in every free-text input a check reads (a member's error, its unit, its REST URL, its conn_url,
+   * the reason a source was not read) reaches no finding's summary, remedy or evidence, nor the table.
+   */
+  @Test
+  void aSecretInWhatWasObservedReachesNoFindingAndNotTheTable() {
+    String secret = "Pl4nted-s3cret";
+    Member pg2 = member("pg2", "replica", "start failed", 3, Lag.unknown()).toBuilder()
+        .connUrl("postgres://replicator:" + secret + "@127.0.0.1:5433/postgres?password=" + secret).build();
+    List<Member> members = List.of(member("pg1", "leader", "running", 3, Lag.absent()), pg2,
+        member("pg3", "replica", "streaming", 3, Lag.ofBytes(0)));
+    String unit = "[Service]\nEnvironment=PGPASSWORD=" + secret + "\nExecStart=/usr/bin/patroni /etc/patroni.yml\n";
+    Observed o = new Observed(ClusterView.of("demo", members, false, null), Evidence.Source.REST, Map.of(),
+        Map.of("pg3", "GET http://patroni:" + secret + "@127.0.0.1:8003/patroni failed: {\"password\": \"" + secret
+            + "\"}"), List.of(URI.create("http://patroni:" + secret + "@127.0.0.1:8009")), null,
+        DynamicConfig.of(Map.of("synchronous_mode", true)), false, null, null,
+        new Observed.Archiver("on", 1, null, null, 3, "000000030000000000000007", "2026-12-03 18:00:00+00", true),
+        List.of(new ServiceRegistry.Registration("pg9", "demo/pg9", "10.0.0.9", 5432)),
+        Map.of("pg1", new Observed.Unit("systemctl cat patroni", unit)));
+
+    Diagnosis d = new Diagnosis(checks.run(o), List.of("SQL on pg1: FATAL: password=" + secret + " rejected",
+        "DCS http://root:" + secret + "@etcd:2379: unavailable"), java.time.Instant.EPOCH);
+
+    assertThat(d.findings()).extracting(Finding::problem).contains(Problem.POSTGRES_NOT_STARTING,
+        Problem.MEMBER_NOT_ANSWERING, Problem.NO_SYNC_STANDBY, Problem.ARCHIVING_FAILING,
+        Problem.SERVICE_WITHOUT_MEMBER, Problem.UNIT_STOPS_POSTGRES);
+    StringBuilder all = new StringBuilder(d.table());
+    d.notObserved().forEach(n -> all.append('\n').append(n));
+    for (Finding f : d.findings()) {
+      all.append('\n').append(f.summary()).append('\n').append(f.remedy().description()).append('\n').append(f);
+    }
+    assertThat(all.toString()).doesNotContain(secret).contains("***");
   }
 
   @Test

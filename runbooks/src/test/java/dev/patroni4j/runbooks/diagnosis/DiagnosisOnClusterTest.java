@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.client.dcs.ClusterRef;
+import dev.patroni4j.client.dcs.ClusterSnapshot;
+import dev.patroni4j.client.model.ClusterView;
+import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.dcs.etcd.EtcdDcsClient;
 import dev.patroni4j.runbooks.ExecuteOptions;
 import dev.patroni4j.runbooks.FileJournal;
 import dev.patroni4j.runbooks.Runbook;
 import dev.patroni4j.runbooks.RunbookResult;
+import dev.patroni4j.runbooks.catalogue.BrokenCheckpoint;
 import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
 import dev.patroni4j.config.SystemdUnit;
 import dev.patroni4j.runbooks.catalogue.PostgresConnector;
@@ -18,6 +22,8 @@ import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
 import dev.patroni4j.testkit.PatroniNode;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -30,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -48,9 +55,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DiagnosisOnClusterTest {
+  private static final String REST_PASSWORD = "diag-rest-Pw-7f3a";
+
   @RegisterExtension
   static final LocalPatroniClusterExtension CLUSTER = LocalPatroniClusterExtension.of(LocalPatroniCluster.builder()
-      .members(2).postgresParameter("archive_mode", "on").postgresParameter("archive_command", "/bin/true"));
+      .members(2).postgresParameter("archive_mode", "on").postgresParameter("archive_command", "/bin/true")
+      .restBasicAuth("patroni", REST_PASSWORD));
+
+  /** Every diagnosis a test acted on, checked for secrets by the last test. */
+  private static final List<Diagnosis> SEEN = new CopyOnWriteArrayList<>();
 
   private static EtcdDcsClient dcs;
   private static PatroniRunbooks catalogue;
@@ -64,7 +77,7 @@ class DiagnosisOnClusterTest {
     dcs = EtcdDcsClient.builder().endpoint(cluster.etcdEndpoint()).build();
     ClusterRef ref = ClusterRef.of(cluster.namespace(), cluster.scope());
     PatroniClient client = PatroniClient.builder().members(cluster.nodes().stream().map(PatroniNode::restUrl).toList())
-        .build();
+        .basicAuth("patroni", REST_PASSWORD).build();
     PostgresConnector pg = connector(cluster);
     catalogue = PatroniRunbooks.builder(client).scope(cluster.scope()).namespace(cluster.namespace()).dcs(dcs)
         .postgres(pg).build();
@@ -80,7 +93,7 @@ class DiagnosisOnClusterTest {
   @Test
   @Order(1)
   void aHealthyClusterHasNoFindingsAndEverySourceWasRead() {
-    Diagnosis d = diagnostics.diagnose();
+    Diagnosis d = seen(diagnostics.diagnose());
 
     assertThat(d.findings()).as(d.table()).isEmpty();
     assertThat(d.notObserved()).isEmpty();
@@ -171,8 +184,11 @@ class DiagnosisOnClusterTest {
         .find(Problem.MIXED_PATRONI_VERSIONS).orElseThrow();
 
     assertThat(f.evidence()).extracting(Evidence::value).contains(other, cluster.node("pg1").patroniVersion());
+    // The manual remedy, as the finding says it: every member on one version (here pg2 back on pg1's).
+    assertThat(f.remedy()).isEqualTo(new Remedy.Manual(
+        "finish the package migration: move every member to one Patroni version"));
     cluster.resetToKnownState();
-    assertThat(diagnostics.diagnose().find(Problem.MIXED_PATRONI_VERSIONS)).isEmpty();
+    assertThat(seen(diagnostics.diagnose()).find(Problem.MIXED_PATRONI_VERSIONS)).isEmpty();
   }
 
   @Test
@@ -205,6 +221,9 @@ class DiagnosisOnClusterTest {
 
     assertThat(f.member()).isEqualTo("pg1");
     assertThat(f.evidence()).extracting(Evidence::fact).contains("failed_count", "last_failed_wal");
+    assertThat(f.remedy()).isInstanceOfSatisfying(Remedy.Manual.class, m -> assertThat(m.instruction())
+        .contains("pg1's PostgreSQL log", "archive_command", "fix the command or its storage"));
+    // The manual remedy, as the finding says it: fix the command.
     assertThat(run(catalogue.configChange(archiveCommand("/bin/true"), false)).succeeded()).isTrue();
     sql("INSERT INTO diag_fill SELECT 1; SELECT pg_switch_wal()");
     await("archiving works again", d -> d.find(Problem.ARCHIVING_FAILING).isEmpty());
@@ -225,11 +244,16 @@ class DiagnosisOnClusterTest {
           .find(Problem.NO_SYNC_STANDBY).orElseThrow();
 
       assertThat(f.severity()).isEqualTo(Severity.WARNING);
-      assertThat(f.remedy()).isInstanceOf(Remedy.Manual.class);
+      assertThat(f.remedy()).isInstanceOfSatisfying(Remedy.Manual.class, m -> assertThat(m.instruction())
+          .startsWith("bring a replica back to streaming"));
       assertThat(f.evidence()).anySatisfy(e -> {
         assertThat(e.fact()).isEqualTo("synchronous_mode");
         assertThat(e.value()).isEqualTo("true");
+        // read from the DCS snapshot, not GET /config
+        assertThat(e.source()).isEqualTo(Evidence.Source.DCS);
+        assertThat(e.location()).endsWith("/config");
       });
+      // The manual remedy, as the finding says it: the replica streams again.
       cluster.startPatroni(pg2);
       await("pg2 the synchronous standby again", d -> d.find(Problem.NO_SYNC_STANDBY).isEmpty());
     } finally {
@@ -305,8 +329,13 @@ class DiagnosisOnClusterTest {
       }).anySatisfy(e -> {
         assertThat(e.fact()).isEqualTo("maximum_lag_on_failover");
         assertThat(e.value()).isEqualTo(String.valueOf(1 << 20));
+        assertThat(e.source()).isEqualTo(Evidence.Source.DCS);
+        assertThat(e.location()).endsWith("/config");
       });
+      assertThat(f.remedy()).isInstanceOfSatisfying(Remedy.Manual.class, m -> assertThat(m.instruction())
+          .startsWith("bring a replica back to streaming within maximum_lag_on_failover"));
     } finally {
+      // The manual remedy, as the finding says it: pg2 receives WAL again and catches up.
       signal("CONT", receiver);
     }
     await("pg2 a candidate again", d -> d.find(Problem.NO_FAILOVER_CANDIDATE).isEmpty());
@@ -334,11 +363,11 @@ class DiagnosisOnClusterTest {
     ClusterDiagnostics withUnits = ClusterDiagnostics.builder(catalogue.client())
         .systemdUnits(ShellHostActions.local().build(), member -> List.of("cat", unitOf(cluster.node(member)).toString()))
         .build();
-    assertThat(withUnits.diagnose().findings()).as("units rendered by patroni-config").isEmpty();
+    assertThat(seen(withUnits.diagnose()).findings()).as("units rendered by patroni-config").isEmpty();
 
-    Files.writeString(unitOf(cluster.node("pg2")), Files.readString(unitOf(cluster.node("pg2")))
-        .replace("KillMode=process\n", ""));
-    Diagnosis d = withUnits.diagnose();
+    String safe = Files.readString(unitOf(cluster.node("pg2")));
+    Files.writeString(unitOf(cluster.node("pg2")), safe.replace("KillMode=process\n", ""));
+    Diagnosis d = seen(withUnits.diagnose());
 
     assertThat(d.findings()).as(d.table()).singleElement().satisfies(f -> {
       assertThat(f.problem()).isEqualTo(Problem.UNIT_STOPS_POSTGRES);
@@ -348,11 +377,19 @@ class DiagnosisOnClusterTest {
         assertThat(e.location()).isEqualTo("cat " + unitOf(cluster.node("pg2")) + " on pg2");
         assertThat(e.value()).isEqualTo("control-group");
       });
+      assertThat(f.remedy()).isInstanceOfSatisfying(Remedy.Manual.class, m -> assertThat(m.instruction())
+          .startsWith("on pg2, add a drop-in").contains("KillMode=process", "systemctl daemon-reload"));
     });
     assertThat(d.notObserved()).isEmpty();
 
+    // The remedy, as the finding says it: KillMode=process back in pg2's unit.
+    Files.writeString(unitOf(cluster.node("pg2")), safe);
+    Diagnosis fixed = seen(withUnits.diagnose());
+    assertThat(fixed.findings()).as(fixed.table()).isEmpty();
+    assertThat(fixed.notObserved()).isEmpty();
+
     Files.delete(unitOf(cluster.node("pg1")));
-    assertThat(withUnits.diagnose().notObserved()).singleElement().asString().startsWith("unit of pg1: cat ")
+    assertThat(seen(withUnits.diagnose()).notObserved()).singleElement().asString().startsWith("unit of pg1: cat ")
         .contains("exited 1");
   }
 
@@ -442,6 +479,132 @@ class DiagnosisOnClusterTest {
     assertThat(after.notObserved()).isEmpty();
   }
 
+  @Test
+  @Order(15)
+  void diagnosingChangesNothingInTheDcsOrTheMembersAndItsSqlSessionCannotWrite() throws Exception {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    ClusterRef ref = ClusterRef.of(cluster.namespace(), cluster.scope());
+    List<String> sessions = new CopyOnWriteArrayList<>();
+    PostgresConnector pg = connector(cluster);
+    // The connection the diagnosis used, probed just before the diagnosis closes it.
+    PostgresConnector probed = (member, host, port) -> {
+      Connection real = pg.connect(member, host, port);
+      return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+          (proxy, method, args) -> {
+            if (method.getName().equals("close")) {
+              sessions.add(writeAttempt(real));
+            }
+            try {
+              return method.invoke(real, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+    };
+    ClusterDiagnostics watching = ClusterDiagnostics.builder(catalogue.client()).dcs(ref, dcs).postgres(probed)
+        .slotRetentionLimitBytes(1 << 20).build();
+    await("a healthy cluster", d -> d.findings().isEmpty() && d.notObserved().isEmpty());
+    ClusterSnapshot before = dcs.snapshot(ref);
+    DynamicConfig configBefore = catalogue.client().config();
+    List<String> membersBefore = members(catalogue.client().cluster());
+
+    for (int i = 0; i < 5; i++) {
+      Diagnosis d = seen(watching.diagnose());
+      assertThat(d.findings()).as(d.table()).isEmpty();
+      assertThat(d.notObserved()).isEmpty();
+    }
+
+    ClusterSnapshot after = dcs.snapshot(ref);
+    assertThat(sessions).as("each diagnosis's SQL session refused a write").hasSize(5)
+        .allSatisfy(r -> assertThat(r).isEqualTo("read only: 25006"));
+    assertThat(after.config()).as("config key, with its modify index").isEqualTo(before.config());
+    assertThat(after.initialize()).isEqualTo(before.initialize());
+    assertThat(after.history()).isEqualTo(before.history());
+    assertThat(after.failover()).isEqualTo(before.failover());
+    assertThat(after.sync()).isEqualTo(before.sync());
+    assertThat(after.leaderName()).isEqualTo(before.leaderName());
+    assertThat(dcsMembers(after)).isEqualTo(dcsMembers(before));
+    assertThat(catalogue.client().config().values()).isEqualTo(configBefore.values());
+    assertThat(members(catalogue.client().cluster())).isEqualTo(membersBefore);
+  }
+
+  @Test
+  @Order(16)
+  void aReplicaPanickingOnItsCheckpointRecordNamesRecoverStartFailedWhichClearsIt() throws Exception {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    PatroniNode pg2 = cluster.node("pg2");
+    await("pg2 a replica of a clean cluster", d -> d.findings().isEmpty()
+        && !catalogue.client().cluster().findMember("pg2").orElseThrow().isLeader());
+    cluster.stopPatroni(pg2); // unpaused: PostgreSQL stops cleanly with it
+    BrokenCheckpoint.breakCheckpointRecord(pg2);
+    cluster.startPatroni(pg2);
+
+    Finding f = await("pg2 not starting", d -> d.find(Problem.POSTGRES_NOT_STARTING).isPresent())
+        .find(Problem.POSTGRES_NOT_STARTING).orElseThrow();
+
+    assertThat(BrokenCheckpoint.postgresLog(pg2)).as("the field's failure, for real")
+        .contains("PANIC:  " + BrokenCheckpoint.PANIC);
+    assertThat(f.member()).isEqualTo("pg2");
+    assertThat(f.remedy()).isEqualTo(new Remedy.RecoverStartFailed("pg2"));
+    assertThat(f.evidence()).extracting(Evidence::value).contains("start failed");
+    assertRemedyClears(f);
+    await("the cluster is clean again", d -> d.findings().isEmpty());
+  }
+
+  /** {@code read only: <SQLSTATE>} if {@code c}'s session is read-only and refuses a write. */
+  private static String writeAttempt(Connection c) throws SQLException {
+    String readOnly;
+    try (Statement s = c.createStatement(); var rs = s.executeQuery("SHOW transaction_read_only")) {
+      rs.next();
+      readOnly = rs.getString(1);
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE diag_write_probe (x int)");
+      return "wrote (transaction_read_only = " + readOnly + ")";
+    } catch (SQLException e) {
+      return ("on".equals(readOnly) ? "read only: " : "transaction_read_only = " + readOnly + ": ") + e.getSQLState();
+    }
+  }
+
+  private static List<String> members(ClusterView view) {
+    return view.members().stream().map(m -> m.name() + " " + m.role().raw() + " " + m.state().raw() + " tl "
+        + m.timeline() + " pending_restart " + m.pendingRestart()).toList();
+  }
+
+  private static List<String> dcsMembers(ClusterSnapshot s) {
+    return s.members().stream().map(m -> m.name() + " " + m.member().role().raw() + " " + m.member().state().raw()
+        + " tl " + m.member().timeline()).toList();
+  }
+
+  @Test
+  @Order(99)
+  void noDiagnosisTheseTestsActedOnCarriedASecret() {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    List<String> secrets = new ArrayList<>(List.of(cluster.superuserPassword(), REST_PASSWORD));
+    cluster.clusterSpec().replication().password().ifPresent(p -> secrets.add(p.reveal()));
+    cluster.clusterSpec().rewind().flatMap(r -> r.password()).ifPresent(p -> secrets.add(p.reveal()));
+    assertThat(secrets).hasSizeGreaterThanOrEqualTo(3).allSatisfy(p -> assertThat(p).hasSizeGreaterThan(5));
+    List<Finding> findings = SEEN.stream().flatMap(d -> d.findings().stream()).toList();
+    assertThat(findings).extracting(Finding::problem).as("the live tests' findings").contains(
+        Problem.CLUSTER_PAUSED, Problem.PENDING_RESTART, Problem.POSTGRES_NOT_STARTING, Problem.MEMBER_NOT_ANSWERING,
+        Problem.MIXED_PATRONI_VERSIONS, Problem.SLOT_RETAINING_WAL, Problem.ARCHIVING_FAILING,
+        Problem.NO_SYNC_STANDBY, Problem.TIMELINE_DIVERGED, Problem.NO_FAILOVER_CANDIDATE, Problem.UNIT_STOPS_POSTGRES,
+        Problem.STALE_DCS_STATE, Problem.STALE_PAUSE);
+
+    for (Diagnosis d : SEEN) {
+      StringBuilder all = new StringBuilder(d.table());
+      d.notObserved().forEach(n -> all.append('\n').append(n));
+      for (Finding f : d.findings()) {
+        all.append('\n').append(f.summary()).append('\n').append(f.remedy().description()).append('\n')
+            .append(f.remedy());
+        f.evidence().forEach(e -> all.append('\n').append(e).append(' ').append(e.value()));
+      }
+      for (String secret : secrets) {
+        assertThat(all.toString()).doesNotContain(secret);
+      }
+    }
+  }
+
   private static void awaitFile(Path file, Predicate<String> until) {
     DiagnosisWaits.until(file + " to match", Duration.ofSeconds(30), () -> Files.readString(file), until);
   }
@@ -468,7 +631,12 @@ class DiagnosisOnClusterTest {
   }
 
   private static Diagnosis await(String what, Predicate<Diagnosis> until) {
-    return DiagnosisWaits.await(diagnostics, what, until);
+    return seen(DiagnosisWaits.await(diagnostics, what, until));
+  }
+
+  private static Diagnosis seen(Diagnosis d) {
+    SEEN.add(d);
+    return d;
   }
 
   private static final String PG_CTL = "/usr/lib/postgresql/15/bin/pg_ctl";
