@@ -24,10 +24,7 @@ import java.util.Objects;
  * credentials where the repository has them.
  *
  * <pre>{@code
- * import dev.patroni4j.client.PatroniWaitTimeoutException;
-import dev.patroni4j.client.Sleeper;
-import dev.patroni4j.client.Waiter;
-import dev.patroni4j.runbooks.host.HostActions;
+ * import dev.patroni4j.runbooks.host.HostActions;
  * // given: BackupTool readOnlyTool; HostActions hosts;
  * RestoreDrill drill = RestoreDrill.builder(readOnlyTool, hosts, "drill-host")
  *     .directory(Path.of("/srv/drills"))

@@ -35,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  *       .withUnit(unit, newUnit));
  * }
  * PackageMigrationOptions options = b.memberTimeout(Duration.ofMinutes(3))
-    .guardrails(Guardrails.builder().maxTransactionAge(Duration.ofSeconds(5)).build())
-    .build();
+ *     .guardrails(Guardrails.builder().maxTransactionAge(Duration.ofSeconds(5)).build())
+ *     .build();
  * }</pre>
  *
  * <p>Immutable and thread-safe; the builder is not.

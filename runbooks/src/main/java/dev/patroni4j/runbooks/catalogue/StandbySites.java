@@ -41,7 +41,6 @@ import java.util.Optional;
  *
  * <pre>{@code
  * import dev.patroni4j.client.model.StandbyClusterConfig;
-import dev.patroni4j.client.model.Timeline;
  * import dev.patroni4j.runbooks.Journal;
  * import dev.patroni4j.runbooks.RunbookResult;
  * // given: PatroniRunbooks siteA; PatroniRunbooks siteB; Journal j1; Journal j2;
@@ -153,7 +152,6 @@ public final class StandbySites {
    *
    * <pre>{@code
    * import dev.patroni4j.client.model.StandbyClusterConfig;
-import dev.patroni4j.client.model.Timeline;
    * import dev.patroni4j.runbooks.Journal;
    * import dev.patroni4j.runbooks.RunbookResult;
    * import java.time.Duration;
