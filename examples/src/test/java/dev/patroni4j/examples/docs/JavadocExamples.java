@@ -51,15 +51,18 @@ final class JavadocExamples {
 
   /**
    * One example: where it starts ({@code line} is the source line of its first code line), the
-   * file's package and imports ({@code import static a.B.c} kept with its {@code static}), and the
-   * code lines as Javadoc shows them.
+   * file's package and imports ({@code import static a.B.c} kept with its {@code static}), the
+   * code lines as Javadoc shows them, and the source lines of code lines without the comment's
+   * leading {@code *}. Javadoc renders those too, so they compile, but nobody wrote them there: an
+   * import sorter or formatter that took the comment for code put them in.
    */
   record Example(String file, int line, String packageName, List<String> imports, List<String> packageTypes,
-      List<String> code) {
+      List<String> code, List<Integer> linesWithoutStar) {
     Example {
       imports = List.copyOf(imports);
       packageTypes = List.copyOf(packageTypes);
       code = List.copyOf(code);
+      linesWithoutStar = List.copyOf(linesWithoutStar);
     }
 
     String location() {
@@ -102,13 +105,21 @@ final class JavadocExamples {
         int from = pre.end();
         int to = closingBrace(source, from, comment.end());
         List<String> lines = new ArrayList<>();
-        boolean first = true;
-        for (String line : NEWLINE.split(source.substring(from, to), -1)) {
-          lines.add(first ? line : COMMENT_LINE_START.matcher(line).replaceFirst(""));
-          first = false;
+        List<Integer> withoutStar = new ArrayList<>();
+        int firstLine = JavaSource.lineOf(source, from);
+        String[] split = NEWLINE.split(source.substring(from, to), -1);
+        for (int i = 0; i < split.length; i++) {
+          Matcher star = COMMENT_LINE_START.matcher(split[i]);
+          if (i == 0) {
+            lines.add(split[i]);
+          } else if (star.lookingAt()) {
+            lines.add(star.replaceFirst(""));
+          } else {
+            lines.add(split[i]);
+            withoutStar.add(firstLine + i);
+          }
         }
-        examples.add(new Example(displayName, JavaSource.lineOf(source, from), packageName, imports, packageTypes,
-            lines));
+        examples.add(new Example(displayName, firstLine, packageName, imports, packageTypes, lines, withoutStar));
         pre.region(to, comment.end());
       }
     }

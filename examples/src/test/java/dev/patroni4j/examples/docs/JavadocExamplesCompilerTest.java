@@ -27,7 +27,7 @@ class JavadocExamplesCompilerTest {
 
   @Test
   void findsEveryPreCodeBlockOfJavadocCommentsAndNothingInOtherCommentsOrStrings() {
-    assertThat(examples()).extracting(Example::line).containsExactly(8, 13, 19, 23, 25, 33, 37);
+    assertThat(examples()).extracting(Example::line).containsExactly(8, 13, 19, 23, 25, 33, 37, 41);
     assertThat(examples().get(0).code()).contains("String leader = client.cluster().leader().name();");
     assertThat(examples().get(0).imports()).containsExactly("dev.patroni4j.client.PatroniClient");
   }
@@ -55,6 +55,12 @@ class JavadocExamplesCompilerTest {
   @Test
   void anElidedBlockIsAParseErrorAtItsLine() {
     assertThat(brokenByLine().get(33)).isNotEmpty().allSatisfy(e -> assertThat(e).startsWith(FIXTURE + ":34: "));
+  }
+
+  @Test
+  void aCodeLineWithoutTheCommentsStarIsFoundAtItsSourceLineAndOnlyThere() {
+    assertThat(examples()).filteredOn(e -> !e.linesWithoutStar().isEmpty())
+        .singleElement().satisfies(e -> assertThat(e.linesWithoutStar()).containsExactly(42));
   }
 
   @Test

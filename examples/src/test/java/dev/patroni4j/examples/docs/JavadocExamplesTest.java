@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Every code example in the published modules' Javadoc compiles against the published modules. */
 class JavadocExamplesTest {
   @Test
-  void everyJavadocExampleOfEveryPublishedModuleCompiles() {
+  void everyJavadocExampleOfEveryPublishedModuleCompilesAndSitsInsideItsComment() {
     List<Example> examples = new ArrayList<>();
     for (String module : Docs.publishedModules()) {
       for (Path file : Docs.mainSources(module)) {
@@ -27,6 +27,9 @@ class JavadocExamplesTest {
     assertThat(broken)
         .as("%d of %d Javadoc examples do not compile:%n%s", broken.size(), examples.size(),
             broken.stream().map(Broken::toString).collect(Collectors.joining("\n")))
+        .isEmpty();
+    assertThat(examples.stream().flatMap(e -> e.linesWithoutStar().stream().map(line -> e.file() + ":" + line)))
+        .as("example lines without the comment's leading '*' (an import sorter or formatter put them there)")
         .isEmpty();
   }
 }

@@ -37,6 +37,11 @@ import dev.patroni4j.client.PatroniClient;
  * <pre>{@code
  * Class<?> hidden = EveryMemberFailed.class;
  * }</pre>
+ *
+ * <pre>{@code
+import java.time.Duration;
+ * Duration d = Duration.ZERO;
+ * }</pre>
  */
 public final class Documented {
   private Documented() {}
