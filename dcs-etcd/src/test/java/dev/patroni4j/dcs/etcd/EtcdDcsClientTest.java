@@ -249,6 +249,40 @@ class EtcdDcsClientTest {
   }
 
   @Test
+  void aFleetSnapshotOfManyClustersIsOneRangeRequest() throws Exception {
+    int clusters = 40;
+    for (int i = 0; i < clusters; i++) {
+      putPatroniCluster(ClusterRef.of("/fleet-rt", "c" + i));
+    }
+    long before = rangeRequestsServed();
+
+    dev.patroni4j.client.dcs.FleetSnapshot fleet = dcs.fleet("/fleet-rt");
+
+    // Counted by etcd itself, so a client-side batching or caching trick cannot fake it.
+    assertThat(rangeRequestsServed() - before).isEqualTo(1);
+    assertThat(fleet.clusters()).hasSize(clusters);
+    assertThat(fleet.clusters().values())
+        .allSatisfy(c -> assertThat(c.members()).hasSize(2))
+        .allSatisfy(c -> assertThat(c.revision()).isEqualTo(fleet.revision()));
+  }
+
+  /** Range requests etcd answered OK, from its own Prometheus counter. */
+  private static long rangeRequestsServed() throws Exception {
+    String metrics;
+    try (java.io.InputStream in = etcd.endpoint().resolve("/metrics").toURL().openStream()) {
+      metrics = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    return metrics.lines()
+        .filter(l -> l.startsWith("grpc_server_handled_total{") && l.contains("grpc_code=\"OK\"")
+            && l.contains("grpc_method=\"Range\"") && l.contains("grpc_service=\"etcdserverpb.KV\""))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .reduce((a, b) -> {
+          throw new IllegalStateException("two Range counters in etcd's metrics");
+        })
+        .orElseThrow(() -> new IllegalStateException("etcd's metrics have no Range counter"));
+  }
+
+  @Test
   void clustersListsTheScopesOfANamespace() throws Exception {
     put("/ns-list/alpha/leader", "a");
     put("/ns-list/beta/members/b1", "{}");
