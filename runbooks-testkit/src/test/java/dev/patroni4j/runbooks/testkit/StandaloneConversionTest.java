@@ -56,7 +56,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The conversion of a real standalone PostgreSQL 15 primary (started with {@code pg_ctl}) and its physical standby
  * (streaming through slot {@code standby_pg2}), with a logical slot {@code cdc} (test_decoding) whose consumer reads
  * every change, into a Patroni cluster: refused first (a standby that does not stream, a consumer lagging beyond the
- * bound) with nothing changed, then converted with a writer running and the runner crashed at every step boundary.
+ * bound) with nothing changed, then converted with a writer running and the runner crashed at every step boundary,
+ * each server's old service (a loop that would start PostgreSQL again, as a unit with {@code Restart=always} would)
+ * retired by its command on the host before Patroni starts there.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneConversionTest {
@@ -112,13 +114,27 @@ class StandaloneConversionTest {
     LocalPatroniCluster cluster = CLUSTER.cluster();
     PatroniRunbooks catalogue = catalogue(cluster);
     Map<String, String> firstPids = postmasterPids(cluster);
+    Map<String, OldService> services = new LinkedHashMap<>();
+    try {
+      for (PatroniNode n : cluster.nodes()) {
+        services.put(n.name(), OldService.start(n));
+      }
+      convertCrashingAtEveryBoundary(cluster, catalogue, firstPids, services);
+    } finally {
+      services.values().forEach(OldService::kill);
+    }
+  }
+
+  private void convertCrashingAtEveryBoundary(LocalPatroniCluster cluster, PatroniRunbooks catalogue,
+      Map<String, String> firstPids, Map<String, OldService> services) throws Exception {
     Monitor monitor = Monitor.start(cluster);
     Writer writer = Writer.start(cluster, "conv_rows");
     CONSUMER.startPolling(cluster);
     writer.awaitRows(50);
     long started = System.nanoTime();
     // the primary's hand-over restart: a scheduled restart in the window the caller chose
-    ConversionOptions options = options(cluster, 16L << 20, OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(40));
+    ConversionOptions options = options(cluster, 16L << 20, OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(40),
+        services);
     Journal journal = journal();
     int crashes = runCrashingAtEveryBoundary(catalogue, options, journal);
     long tookMs = (System.nanoTime() - started) / 1_000_000;
@@ -148,6 +164,13 @@ class StandaloneConversionTest {
     for (PatroniNode n : cluster.nodes()) {
       assertThat(pids.get(n.name())).as("postmasters of " + n.name()).hasSize(2).startsWith(firstPids.get(n.name()));
       assertThat(Files.readString(n.dataDir().resolve("postmaster.opts"))).contains("--cluster_name=" + cluster.scope());
+    }
+    // the old services were retired on their hosts by the command given, before Patroni started there: each one
+    // ended, none ever had to start PostgreSQL (it would have, racing Patroni, at the standby's hand-over restart)
+    for (Map.Entry<String, OldService> e : services.entrySet()) {
+      assertThat(e.getValue().isRunning()).as("old service of " + e.getKey() + " still running").isFalse();
+      assertThat(e.getValue().retirements()).as("retire commands run on " + e.getKey()).isPositive();
+      assertThat(e.getValue().postgresStarts()).as("PostgreSQL starts by the old service of " + e.getKey()).isZero();
     }
     assertThat(RESTART_REQUESTS.get("pg1")).as("restart requests to the primary").hasValue(1);
     assertThat(RESTART_REQUESTS.get("pg2")).as("restart requests to the standby").isNull();
@@ -206,18 +229,91 @@ class StandaloneConversionTest {
   }
 
   private static ConversionOptions options(LocalPatroniCluster cluster, long maxLag) {
-    return options(cluster, maxLag, OffsetDateTime.now(ZoneOffset.UTC).plusMinutes(5));
+    return options(cluster, maxLag, OffsetDateTime.now(ZoneOffset.UTC).plusMinutes(5), Map.of());
   }
 
-  private static ConversionOptions options(LocalPatroniCluster cluster, long maxLag, OffsetDateTime primaryRestart) {
+  private static ConversionOptions options(LocalPatroniCluster cluster, long maxLag, OffsetDateTime primaryRestart,
+      Map<String, OldService> services) {
     ConversionOptions.Builder b = ConversionOptions.builder(cluster.clusterSpec()).maxSlotLagBytes(maxLag)
         .primaryRestartAt(primaryRestart);
     for (PatroniNode n : cluster.nodes()) {
+      OldService service = services.get(n.name());
       b.node(MemberHost.builder(n.name()).address("127.0.0.1").restApiPort(n.restPort()).postgresPort(n.pgPort())
           .dataDir(n.dataDir().toString()).binDir("/usr/lib/postgresql/15/bin")
-          .pgpass(n.directory().resolve("pgpass").toString()).build(), n.configFile());
+          .pgpass(n.directory().resolve("pgpass").toString()).build(), n.configFile(),
+          service == null ? List.of() : service.retireCommand());
     }
     return b.build();
+  }
+
+  /**
+   * Stands in for the service that managed PostgreSQL before Patroni (a unit with {@code Restart=always}): a loop,
+   * as the cluster's OS user, that starts PostgreSQL again whenever the postmaster of {@code postmaster.pid} is gone.
+   * Retired by its command (run through the runbook's host actions): it stops the loop, leaves PostgreSQL running,
+   * and may run again after a crash, as {@code systemctl disable --now} may.
+   */
+  private static final class OldService {
+    private static final String SCRIPT = """
+        #!/bin/sh
+        # $1: the service's directory, $2: the data directory
+        echo $$ > "$1/old-service.pid"
+        while :; do
+          pid=$(head -n 1 "$2/postmaster.pid" 2>/dev/null || true)
+          if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+            echo "starting postgres" >> "$1/old-service.log"
+            /usr/lib/postgresql/15/bin/pg_ctl -D "$2" -l "$1/old-service-postgres.log" start >> "$1/old-service.log" 2>&1
+          fi
+          sleep 0.2
+        done
+        """;
+    private final Path directory;
+    private final Process process;
+
+    private OldService(Path directory, Process process) {
+      this.directory = directory;
+      this.process = process;
+    }
+
+    static OldService start(PatroniNode node) throws Exception {
+      Path directory = node.directory();
+      Path script = directory.resolve("old-service.sh");
+      Files.writeString(script, SCRIPT);
+      Files.setOwner(script, Files.getOwner(directory));
+      List<String> command = new ArrayList<>();
+      if ("root".equals(System.getProperty("user.name"))) {
+        command.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"));
+      }
+      command.addAll(List.of("sh", script.toString(), directory.toString(), node.dataDir().toString()));
+      Process process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      OldService service = new OldService(directory, process);
+      awaitTrue(() -> Files.exists(directory.resolve("old-service.pid")));
+      return service;
+    }
+
+    List<String> retireCommand() {
+      return List.of("sh", "-c", "kill \"$(cat '" + directory.resolve("old-service.pid") + "')\" 2>/dev/null;"
+          + " echo retired >> '" + directory.resolve("old-service.retired") + "'");
+    }
+
+    boolean isRunning() {
+      return process.isAlive();
+    }
+
+    long retirements() throws IOException {
+      Path file = directory.resolve("old-service.retired");
+      return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+    }
+
+    long postgresStarts() throws IOException {
+      Path file = directory.resolve("old-service.log");
+      return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> l.equals("starting postgres")).count()
+          : 0;
+    }
+
+    void kill() {
+      process.destroyForcibly();
+    }
   }
 
   private static RunbookResult run(PatroniRunbooks catalogue, ConversionOptions options, Journal journal) {
