@@ -26,6 +26,14 @@ import dev.patroni4j.runbooks.backup.BackupToolException;
 import dev.patroni4j.runbooks.backup.BackupType;
 import dev.patroni4j.runbooks.backup.PgBackRest;
 import dev.patroni4j.runbooks.backup.RecoveryTarget;
+import dev.patroni4j.runbooks.backup.ReplicaFromBackup;
+import dev.patroni4j.runbooks.catalogue.AddReplicaOptions;
+import dev.patroni4j.client.ClusterCondition;
+import dev.patroni4j.client.Conditions;
+import dev.patroni4j.config.ClusterSpec;
+import dev.patroni4j.config.MemberHost;
+import dev.patroni4j.config.PatroniConfig;
+import java.util.Map;
 import dev.patroni4j.runbooks.backup.RestoreRequest;
 import dev.patroni4j.runbooks.backup.RetentionPlan;
 import dev.patroni4j.runbooks.backup.RetentionPolicy;
@@ -279,6 +287,67 @@ class PgBackRestTest {
       assertThat(report.removed()).isTrue();
     } finally {
       Backrest.sql(cluster, "DROP DATABASE IF EXISTS drill_bad WITH (FORCE)");
+    }
+  }
+
+  @Test
+  @Order(8)
+  void aReplicaAddedFromABackupIsRestoredFromTheRepositoryNotClonedAndThenStreams() throws Exception {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    PgBackRest tool = tool();
+    String leader = cluster.leader().name();
+    Backrest.sql(cluster, "CREATE TABLE IF NOT EXISTS from_backup (id int PRIMARY KEY)",
+        "INSERT INTO from_backup VALUES (1) ON CONFLICT DO NOTHING");
+    BackupInfo backup = tool.backup(leader, BackupType.FULL);
+    Backrest.sql(cluster, "INSERT INTO from_backup VALUES (2) ON CONFLICT DO NOTHING", "SELECT pg_switch_wal()");
+    PatroniNode node = cluster.prepareNode();
+    PatroniClient client = PatroniClient.builder().members(cluster.nodes().stream().map(PatroniNode::restUrl)
+        .toList()).build();
+    HostActions hosts = LocalClusterHostActions.of(cluster);
+    PatroniRunbooks catalogue = PatroniRunbooks.builder(client).scope(cluster.scope()).hostActions(hosts).build();
+    ClusterSpec running = ClusterSpec.fromMemberConfig(PatroniConfig.read(cluster.node("pg1").configFile()));
+    MemberHost host = MemberHost.builder(node.name()).address("127.0.0.1")
+        .restApiPort(node.restPort()).postgresPort(node.pgPort())
+        .dataDir(node.dataDir().toString()).binDir("/usr/lib/postgresql/15/bin")
+        .pgpass(node.directory().resolve("pgpass").toString())
+        .parameter("unix_socket_directories", node.directory().toString()).build();
+    AddReplicaOptions.Builder options = AddReplicaOptions.builder(running, host, node.configFile())
+        .setting("watchdog", Map.of("mode", "off")).streamTimeout(java.time.Duration.ofMinutes(3));
+    RunbookRunner runner = catalogue.runner().build();
+
+    RunbookResult r = runner.execute(ReplicaFromBackup.runbook(catalogue, tool, hosts, options),
+        FileJournal.at(Files.createTempFile(cluster.directory(), "journal", ".jsonl")));
+
+    assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+    List<StepReport> steps = ((RunbookResult.Succeeded) r).steps();
+    assertThat(report(steps, "backup-listed[" + node.name() + "]").facts().get(ReplicaFromBackup.BACKUP))
+        .isEqualTo(backup.label());
+    String startedFrom = report(steps, "restored-from-backup[" + node.name() + "]").facts()
+        .get(ReplicaFromBackup.STARTED_FROM);
+    assertThat(startedFrom).as("the backup pgBackRest took, not pg_basebackup").startsWith("pgBackRest backup");
+    assertThat(PatroniConfig.read(node.configFile()).get("postgresql.create_replica_methods"))
+        .as("the backup tool's method alone, no basebackup fallback").contains(List.of("pgbackrest"));
+    assertThat(Conditions.replicaStreamingWithin(node.name(), AddReplicaOptions.DEFAULT_MAX_LAG_BYTES)
+        .test(client.observe(true))).as("streams from the leader").isTrue();
+    try (Connection c = cluster.connect(cluster.leader()); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT string_agg(application_name || ' ' || state, ',')"
+            + " FROM pg_stat_replication")) {
+      rs.next();
+      assertThat(rs.getString(1)).contains(node.name() + " streaming");
+    }
+    Backrest.sql(cluster, "INSERT INTO from_backup VALUES (3) ON CONFLICT DO NOTHING");
+    client.waitUntil(ClusterCondition.of("row 3 replayed on " + node.name(),
+        o -> rowsOn(cluster, node).equals("1,2,3")), java.time.Duration.ofSeconds(30));
+    assertThat(rowsOn(cluster, node)).as("the backup's row, the archived WAL's, the streamed one").isEqualTo("1,2,3");
+  }
+
+  private static String rowsOn(LocalPatroniCluster cluster, PatroniNode node) {
+    try (Connection c = cluster.connect(node); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT string_agg(id::text, ',' ORDER BY id) FROM from_backup")) {
+      rs.next();
+      return String.valueOf(rs.getString(1));
+    } catch (java.sql.SQLException e) {
+      return String.valueOf(e.getMessage());
     }
   }
 
