@@ -17,6 +17,8 @@ import dev.patroni4j.runbooks.Step;
 import dev.patroni4j.runbooks.StepPolicy;
 import dev.patroni4j.runbooks.StepRefusedException;
 import dev.patroni4j.runbooks.Steps;
+import dev.patroni4j.runbooks.backup.BackupTool;
+import dev.patroni4j.runbooks.backup.RecoveryPointGuard;
 import dev.patroni4j.runbooks.host.HostActions;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -81,13 +83,18 @@ public final class PatroniRunbooks {
   private final @Nullable DcsClient dcs;
   private final ClusterRef ref;
   private final ClusterLease lease;
+  private final @Nullable RecoveryPointGuard recoveryPoint;
 
-  private PatroniRunbooks(String scope, Env env, @Nullable DcsClient dcs, ClusterRef ref, ClusterLease lease) {
+  private PatroniRunbooks(String scope, Env env, @Nullable DcsClient dcs, ClusterRef ref, ClusterLease lease,
+      @Nullable BackupTool backupTool, Duration maxBackupAge) {
     this.scope = scope;
     this.env = env;
     this.dcs = dcs;
     this.ref = ref;
     this.lease = lease;
+    // Read on the leader when the step runs: that is where the tool's live check archives a WAL switch.
+    this.recoveryPoint = backupTool == null ? null : RecoveryPointGuard.of(backupTool, this::currentLeader,
+        maxBackupAge);
   }
 
   /** A catalogue over {@code client}, which it shares and never changes (the caller keeps ownership). */
@@ -186,8 +193,9 @@ public final class PatroniRunbooks {
     Runbook.Builder b = Runbook.named("planned-switchover")
         .bind(Keys.FROM, ctx -> options.findFrom().orElseGet(this::currentLeader))
         .bindOptional(Keys.TO, ctx -> options.findTo().or(() -> bestCandidate(ctx.binding(Keys.FROM))))
-        .bind(Keys.MEMBERS, ctx -> Env.addresses(env.client.cluster()))
-        .step(GuardrailChecks.preflight(env, options.guardrails(), (ctx, view) -> {
+        .bind(Keys.MEMBERS, ctx -> Env.addresses(env.client.cluster()));
+    guardRecoveryPoint(b);
+    b.step(GuardrailChecks.preflight(env, options.guardrails(), (ctx, view) -> {
           String from = ctx.binding(Keys.FROM);
           Optional<String> leader = Views.leaderName(view);
           if (leader.isPresent() && !leader.get().equals(from)) {
@@ -277,12 +285,13 @@ public final class PatroniRunbooks {
 
   private Runbook rollingRestart(Map<String, Object> plannedParameters, Guardrails guardrails) {
     Objects.requireNonNull(guardrails, "guardrails == null");
-    return Runbook.named("rolling-restart")
+    Runbook.Builder b = Runbook.named("rolling-restart")
         .bind(Keys.RESTART_FROM, ctx -> currentLeader())
         .bindOptional(Keys.RESTART_TO, ctx -> Optional.empty())
         .bind(Keys.MEMBERS, ctx -> Env.addresses(env.client.cluster()))
-        .bind(Keys.SEQUENCE, ctx -> RestartOrder.sequence(env, ctx.binding(Keys.RESTART_FROM), plannedParameters))
-        .step(GuardrailChecks.preflight(env, guardrails, (ctx, view) -> restartScope(view, plannedParameters)))
+        .bind(Keys.SEQUENCE, ctx -> RestartOrder.sequence(env, ctx.binding(Keys.RESTART_FROM), plannedParameters));
+    guardRecoveryPoint(b);
+    return b.step(GuardrailChecks.preflight(env, guardrails, (ctx, view) -> restartScope(view, plannedParameters)))
         .forEach(Keys.SEQUENCE, item -> switch (item) {
           case RestartOrder.SETTLE -> Awaits.allStreaming(env, "settle");
           case RestartOrder.CAUGHT_UP -> Awaits.allCaughtUp("caught-up");
@@ -536,6 +545,7 @@ public final class PatroniRunbooks {
       b.bind(Keys.FROM, ctx -> Views.leaderName(env.client.cluster()).orElse(""))
           .bindOptional(Keys.TO, ctx -> MigrationSteps.switchoverTarget(env, ctx.binding(MigrationSteps.SEQUENCE)));
     }
+    guardRecoveryPoint(b);
     b.step(GuardrailChecks.preflight(env, MigrationSteps.guardrails(options), MigrationSteps::guardrailScope))
         .step(MigrationSteps.preflight(env, options));
     if (pause) {
@@ -560,6 +570,16 @@ public final class PatroniRunbooks {
       throw new IllegalStateException("removeCluster needs a DcsClient: PatroniRunbooks.builder().dcs(...)");
     }
     return Runbook.named("remove-cluster").step(RemoveClusterStep.create(dcs, ref)).build();
+  }
+
+  /**
+   * Puts the {@link RecoveryPointGuard} first when a backup tool is configured ({@link Builder#backupTool}), so the
+   * plan refuses before anything changes.
+   */
+  private void guardRecoveryPoint(Runbook.Builder b) {
+    if (recoveryPoint != null) {
+      b.step(recoveryPoint.step());
+    }
   }
 
   /** A user-visible handle on the switchover step, for custom runbooks that embed it; default guardrails. */
@@ -643,6 +663,8 @@ public final class PatroniRunbooks {
     private String namespace = ClusterRef.DEFAULT_NAMESPACE;
     private @Nullable DcsClient leaseDcs;
     private @Nullable HostActions hosts;
+    private @Nullable BackupTool backupTool;
+    private Duration maxBackupAge = Duration.ofDays(1);
 
     private Builder(PatroniClient client) {
       this.client = Objects.requireNonNull(client, "client == null");
@@ -694,11 +716,34 @@ public final class PatroniRunbooks {
       return this;
     }
 
+    /**
+     * The cluster's backup tool: {@link #plannedSwitchover}, {@link #rollingRestart} (also as chained by {@link
+     * #configChange}) and {@link #packageMigration} then start with step {@code recovery-point} ({@link
+     * RecoveryPointGuard}), which refuses the plan, before anything changes and naming the figures, when the newest
+     * complete backup finished more than {@code maxBackupAge} ago, when there is none, or when the WAL archive has a
+     * gap or its live check on the leader fails. Those runbooks are guarded because each ends with PostgreSQL
+     * restarted or a new timeline, the moments a latent problem (a torn page, a replica that was not in sync, a
+     * Patroni release that misbehaves) turns into a restore, and a restore is only as good as the newest backup plus
+     * an unbroken archive after it. Not guarded: {@link #failover} (an emergency: refusing it leaves the cluster
+     * without a leader and stops archiving anyway), {@link #removeCluster} (it runs with every member stopped, so no
+     * leader can run the live check, and the point-in-time restore that follows it chooses its own backup), and the
+     * runbooks that change no timeline and restart nothing ({@link #pause}, {@link #drain}, {@link #reload}, ...).
+     */
+    public Builder backupTool(BackupTool tool, Duration maxBackupAge) {
+      this.backupTool = Objects.requireNonNull(tool, "tool == null");
+      if (maxBackupAge.isNegative() || maxBackupAge.isZero()) {
+        throw new IllegalArgumentException("maxBackupAge <= 0: " + maxBackupAge);
+      }
+      this.maxBackupAge = maxBackupAge;
+      return this;
+    }
+
     public PatroniRunbooks build() {
       String s = Objects.requireNonNull(scope, "scope(...) is required");
       ClusterLease lease = leaseDcs == null ? ClusterLease.none() : ClusterLease.inDcs(leaseDcs, namespace);
       ClusterRef ref = ClusterRef.of(namespace, s);
-      return new PatroniRunbooks(s, new Env(client, pg, dcs, ref, hosts), dcs, ref, lease);
+      return new PatroniRunbooks(s, new Env(client, pg, dcs, ref, hosts), dcs, ref, lease, backupTool,
+          maxBackupAge);
     }
   }
 }
