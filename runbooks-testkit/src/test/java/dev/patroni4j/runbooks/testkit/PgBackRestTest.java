@@ -341,6 +341,50 @@ class PgBackRestTest {
     assertThat(rowsOn(cluster, node)).as("the backup's row, the archived WAL's, the streamed one").isEqualTo("1,2,3");
   }
 
+  @Test
+  @Order(9)
+  void theRecoveryPointGuardRefusesASwitchoverOverAStaleBackupWithTheFiguresAndLetsItThroughWhenFresh()
+      throws Exception {
+    LocalPatroniCluster cluster = CLUSTER.cluster();
+    PgBackRest tool = tool();
+    String leader = cluster.leader().name();
+    // test 3 cut a segment out of the archive of the older backups; keeping only the newest drops them and that WAL
+    RetentionPlan older = tool.planRetention(leader, RetentionPolicy.keepFull(1));
+    tool.applyRetention(leader, older, Confirmation.of(older.confirmationToken()));
+    BackupInfo newest = tool.latest(leader).orElseThrow();
+    PatroniClient client = PatroniClient.builder().members(cluster.nodes().stream().map(PatroniNode::restUrl)
+        .toList()).build();
+    PatroniRunbooks catalogue = PatroniRunbooks.builder(client).scope(cluster.scope())
+        .backupTool(tool, java.time.Duration.ofHours(1)).build();
+    List<String> before = members(cluster);
+
+    // the same backup seen two hours later: older than the one-hour bound
+    RunbookResult stale = catalogue.runner().clock(java.time.Clock.offset(java.time.Clock.systemUTC(),
+        java.time.Duration.ofHours(2))).build().execute(catalogue.plannedSwitchover(
+            dev.patroni4j.runbooks.catalogue.SwitchoverOptions.defaults()),
+        FileJournal.at(Files.createTempFile(cluster.directory(), "journal", ".jsonl")));
+
+    assertThat(stale).as(stale.toString()).isInstanceOfSatisfying(RunbookResult.Refused.class, refused -> {
+      assertThat(refused.findStepId()).contains("recovery-point");
+      assertThat(refused.reason()).contains(newest.label(), "older than the bound of 60 min")
+          .containsPattern("finished \\S+, 1[23][0-9] min ago");
+    });
+    assertThat(stale.actedSteps()).isEmpty();
+    assertThat(members(cluster)).as("nothing done: same leader, same timelines").isEqualTo(before);
+
+    RunbookResult fresh = catalogue.runner().build().execute(catalogue.plannedSwitchover(
+        dev.patroni4j.runbooks.catalogue.SwitchoverOptions.defaults()),
+        FileJournal.at(Files.createTempFile(cluster.directory(), "journal", ".jsonl")));
+
+    assertThat(fresh).as(fresh.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+    StepReport guard = report(((RunbookResult.Succeeded) fresh).steps(), "recovery-point");
+    assertThat(guard.facts().get(dev.patroni4j.runbooks.backup.RecoveryPointGuard.LAST_BACKUP))
+        .isEqualTo(newest.label());
+    assertThat(guard.facts().get(dev.patroni4j.runbooks.backup.RecoveryPointGuard.GAPS)).isEmpty();
+    assertThat(client.cluster().members().stream().filter(m -> m.role().isLeader()).map(m -> m.name())
+        .toList()).as("switched over").doesNotContain(leader).hasSize(1);
+  }
+
   private static String rowsOn(LocalPatroniCluster cluster, PatroniNode node) {
     try (Connection c = cluster.connect(node); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT string_agg(id::text, ',' ORDER BY id) FROM from_backup")) {
