@@ -243,6 +243,28 @@ class PgBackRestTest {
       assertThat(files.map(p -> p.getFileName().toString())).as("the promoted drill archived nothing")
           .noneMatch(n -> n.endsWith(".history"));
     }
+
+    // the same drill as a journaled runbook: done, the instance removed, and a second run on the journal acts on nothing
+    RestoreDrill journaled = drill(cluster, tool, port);
+    RunbookRunner runner = PatroniRunbooks.builder(PatroniClient.builder().members(cluster.nodes().stream()
+        .map(PatroniNode::restUrl).toList()).build()).scope(cluster.scope()).build().runner().build();
+    Path journal = Files.createTempFile(cluster.directory(), "drill-journal", ".jsonl");
+    RunbookResult r = runner.execute(journaled.runbook(RestoreRequest.to(RecoveryTarget.immediate())),
+        FileJournal.at(journal));
+    assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+    assertThat(r.actedSteps()).containsExactly("drill-restore", "drill-recover", "drill-check", "drill-remove",
+        "drill-report");
+    StepReport drilled = report(((RunbookResult.Succeeded) r).steps(), "drill-report");
+    System.out.println(drilled.reason());
+    assertThat(drilled.facts().get(RestoreDrill.DRILL_BACKUP)).isEqualTo(backup.label());
+    assertThat(drilled.facts().get(RestoreDrill.FAILURES)).isEmpty();
+    assertThat(drilled.facts().get(RestoreDrill.INDEXES_CHECKED)).isGreaterThan(100L);
+    assertThat(drilled.facts().get(RestoreDrill.RESTORED_SIZE)).isPositive();
+    assertThat(dir).doesNotExist();
+    assertThat(members(cluster)).as("same members, roles, timeline").isEqualTo(membersBefore);
+    RunbookResult again = runner.execute(journaled.runbook(RestoreRequest.to(RecoveryTarget.immediate())),
+        FileJournal.at(journal));
+    assertThat(again.actedSteps()).as("a completed drill resumed acts on nothing").isEmpty();
   }
 
   @Test
@@ -285,6 +307,18 @@ class PgBackRestTest {
       assertThat(report.dumpError()).as("the table itself is readable").isEmpty();
       assertThat(report.backupPageErrors()).as("pgBackRest saw the checksum too").isTrue();
       assertThat(report.removed()).isTrue();
+
+      int port = freePort();
+      RunbookRunner runner = PatroniRunbooks.builder(PatroniClient.builder().members(cluster.nodes().stream()
+          .map(PatroniNode::restUrl).toList()).build()).scope(cluster.scope()).build().runner().build();
+      RunbookResult r = runner.execute(drill(cluster, tool, port).runbook(RestoreRequest.to(RecoveryTarget.immediate())
+          .withBackup(backup.label())), FileJournal.at(Files.createTempFile(cluster.directory(), "drill", ".jsonl")));
+      assertThat(r).as(r.toString()).isInstanceOfSatisfying(RunbookResult.Failed.class, failed -> {
+        assertThat(failed.findStepId()).contains("drill-report");
+        assertThat(failed.reason()).contains("drill_bad", "accounts_pkey");
+      });
+      assertThat(r.actedSteps()).as("removed before the report").contains("drill-remove");
+      assertThat(cluster.directory().resolve("p4j-drill-" + port)).doesNotExist();
     } finally {
       Backrest.sql(cluster, "DROP DATABASE IF EXISTS drill_bad WITH (FORCE)");
     }

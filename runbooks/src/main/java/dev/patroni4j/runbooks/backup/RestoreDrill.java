@@ -2,9 +2,18 @@ package dev.patroni4j.runbooks.backup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patroni4j.client.PatroniWaitTimeoutException;
 import dev.patroni4j.client.Sleeper;
 import dev.patroni4j.client.Waiter;
+import dev.patroni4j.runbooks.Decision;
+import dev.patroni4j.runbooks.Fact;
+import dev.patroni4j.runbooks.Facts;
+import dev.patroni4j.runbooks.Impact;
+import dev.patroni4j.runbooks.Runbook;
+import dev.patroni4j.runbooks.Steps;
+import dev.patroni4j.runbooks.Verification;
 import dev.patroni4j.runbooks.host.HostActions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -168,28 +177,10 @@ public final class RestoreDrill {
       restored = Long.parseLong(sql(dir, "postgres", "SELECT sum(pg_database_size(oid))::bigint FROM pg_database"));
       databases.addAll(sql(dir, "postgres", "SELECT datname FROM pg_database WHERE datallowconn ORDER BY datname")
           .lines().filter(l -> !l.isBlank()).toList());
-      HostActions.CommandResult dump = hosts.run(host, List.of(bin("pg_dumpall"), "-h", dir.toString(), "-p",
-          Integer.toString(port), "-U", superuser, "--no-sync", "-f", "/dev/null"));
-      if (!dump.succeeded()) {
-        dumpError = tail(dump.stderr());
-      }
-      for (String db : databases) {
-        HostActions.CommandResult r = psql(dir, db, AMCHECK);
-        if (!r.succeeded()) {
-          failures.add(new DrillReport.IndexFailure(db, "", "", "amcheck could not run: " + tail(r.stderr())));
-          continue;
-        }
-        try {
-          JsonNode result = JSON.readTree(r.stdout().strip());
-          checked += result.path("checked").asInt(0);
-          for (JsonNode f : result.path("failures")) {
-            failures.add(new DrillReport.IndexFailure(db, f.path("schema").asText(""), f.path("index").asText(""),
-                f.path("error").asText("")));
-          }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          failures.add(new DrillReport.IndexFailure(db, "", "", "unreadable amcheck result"));
-        }
-      }
+      Checks checks = checks(dir, databases);
+      dumpError = checks.dumpError();
+      checked = checks.checked();
+      failures.addAll(checks.failures());
       checkTime = Duration.between(t2, clock.instant());
     } finally {
       hosts.run(host, List.of(bin("pg_ctl"), "-D", dir.toString(), "-m", "immediate", "-w", "stop"));
@@ -197,6 +188,247 @@ public final class RestoreDrill {
     }
     return new DrillReport(backup.label(), backup.pageErrors(), restoreTime, recoveryTime, checkTime, backup.size(),
         restored, databases, checked, dumpError, failures, removed);
+  }
+
+  /** The backup a journaled drill restores, bound when the plan is made. */
+  public static final Fact<String> DRILL_BACKUP = Fact.text("drill-backup");
+  /** B-tree indexes amcheck checked in a journaled drill. */
+  public static final Fact<Long> INDEXES_CHECKED = Fact.number("drill-indexes-checked");
+  /** Each failure of a journaled drill: {@code database: schema.index: error}. */
+  public static final Fact<List<String>> FAILURES = Fact.texts("drill-failures");
+  /** What pg_dumpall reported when it failed, empty when it read everything. */
+  public static final Fact<String> DUMP_ERROR = Fact.text("drill-dump-error");
+  /** Milliseconds the restore, the recovery and the checks took. */
+  public static final Fact<Long> RESTORE_MILLIS = Fact.number("drill-restore-ms");
+  /** Milliseconds PostgreSQL took to recover and promote. */
+  public static final Fact<Long> RECOVERY_MILLIS = Fact.number("drill-recovery-ms");
+  /** Milliseconds pg_dumpall and amcheck took. */
+  public static final Fact<Long> CHECK_MILLIS = Fact.number("drill-check-ms");
+  /** Bytes of the restored databases. */
+  public static final Fact<Long> RESTORED_SIZE = Fact.number("drill-restored-size");
+
+  /**
+   * The drill as a journaled, resumable runbook {@code restore-drill}: steps {@code drill-restore} (the backup, bound
+   * at plan time, into the throwaway directory), {@code drill-recover} (start on the drill port, wait until
+   * promoted), {@code drill-check} ({@code pg_dumpall} to nowhere, {@code amcheck} on every B-tree index of every
+   * database), {@code drill-remove} (stop the instance, remove its directory) and {@code drill-report}, which fails
+   * naming each failing database and index and succeeds only for a usable backup. What one step learned reaches the
+   * next through a small JSON record beside the throwaway directory ({@code p4j-drill-<port>.<run id>.json}, kept as
+   * the drill's record), so a resumed run goes on where it stopped: a restore already done for this run is not
+   * repeated, an instance already promoted is not started again, checks already recorded are not run again. When a
+   * step before {@code drill-remove} fails, the instance stays for inspection until the run is resumed.
+   *
+   * <pre>{@code
+   * import dev.patroni4j.runbooks.FileJournal;
+   * import dev.patroni4j.runbooks.RunbookResult;
+   * import dev.patroni4j.runbooks.RunbookRunner;
+   * // given: RestoreDrill drill; RunbookRunner runner;
+   * RunbookResult r = runner.execute(drill.runbook(RestoreRequest.to(RecoveryTarget.immediate())),
+   *     FileJournal.at(Path.of("/var/lib/patroni4j/drill.jsonl")));
+   * }</pre>
+   */
+  public Runbook runbook(RestoreRequest request) {
+    Objects.requireNonNull(request, "request == null");
+    Path dir = directory.resolve("p4j-drill-" + port);
+    Path marker = dir.resolve("p4j_drill_restored");
+    return Runbook.named("restore-drill")
+        .bind(DRILL_BACKUP, ctx -> backupFor(request).label())
+        .step(Steps.named("drill-restore").impact(Impact.CHANGE)
+            .decide(ctx -> restoredFor(marker, ctx.runId(), ctx.binding(DRILL_BACKUP))
+                ? Decision.satisfied("backup " + ctx.binding(DRILL_BACKUP) + " is restored in " + dir)
+                : Decision.needsAction("restore backup " + ctx.binding(DRILL_BACKUP) + " with " + tool.name()
+                    + " into " + dir + " on " + host + ", archiving off"))
+            .act((ctx, intent) -> {
+              String label = ctx.binding(DRILL_BACKUP);
+              remove(dir);
+              command("mkdir", List.of("mkdir", "-p", "-m", "700", "--", dir.toString()));
+              Instant t0 = clock.instant();
+              tool.restore(host, dir, request.withBackup(label).withoutArchiving());
+              long millis = Duration.between(t0, clock.instant()).toMillis();
+              ctx.note(RESTORE_MILLIS, millis);
+              ObjectNode state = JSON.createObjectNode().put("backup", label).put("restoreMillis", millis);
+              hosts.writeFile(host, record(ctx.runId()), JSON.writeValueAsBytes(state));
+              hosts.writeFile(host, marker, (ctx.runId() + "\n" + label).getBytes(StandardCharsets.UTF_8));
+            })
+            .verify((ctx, intent) -> restoredFor(marker, ctx.runId(), ctx.binding(DRILL_BACKUP))
+                ? Verification.done("backup " + ctx.binding(DRILL_BACKUP) + " restored in " + dir)
+                : Verification.failed("no restore of " + ctx.binding(DRILL_BACKUP) + " for this run in " + dir))
+            .build())
+        .step(Steps.named("drill-recover").impact(Impact.CHANGE)
+            .decide(ctx -> promoted(dir)
+                ? Decision.satisfied("the restored instance on port " + port + " is recovered and promoted")
+                : Decision.needsAction("start the restored instance on port " + port + " of " + host
+                    + " and wait until it has recovered"))
+            .act((ctx, intent) -> {
+              Instant t0 = clock.instant();
+              if (!hosts.run(host, List.of(bin("pg_ctl"), "-D", dir.toString(), "status")).succeeded()) {
+                start(dir);
+              }
+              awaitPromoted(dir);
+              long millis = Duration.between(t0, clock.instant()).toMillis();
+              ctx.note(RECOVERY_MILLIS, millis);
+              ObjectNode state = state(ctx.runId());
+              state.put("recoveryMillis", millis);
+              state.put("restoredSize", Long.parseLong(sql(dir, "postgres",
+                  "SELECT sum(pg_database_size(oid))::bigint FROM pg_database")));
+              hosts.writeFile(host, record(ctx.runId()), JSON.writeValueAsBytes(state));
+            })
+            .verify((ctx, intent) -> promoted(dir)
+                ? Verification.done("the restored instance is promoted")
+                : Verification.failed("the restored instance on port " + port + " is not promoted"))
+            .build())
+        .step(Steps.named("drill-check").impact(Impact.CHANGE)
+            .decide(ctx -> checked(ctx.runId())
+                ? Decision.satisfied("pg_dumpall and amcheck already ran for this drill")
+                : Decision.needsAction("pg_dumpall to nowhere and amcheck on every B-tree index of every database"))
+            .act((ctx, intent) -> {
+              Instant t0 = clock.instant();
+              List<String> databases = sql(dir, "postgres",
+                  "SELECT datname FROM pg_database WHERE datallowconn ORDER BY datname")
+                  .lines().filter(l -> !l.isBlank()).toList();
+              Checks checks = checks(dir, databases);
+              ObjectNode state = state(ctx.runId());
+              state.put("checkMillis", Duration.between(t0, clock.instant()).toMillis());
+              state.put("dumpError", checks.dumpError());
+              state.put("checked", checks.checked());
+              databases.forEach(state.putArray("databases")::add);
+              ArrayNode failures = state.putArray("failures");
+              for (DrillReport.IndexFailure f : checks.failures()) {
+                failures.addObject().put("database", f.database()).put("schema", f.schema())
+                    .put("index", f.index()).put("error", f.error());
+              }
+              hosts.writeFile(host, record(ctx.runId()), JSON.writeValueAsBytes(state));
+            })
+            .verify((ctx, intent) -> checked(ctx.runId())
+                ? Verification.done("checks recorded in " + record(ctx.runId()))
+                : Verification.failed("no checks recorded in " + record(ctx.runId())))
+            .build())
+        .step(Steps.named("drill-remove").impact(Impact.CHANGE)
+            .decide(ctx -> exists(dir)
+                ? Decision.needsAction("stop the restored instance and remove " + dir)
+                : Decision.satisfied(dir + " is gone"))
+            .act((ctx, intent) -> {
+              hosts.run(host, List.of(bin("pg_ctl"), "-D", dir.toString(), "-m", "immediate", "-w", "stop"));
+              remove(dir);
+            })
+            .verify((ctx, intent) -> exists(dir)
+                ? Verification.failed(dir + " is still there")
+                : Verification.done("the throwaway instance and " + dir + " are gone"))
+            .build())
+        .step(Steps.named("drill-report").impact(Impact.NONE)
+            .decide(ctx -> Decision.needsAction("report the drill of " + ctx.binding(DRILL_BACKUP)))
+            .act((ctx, intent) -> { })
+            .verify((ctx, intent) -> {
+              DrillReport report = report(ctx.runId(), !exists(dir));
+              Facts facts = Facts.of(DRILL_BACKUP, report.backup(), INDEXES_CHECKED, (long) report.indexesChecked(),
+                  FAILURES, report.failures().stream().map(f -> f.database() + ": " + f.schema() + "." + f.index()
+                      + ": " + f.error()).toList())
+                  .with(DUMP_ERROR, report.dumpError())
+                  .with(RESTORE_MILLIS, report.restoreTime().toMillis())
+                  .with(RECOVERY_MILLIS, report.recoveryTime().toMillis())
+                  .with(CHECK_MILLIS, report.checkTime().toMillis())
+                  .with(RESTORED_SIZE, report.restoredSize());
+              return report.passed() ? Verification.done(report.describe(), facts)
+                  : Verification.failed(report.describe(), facts);
+            })
+            .build())
+        .build();
+  }
+
+  private BackupInfo backupFor(RestoreRequest request) {
+    return request.findBackup()
+        .flatMap(label -> tool.list(host).stream().filter(b -> b.label().equals(label)).findFirst())
+        .or(() -> request.findBackup().isPresent() ? java.util.Optional.empty() : tool.latest(host))
+        .orElseThrow(() -> new BackupToolException(tool.name(), "restore drill", host,
+            BackupToolException.Kind.NOT_FOUND, -1, request.findBackup().map(l -> "no backup " + l)
+                .orElse("no complete backup is listed")));
+  }
+
+  private Path record(String runId) {
+    return directory.resolve("p4j-drill-" + port + "." + runId.replaceAll("[^A-Za-z0-9_-]", "_") + ".json");
+  }
+
+  private ObjectNode state(String runId) throws java.io.IOException {
+    String text = hosts.readFile(host, record(runId)).orElseThrow(() -> new BackupToolException(tool.name(),
+        "restore drill", host, BackupToolException.Kind.NOT_FOUND, -1, "the drill's record " + record(runId)
+            + " is missing (removed while the drill ran?)"));
+    JsonNode node = JSON.readTree(text);
+    if (!(node instanceof ObjectNode o)) {
+      throw new BackupToolException(tool.name(), "restore drill", host, BackupToolException.Kind.UNPARSEABLE_OUTPUT,
+          -1, "the drill's record " + record(runId) + " is not a JSON object");
+    }
+    return o;
+  }
+
+  private boolean checked(String runId) throws java.io.IOException {
+    return hosts.readFile(host, record(runId)).isPresent() && state(runId).has("checked");
+  }
+
+  private DrillReport report(String runId, boolean removed) throws java.io.IOException {
+    ObjectNode s = state(runId);
+    String label = s.path("backup").asText("");
+    boolean pageErrors = false;
+    long size = 0;
+    for (BackupInfo b : tool.list(host)) {
+      if (b.label().equals(label)) {
+        pageErrors = b.pageErrors();
+        size = b.size();
+      }
+    }
+    List<String> databases = new ArrayList<>();
+    s.path("databases").forEach(d -> databases.add(d.asText()));
+    List<DrillReport.IndexFailure> failures = new ArrayList<>();
+    s.path("failures").forEach(f -> failures.add(new DrillReport.IndexFailure(f.path("database").asText(""),
+        f.path("schema").asText(""), f.path("index").asText(""), f.path("error").asText(""))));
+    return new DrillReport(label, pageErrors, Duration.ofMillis(s.path("restoreMillis").asLong(0)),
+        Duration.ofMillis(s.path("recoveryMillis").asLong(0)), Duration.ofMillis(s.path("checkMillis").asLong(0)),
+        size, s.path("restoredSize").asLong(0), databases, s.path("checked").asInt(0), s.path("dumpError").asText(""),
+        failures, removed);
+  }
+
+  private boolean restoredFor(Path marker, String runId, String label) {
+    return hosts.readFile(host, marker).map(m -> m.equals(runId + "\n" + label)).orElse(false);
+  }
+
+  private boolean promoted(Path dir) {
+    HostActions.CommandResult r = psql(dir, "postgres", "SELECT pg_is_in_recovery()");
+    return r.succeeded() && r.stdout().strip().equals("f");
+  }
+
+  private boolean exists(Path dir) {
+    return hosts.run(host, List.of("test", "-e", dir.toString())).succeeded();
+  }
+
+  /** What {@code pg_dumpall} and {@code amcheck} found in the restored instance. */
+  private record Checks(String dumpError, int checked, List<DrillReport.IndexFailure> failures) {}
+
+  private Checks checks(Path dir, List<String> databases) {
+    String dumpError = "";
+    int checked = 0;
+    List<DrillReport.IndexFailure> failures = new ArrayList<>();
+    HostActions.CommandResult dump = hosts.run(host, List.of(bin("pg_dumpall"), "-h", dir.toString(), "-p",
+        Integer.toString(port), "-U", superuser, "--no-sync", "-f", "/dev/null"));
+    if (!dump.succeeded()) {
+      dumpError = tail(dump.stderr());
+    }
+    for (String db : databases) {
+      HostActions.CommandResult r = psql(dir, db, AMCHECK);
+      if (!r.succeeded()) {
+        failures.add(new DrillReport.IndexFailure(db, "", "", "amcheck could not run: " + tail(r.stderr())));
+        continue;
+      }
+      try {
+        JsonNode result = JSON.readTree(r.stdout().strip());
+        checked += result.path("checked").asInt(0);
+        for (JsonNode f : result.path("failures")) {
+          failures.add(new DrillReport.IndexFailure(db, f.path("schema").asText(""), f.path("index").asText(""),
+              f.path("error").asText("")));
+        }
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        failures.add(new DrillReport.IndexFailure(db, "", "", "unreadable amcheck result"));
+      }
+    }
+    return new Checks(dumpError, checked, failures);
   }
 
   private void start(Path dir) {
