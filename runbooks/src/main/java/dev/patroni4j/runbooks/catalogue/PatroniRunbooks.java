@@ -728,6 +728,9 @@ public final class PatroniRunbooks {
      * without a leader and stops archiving anyway), {@link #removeCluster} (it runs with every member stopped, so no
      * leader can run the live check, and the point-in-time restore that follows it chooses its own backup), and the
      * runbooks that change no timeline and restart nothing ({@link #pause}, {@link #drain}, {@link #reload}, ...).
+     * A tool whose live check switches WAL (pgBackRest's {@code check}) makes the replicas look up to one WAL segment
+     * behind in Patroni's view until their next loop; with {@code maximum_lag_on_failover} below the segment size
+     * (Patroni's default is 1 MiB) the switchover's candidate step can then refuse right after the guard passed.
      */
     public Builder backupTool(BackupTool tool, Duration maxBackupAge) {
       this.backupTool = Objects.requireNonNull(tool, "tool == null");
