@@ -5,6 +5,7 @@ import dev.patroni4j.client.ClusterObservation;
 import dev.patroni4j.client.ConfigPatch;
 import dev.patroni4j.client.Conditions;
 import dev.patroni4j.client.PatroniException;
+import dev.patroni4j.client.ReinitializeRequest;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.Lsn;
 import dev.patroni4j.client.model.Member;
@@ -17,6 +18,7 @@ import dev.patroni4j.runbooks.Fact;
 import dev.patroni4j.runbooks.Facts;
 import dev.patroni4j.runbooks.Impact;
 import dev.patroni4j.runbooks.Runbook;
+import dev.patroni4j.runbooks.RunbookException;
 import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.Step;
 import dev.patroni4j.runbooks.StepPolicy;
@@ -66,6 +68,9 @@ public final class StandbySites {
   private static final Fact<Map<String, String>> STANDBY_SITE_MEMBERS = Fact.textMap("standbySiteMembers");
   private static final Fact<Lsn> PRIMARY_SITE_END = Fact.lsn("primarySiteEnd");
   private static final Fact<Lsn> STANDBY_SITE_REPLAYED = Fact.lsn("standbySiteReplayed");
+  /** The WAL the old primary site loses in a fail-back ({@link LostWal#toMap}). */
+  static final Fact<Map<String, String>> LOST_WAL = Fact.textMap("lostWal");
+  static final Fact<List<String>> REINITIALIZE = Fact.texts("reinitialize");
 
   private final PatroniRunbooks site;
   private final Env env;
@@ -188,6 +193,321 @@ public final class StandbySites {
         .step(followsNewPrimary(standbySite), within)
         .step(Awaits.allStreaming(env, "all-streaming"), within)
         .build();
+  }
+
+  /**
+   * Fail-back after an unplanned promotion: this site, the old primary site, rejoins as a standby cluster of {@code
+   * newPrimarySite}, which was promoted while this site was lost (so this site may have written transactions the
+   * new primary site never received). The plan measures, before anything changes, the WAL this site loses: from the
+   * point where {@code newPrimarySite}'s timeline forked off this site's history (its leader's timeline history file)
+   * to this site's leader's last position ({@code pg_current_wal_lsn()}); the bindings {@code lostWal} (from, to,
+   * bytes, timelines) and {@code reinitialize} (this site's replicas past the fork) hold it, and the steps report it.
+   * The steps, each verified before the next:
+   *
+   * <ol>
+   *   <li>{@code lost-wal}: refuses, before anything changes, unless both sites have SQL access, {@code
+   *       newPrimarySite} leads (no {@code standby_cluster}, its leader a writable primary), and this site's leader
+   *       either wrote nothing past the fork or can be rewound ({@code postgresql.use_pg_rewind} in the dynamic
+   *       configuration, and data checksums or {@code wal_log_hints}): Patroni does not rebuild a standby leader, so
+   *       a leader that can only be reinitialized is left to the operator, with the range reported;
+   *   <li>{@code demote}: sets {@code standby_cluster} to {@code follow}; Patroni restarts the leader as a standby
+   *       leader and runs {@code pg_rewind} against the new primary site where the timelines diverged. The lost
+   *       range is measured again right before the request and journaled with it;
+   *   <li>{@code follows-new-primary}: this site's standby leader receives the new primary site's timeline;
+   *   <li>{@code reinitialize[member]}: each replica the plan found past the fork (Patroni rewinds no replica of a
+   *       standby leader) is rebuilt from the standby leader. Destructive: the run needs this site's confirmation
+   *       token, and without it is refused before anything changes;
+   *   <li>{@code all-streaming}, {@code marker-replayed}, {@code no-writes}: every member of this site streams,
+   *       replays a marker written on the new primary site after the rejoin ({@code pg_create_restore_point}, a WAL
+   *       record, no table: streaming shown for a moment at a reconnect is no proof), and none accepts writes.
+   * </ol>
+   *
+   * <p>Every wait ends within {@code timeout}, or times out with the last observation. Idempotent per target: once
+   * this site follows {@code follow} and streams, a run demotes and rebuilds nothing; a resumed run neither demotes
+   * nor reinitializes twice.
+   *
+   * <pre>{@code
+   * import dev.patroni4j.client.Confirmation;
+   * import dev.patroni4j.client.model.StandbyClusterConfig;
+   * import dev.patroni4j.runbooks.ExecuteOptions;
+   * import dev.patroni4j.runbooks.Journal;
+   * import dev.patroni4j.runbooks.Plan;
+   * import dev.patroni4j.runbooks.Runbook;
+   * import dev.patroni4j.runbooks.RunbookResult;
+   * import dev.patroni4j.runbooks.RunbookRunner;
+   * import java.time.Duration;
+   * // given: PatroniRunbooks siteA; PatroniRunbooks siteB; Journal journal; String typedToken;
+   * // Site B was promoted while site A was lost; A comes back and follows B.
+   * StandbyClusterConfig followB = new StandbyClusterConfig(List.of("10.2.0.1"), 5432, null, null, null, List.of());
+   * Runbook failBack = StandbySites.of(siteA).failBackTo(siteB, followB, Duration.ofMinutes(5));
+   * RunbookRunner runner = siteA.runner().build();
+   * Plan plan = runner.plan(failBack); // plan.describe() names the lost WAL range; a rebuild needs the token
+   * RunbookResult r = runner.execute(failBack, journal, ExecuteOptions.defaults().confirmation(
+   *     Confirmation.of(typedToken)));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if {@code follow} names no host, or {@code timeout} is not positive
+   */
+  public Runbook failBackTo(PatroniRunbooks newPrimarySite, StandbyClusterConfig follow, Duration timeout) {
+    Objects.requireNonNull(newPrimarySite, "newPrimarySite == null");
+    Objects.requireNonNull(follow, "follow == null");
+    if (follow.hosts().isEmpty()) {
+      throw new IllegalArgumentException("the old primary site follows the new one by streaming: name its host: "
+          + follow);
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    }
+    StepPolicy within = StepPolicy.custom().verifyTimeout(timeout).build();
+    return Runbook.named("fail-back")
+        .bind(Keys.MEMBERS, ctx -> Env.addresses(env.client.cluster()))
+        .bindOptional(LOST_WAL, ctx -> lostWal(newPrimarySite).map(LostWal::toMap))
+        .bind(REINITIALIZE, ctx -> pastTheFork(ctx.findBinding(LOST_WAL).map(LostWal::fromMap)))
+        .step(lostWalReported(newPrimarySite, follow))
+        .step(demoteReportingLoss(newPrimarySite, follow), within)
+        .step(followsNewPrimary(newPrimarySite), within)
+        .forEach(REINITIALIZE, member -> rebuild(newPrimarySite, member), within)
+        .step(Awaits.allStreaming(env, "all-streaming"), within)
+        .step(markerReplayed(newPrimarySite), within)
+        .step(noMemberAcceptsWrites(), within)
+        .build();
+  }
+
+  // ------------------------------------------------------------------ fail-back
+
+  private Optional<LostWal> lostWal(PatroniRunbooks newPrimarySite) throws SQLException {
+    if (env.pg == null || newPrimarySite.env().pg == null) {
+      return Optional.empty();
+    }
+    Optional<LostWal.Position> mine = LostWal.primaryPosition(env, env.client.cluster());
+    Optional<LostWal.Position> theirs = LostWal.primaryPosition(newPrimarySite.env(),
+        newPrimarySite.client().cluster());
+    return mine.isEmpty() || theirs.isEmpty() ? Optional.empty() : LostWal.between(mine.get(), theirs.get());
+  }
+
+  /** This site's replicas whose received or replayed position is past the fork (or unknown): they cannot follow. */
+  private List<String> pastTheFork(Optional<LostWal> lost) throws SQLException {
+    if (lost.isEmpty()) {
+      return List.of();
+    }
+    ClusterView view = env.client.cluster();
+    List<String> out = new ArrayList<>();
+    for (Member m : view.replicas()) {
+      Optional<Lsn> position;
+      try {
+        position = env.sql(view, m.name(), c -> {
+          try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT greatest("
+              + "pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::text")) {
+            return rs.next() ? Optional.ofNullable(rs.getString(1)).flatMap(Lsn::tryParse) : Optional.<Lsn>empty();
+          }
+        });
+      } catch (SQLException | RunbookException unreachable) {
+        position = Optional.empty();
+      }
+      if (position.isEmpty() || position.get().compareTo(lost.get().from()) > 0) {
+        out.add(m.name());
+      }
+    }
+    return out;
+  }
+
+  private Step lostWalReported(PatroniRunbooks newPrimarySite, StandbyClusterConfig follow) {
+    return Steps.named("lost-wal")
+        .decide(ctx -> {
+          Optional<LostWal> lost = ctx.findBinding(LOST_WAL).map(LostWal::fromMap);
+          Optional<StandbyClusterConfig> mine = env.client.config().standbyCluster();
+          if (mine.filter(c -> sameSource(c, follow)).isPresent()) {
+            return Decision.satisfied(site.scope() + " follows " + follows(follow) + " already; "
+                + lost.map(LostWal::describe).orElse("the WAL it lost was measured by the run that demoted it"),
+                lostFacts(lost));
+          }
+          if (env.pg == null || newPrimarySite.env().pg == null) {
+            return Decision.blocked("a fail-back measures the WAL " + site.scope() + " loses on both sites: both"
+                + " catalogues need a PostgresConnector");
+          }
+          if (newPrimarySite.client().config().standbyCluster().isPresent()) {
+            return Decision.blocked(newPrimarySite.scope() + " is a standby cluster: there is no new primary site"
+                + " to fail back to");
+          }
+          List<String> writable = newPrimarySite.env().acceptingWrites(Env.addresses(
+              newPrimarySite.client().cluster()));
+          if (writable.size() != 1) {
+            return Decision.blocked(newPrimarySite.scope() + " does not lead: accepting writes " + writable);
+          }
+          if (mine.isPresent()) {
+            return Decision.blocked(site.scope() + " is a standby cluster of " + follows(mine.get()) + ", not of "
+                + follows(follow) + ": re-point it with demoteToStandbyOf");
+          }
+          if (lost.isEmpty()) {
+            return Decision.blocked("the WAL " + site.scope() + " would lose cannot be measured: its leader is not"
+                + " a running primary, or " + newPrimarySite.scope() + "'s timeline did not fork from its history");
+          }
+          if (lost.get().bytes() > 0 && lost.get().oldTimeline() == lost.get().newTimeline()) {
+            return Decision.blocked(site.scope() + " and " + newPrimarySite.scope() + " are both on timeline "
+                + lost.get().newTimeline() + " through different histories (each promoted after the fork): Patroni"
+                + " compares timeline ids and would neither rewind nor follow; " + lost.get().describe()
+                + "; rebuild the site from " + newPrimarySite.scope(), lostFacts(lost));
+          }
+          if (lost.get().bytes() > 0 && lost.get().oldTimeline() == lost.get().newTimeline()) {
+            return Decision.blocked(site.scope() + " and " + newPrimarySite.scope() + " are both on timeline "
+                + lost.get().oldTimeline() + " with different histories: Patroni compares timeline IDs only and"
+                + " would not rewind; " + lost.get().describe() + ". Rebuild the site from " + newPrimarySite.scope(),
+                lostFacts(lost));
+          }
+          if (lost.get().bytes() > 0) {
+            Optional<String> noRewind = whyNoRewind();
+            if (noRewind.isPresent()) {
+              return Decision.blocked(site.scope() + "'s leader must be rewound or rebuilt: " + lost.get().describe()
+                  + "; it cannot be rewound (" + noRewind.get() + ") and Patroni rebuilds no standby leader: rebuild"
+                  + " the site from " + newPrimarySite.scope() + " (these transactions are then lost)",
+                  lostFacts(lost));
+            }
+          }
+          List<String> rebuilt = ctx.binding(REINITIALIZE);
+          return Decision.satisfied(lost.get().describe() + "; " + site.scope() + "'s leader "
+              + (lost.get().bytes() > 0 ? "is rewound with pg_rewind" : "follows without a rewind")
+              + (rebuilt.isEmpty() ? "" : "; replicas past the fork are reinitialized: " + rebuilt),
+              lostFacts(lost));
+        })
+        .build();
+  }
+
+  private static Facts lostFacts(Optional<LostWal> lost) {
+    return lost.map(l -> Facts.of(LOST_WAL, l.toMap())).orElse(Facts.of());
+  }
+
+  /** Why this site's leader cannot be rewound, if it cannot: Patroni rewinds only with both of these. */
+  private Optional<String> whyNoRewind() throws SQLException {
+    Object on = env.client.config().get("postgresql", "use_pg_rewind").orElse(false);
+    if (!Boolean.TRUE.equals(on) && !"true".equalsIgnoreCase(String.valueOf(on))) {
+      return Optional.of("postgresql.use_pg_rewind is not on in the dynamic configuration");
+    }
+    ClusterView view = env.client.cluster();
+    boolean hints = env.sql(view, view.leader().name(), c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+          "SELECT current_setting('data_checksums') = 'on' OR current_setting('wal_log_hints') = 'on'")) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    });
+    return hints ? Optional.empty() : Optional.of("neither data checksums nor wal_log_hints are on");
+  }
+
+  /** The demotion, which measures the lost WAL once more right before the request and journals it with it. */
+  private Step demoteReportingLoss(PatroniRunbooks newPrimarySite, StandbyClusterConfig follow) {
+    return Steps.named("demote").impact(Impact.DISRUPTIVE)
+        .decide(ctx -> {
+          Optional<StandbyClusterConfig> current = env.client.config().standbyCluster();
+          if (current.filter(c -> sameSource(c, follow)).isPresent()) {
+            return Decision.satisfied("already a standby cluster of " + follows(follow));
+          }
+          Optional<LostWal> now = lostWal(newPrimarySite);
+          Optional<LostWal> planned = ctx.findBinding(LOST_WAL).map(LostWal::fromMap);
+          Optional<LostWal> lost = now.isPresent() ? now : planned;
+          return Decision.needsAction("demote to a standby cluster of " + follows(follow) + "; "
+              + lost.map(LostWal::describe).orElse("lost WAL not measured"),
+              lostFacts(lost).with(FOLLOWED, follows(follow)));
+        })
+        .act((ctx, intent) -> Env.refuseUnlessDone(env.client.patchConfig(ClusterSteps.toPatch(
+            Map.of("standby_cluster", section(follow)))), "PATCH /config"))
+        .verifyUntil((ctx, intent) -> Conditions.standbyLeader())
+        .onReached((ctx, intent, o) -> Verification.done("leader " + o.view().leader().name()
+            + " is a standby leader following " + follows(follow) + "; " + intent.facts().find(LOST_WAL)
+                .map(LostWal::fromMap).map(LostWal::describe).orElse("lost WAL not measured"),
+            Facts.of()))
+        .build();
+  }
+
+  /** Rebuilds {@code member} from this site's standby leader, unless it streams the new primary's timeline. */
+  private Step rebuild(PatroniRunbooks newPrimarySite, String member) {
+    return Steps.named("reinitialize[" + member + "]").impact(Impact.DESTRUCTIVE)
+        .decide(ctx -> {
+          Optional<Long> tli = newPrimarySite.client().cluster().timeline().map(Timeline::id);
+          ClusterView view = env.client.cluster();
+          Optional<Long> received = receivedTimeline(view, member);
+          if (tli.isPresent() && received.equals(tli)) {
+            return Decision.satisfied(member + " streams " + newPrimarySite.scope() + "'s timeline " + tli.get());
+          }
+          Optional<Member> leader = view.findLeader();
+          if (leader.isEmpty() || leader.get().name().equals(member)) {
+            return Decision.blocked("no standby leader other than " + member + " to rebuild it from");
+          }
+          return Decision.needsAction("reinitialize " + member + " from standby leader " + leader.get().name()
+              + ": it has WAL past the fork (" + received.map(t -> "receives timeline " + t).orElse("not streaming")
+              + ")", Facts.of(Keys.LEADER, leader.get().name(), Keys.REQUESTED_AT, ctx.now()));
+        })
+        .act((ctx, intent) -> Env.refuseUnlessDone(
+            env.client.member(member).reinitialize(ReinitializeRequest.standard().force(true)),
+            "to reinitialize " + member))
+        .verifyUntil((ctx, intent) -> Conditions.allOf(
+            Conditions.memberPostmasterStartedAfter(member, intent.facts().get(Keys.REQUESTED_AT)),
+            Conditions.memberStreaming(member)))
+        .onReached((ctx, intent, o) -> Verification.done(member + " rebuilt from "
+            + intent.facts().get(Keys.LEADER) + " and streaming"))
+        .build();
+  }
+
+  private Optional<Long> receivedTimeline(ClusterView view, String member) {
+    try {
+      return env.sql(view, member, c -> {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+            "SELECT received_tli FROM pg_stat_wal_receiver WHERE status = 'streaming'")) {
+          return rs.next() ? Optional.of(rs.getLong(1)) : Optional.<Long>empty();
+        }
+      });
+    } catch (SQLException | RunbookException unreachable) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Writes a marker on the new primary site ({@code pg_create_restore_point}, whose WAL position it returns) and
+   * waits until every planned member of this site replayed it on the new primary's timeline. A member that shows
+   * streaming for a moment at each reconnect but never replays does not pass. A resumed run writes a new marker.
+   */
+  private Step markerReplayed(PatroniRunbooks newPrimarySite) {
+    Map<String, Lsn> markers = new java.util.concurrent.ConcurrentHashMap<>();
+    return Steps.await("marker-replayed", ctx -> {
+      ClusterView theirs = newPrimarySite.client().cluster();
+      Optional<Long> tli = theirs.timeline().map(Timeline::id);
+      Lsn marker = markers.get(ctx.runId());
+      if (marker == null) {
+        marker = newPrimarySite.env().sql(theirs, theirs.leader().name(), c -> {
+          try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+              "SELECT pg_create_restore_point('patroni4j-fail-back')::text")) {
+            rs.next();
+            return Lsn.parse(rs.getString(1));
+          }
+        });
+        markers.put(ctx.runId(), marker);
+      }
+      Map<String, String> planned = ctx.binding(Keys.MEMBERS);
+      ClusterView mine = env.client.cluster();
+      List<String> behind = new ArrayList<>();
+      for (String member : planned.keySet()) {
+        Optional<Long> received = receivedTimeline(mine, member);
+        Optional<Lsn> replayed;
+        try {
+          replayed = env.sql(mine, member, c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT pg_last_wal_replay_lsn()::text")) {
+              return rs.next() ? Optional.ofNullable(rs.getString(1)).flatMap(Lsn::tryParse)
+                  : Optional.<Lsn>empty();
+            }
+          });
+        } catch (SQLException | RunbookException unreachable) {
+          replayed = Optional.empty();
+        }
+        Lsn m = marker;
+        if (tli.isEmpty() || !received.equals(tli) || replayed.filter(r -> r.compareTo(m) >= 0).isEmpty()) {
+          behind.add(member + " (replayed " + replayed.map(Lsn::toString).orElse("-") + ", receives "
+              + received.map(t -> "timeline " + t).orElse("nothing") + ")");
+        }
+      }
+      return behind.isEmpty() ? Verification.done("every member of " + site.scope() + " replayed the marker "
+          + marker + " written on " + newPrimarySite.scope() + " (timeline " + tli.orElseThrow() + ")")
+          : Verification.pending("marker " + marker + " on " + newPrimarySite.scope() + " timeline "
+              + tli.map(String::valueOf).orElse("-") + " not replayed by " + behind);
+    });
   }
 
   // ------------------------------------------------------------------ site switchover

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.client.RequestListener;
+import dev.patroni4j.client.model.Lsn;
 import dev.patroni4j.client.model.Role;
 import dev.patroni4j.client.model.StandbyClusterConfig;
 import dev.patroni4j.runbooks.Journal;
@@ -151,6 +152,137 @@ class StandbySitesTest {
     assertThat(b.client().config().standbyCluster()).isEmpty();
   }
 
+  /**
+   * Site B (the primary site since the switchover tests) is lost with transactions site A never received: A is cut
+   * off from B, B writes on, B's leader is killed while writing. A is promoted unplanned (B confirmed lost with its
+   * token); B's leader comes back as a second primary site and fails back to follow A, the crash harness killing the
+   * runner at every step boundary.
+   */
+  @Test
+  @Order(5)
+  void aFailBackAfterAnUnplannedPromotionReportsTheLostWalRewindsTheOldSiteAndResumesWithoutASecondDemotion()
+      throws Exception {
+    LocalPatroniCluster siteA = SITE_A.cluster();
+    PatroniNode oldLeader = siteB.leader();
+    PatroniNode oldReplica = siteB.replicas().get(0);
+    insert(siteB, "before-loss", 20);
+    for (PatroniNode n : siteA.nodes()) {
+      awaitRows(siteA, n, "SELECT count(*) FROM site_rows WHERE site = 'before-loss'", 20);
+    }
+    // The link between the sites fails: site A's standby leader follows a port nobody listens on.
+    int deadPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      deadPort = free.getLocalPort();
+    }
+    assertThat(a.client().patchConfig(dev.patroni4j.client.ConfigPatch.builder()
+        .setPath(List.of("standby_cluster", "port"), deadPort).build()).kind())
+        .isEqualTo(dev.patroni4j.client.Outcome.Kind.DONE);
+    PatroniNode standbyLeader = siteA.leader();
+    siteA.awaitMembers(names -> lsnText(siteA, standbyLeader, "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM"
+        + " pg_stat_wal_receiver WHERE status = 'streaming') AND coalesce(pg_last_wal_receive_lsn() <="
+        + " pg_last_wal_replay_lsn(), true) THEN 'cut' END").equals("cut"), Duration.ofSeconds(60));
+    Lsn replayedByA = Lsn.parse(lsnText(siteA, standbyLeader, "SELECT pg_last_wal_replay_lsn()::text"));
+
+    insert(siteB, "lost", 50);
+    awaitRows(siteB, oldReplica, "SELECT count(*) FROM site_rows WHERE site = 'lost'", 50);
+    Writer writer = Writer.start(siteB, "lost_writes");
+    writer.awaitRows(100);
+    siteB.stopPatroni(oldReplica);
+    writer.awaitRows(writer.acknowledged() + 100);
+    // B's leader's PostgreSQL dies while writing; its Patroni, holding the leader key, starts it again as a
+    // primary on the same timeline (its replica is down): a second primary site once A is promoted.
+    long killedAt = System.nanoTime();
+    siteB.killPostmaster(oldLeader);
+    writer.close();
+    int lostWrites = writer.acknowledged();
+
+    String tokenForB = b.identitySource().observe().confirmationToken();
+    RunbookResult promoted = run(a, StandbySites.of(a).promote(PromoteOptions.builder().primarySite(b)
+        .primarySiteConfirmation(Confirmation.of(tokenForB)).build()));
+    long promotedAfter = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
+    assertThat(promoted).as(promoted.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+
+    siteB.startPatroni(oldReplica);
+    siteB.awaitMembers(names -> RealCluster.writablePrimaries(siteB).equals(List.of(oldLeader.name())),
+        Duration.ofSeconds(90));
+    long onB = rows(siteB, oldLeader, "SELECT count(*) FROM lost_writes");
+    assertThat(onB).as("rows B wrote after the cut").isGreaterThanOrEqualTo(lostWrites);
+    awaitRows(siteB, oldReplica, "SELECT count(*) FROM lost_writes", onB);
+    assertThat(RealCluster.writablePrimaries(siteB)).containsExactly(oldLeader.name());
+    assertThat(RealCluster.writablePrimaries(siteA)).containsExactly(siteA.leader().name());
+    Lsn endOfB = Lsn.parse(lsnText(siteB, oldLeader, "SELECT pg_current_wal_lsn()::text"));
+
+    AtomicInteger patches = new AtomicInteger();
+    AtomicInteger reinits = new AtomicInteger();
+    PatroniRunbooks countedB = counting(siteB, patches, reinits);
+    dev.patroni4j.runbooks.Runbook failBack = StandbySites.of(countedB).failBackTo(a, follow(siteA),
+        Duration.ofMinutes(3));
+    dev.patroni4j.runbooks.Plan plan = countedB.runner().build().plan(failBack);
+    LostWal lost = LostWal.fromMap(plan.bindings().find(StandbySites.LOST_WAL).orElseThrow());
+    assertThat(lost.from()).as("fork: where A stopped replaying B").isEqualTo(replayedByA);
+    assertThat(lost.to()).as("B's last position").isGreaterThanOrEqualTo(endOfB)
+        .isLessThan(Lsn.of(endOfB.value() + 1024 * 1024));
+    assertThat(lost.bytes()).isEqualTo(lost.to().bytesAfter(lost.from())).isPositive();
+    assertThat(lost.newTimeline()).isEqualTo(lost.forkTimeline() + 1);
+    assertThat(plan.bindings().find(StandbySites.REINITIALIZE).orElseThrow()).containsExactly(oldReplica.name());
+    assertThat(plan.requiresConfirmation()).isTrue();
+
+    RunbookResult withoutToken = run(countedB, failBack);
+    assertThat(withoutToken).as(withoutToken.toString()).isInstanceOf(RunbookResult.Refused.class);
+    assertThat(patches).as("nothing sent without the token").hasValue(0);
+    assertThat(b.client().config().standbyCluster()).isEmpty();
+    assertThat(RealCluster.writablePrimaries(siteB)).containsExactly(oldLeader.name());
+
+    long failBackStarted = System.nanoTime();
+    // The token names B's leader; while the leader runs pg_rewind Patroni may hand B's standby leader key to the
+    // other member, and a resumed run is then confirmed again for the cluster as it is (the runner checks the token
+    // against the current identity before a destructive step that has not finished).
+    int crashes = runCrashingAtEveryBoundary(countedB, failBack, RealCluster.journal(dir),
+        () -> dev.patroni4j.runbooks.ExecuteOptions.defaults().confirmation(Confirmation.of(tokenOf(countedB))));
+    long failBackMillis = Duration.ofNanos(System.nanoTime() - failBackStarted).toMillis();
+
+    assertThat(crashes).as("crashes of the fail-back: one per step at least").isGreaterThanOrEqualTo(7);
+    assertThat(patches).as("demotion requests sent to site B").hasValue(1);
+    // Patroni may rewind B's replica itself once its leader follows A; it is never rebuilt twice
+    assertThat(reinits.get()).as("rebuilds of B's replica requested").isBetween(0, 1);
+    assertThat(java.nio.file.Files.readString(oldLeader.logFile())).contains("running pg_rewind from");
+    assertThat(b.client().cluster().leader().role().kind()).isEqualTo(Role.Kind.STANDBY_LEADER);
+    RunbookResult again = run(countedB, failBack);
+    assertThat(again).as(again.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+    assertThat(again.actedSteps()).as("a second run").isEmpty();
+    assertThat(patches).hasValue(1);
+
+    insert(siteA, "after-fail-back", 3);
+    for (PatroniNode n : siteB.nodes()) {
+      awaitRows(siteB, n, "SELECT count(*) FROM site_rows WHERE site = 'after-fail-back'", 3);
+      assertThat(rows(siteB, n, "SELECT count(*) FROM site_rows WHERE site = 'lost'")).as("lost rows on " + n.name())
+          .isZero();
+      assertThat(lsnText(siteB, n, "SELECT coalesce(to_regclass('lost_writes')::text, 'gone')")).isEqualTo("gone");
+    }
+    assertThat(RealCluster.writablePrimaries(siteB)).isEmpty();
+    assertThat(RealCluster.writablePrimaries(siteA)).containsExactly(siteA.leader().name());
+    System.out.printf("unplanned promotion: %s after the kill (runbook %s, promote %s); fail-back: %d ms with %d"
+        + " crashes, %d rebuilds; lost %s (%d rows acknowledged by B after the cut, %d lost_writes rows)%n",
+        promotedAfter + " ms", took(promoted), took(promoted, "promote"), failBackMillis, crashes, reinits.get(),
+        lost.describe(), 50 + lostWrites, onB);
+  }
+
+  private static String tokenOf(PatroniRunbooks site) {
+    try {
+      return site.identitySource().observe().confirmationToken();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the identity of " + site.scope(), e);
+    }
+  }
+
+  private static String lsnText(LocalPatroniCluster cluster, PatroniNode node, String query) {
+    try (Connection c = cluster.connect(node); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+      return rs.next() && rs.getString(1) != null ? rs.getString(1) : "";
+    } catch (SQLException notYet) {
+      return "";
+    }
+  }
+
   /** Stands in for SIGKILL of the runner: an Error thrown at a step boundary, which nothing after it journals. */
   private static final class Killed extends Error {
     private static final long serialVersionUID = 1L;
@@ -162,6 +294,11 @@ class StandbySitesTest {
    */
   private static int runCrashingAtEveryBoundary(PatroniRunbooks site, dev.patroni4j.runbooks.Runbook runbook,
       Journal journal) {
+    return runCrashingAtEveryBoundary(site, runbook, journal, dev.patroni4j.runbooks.ExecuteOptions::defaults);
+  }
+
+  private static int runCrashingAtEveryBoundary(PatroniRunbooks site, dev.patroni4j.runbooks.Runbook runbook,
+      Journal journal, java.util.function.Supplier<dev.patroni4j.runbooks.ExecuteOptions> options) {
     for (int attempt = 1; attempt < 30; attempt++) {
       AtomicInteger boundaries = new AtomicInteger();
       int killAt = attempt;
@@ -177,7 +314,7 @@ class StandbySitesTest {
         @Override public void stepVerified(RunbookEvent.StepVerified e) { boundary(); }
       };
       try {
-        RunbookResult r = site.runner().listener(killer).build().execute(runbook, journal);
+        RunbookResult r = site.runner().listener(killer).build().execute(runbook, journal, options.get());
         assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
         return attempt - 1;
       } catch (Killed expected) {
@@ -188,11 +325,19 @@ class StandbySitesTest {
   }
 
   private static PatroniRunbooks counting(LocalPatroniCluster cluster, AtomicInteger configPatches) {
+    return counting(cluster, configPatches, new AtomicInteger());
+  }
+
+  private static PatroniRunbooks counting(LocalPatroniCluster cluster, AtomicInteger configPatches,
+      AtomicInteger reinitializations) {
     PatroniClient client = RealCluster.client(cluster).newBuilder().requestListener(new RequestListener() {
       @Override
       public void requestSent(String method, java.net.URI target, String endpointKind) {
         if (method.equals("PATCH") && endpointKind.equals("config")) {
           configPatches.incrementAndGet();
+        }
+        if (method.equals("POST") && target.getPath().endsWith("/reinitialize")) {
+          reinitializations.incrementAndGet();
         }
       }
     }).build();
