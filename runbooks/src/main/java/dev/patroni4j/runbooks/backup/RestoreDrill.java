@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A restore drill: proves a backup is usable by restoring it into a throwaway PostgreSQL on a drill host (a free
@@ -147,12 +148,7 @@ public final class RestoreDrill {
    *     (the instance is stopped and its directory removed then too)
    */
   public DrillReport run(RestoreRequest request) {
-    BackupInfo backup = request.findBackup()
-        .flatMap(label -> tool.list(host).stream().filter(b -> b.label().equals(label)).findFirst())
-        .or(() -> request.findBackup().isPresent() ? java.util.Optional.empty() : tool.latest(host))
-        .orElseThrow(() -> new BackupToolException(tool.name(), "restore drill", host,
-            BackupToolException.Kind.NOT_FOUND, -1, request.findBackup().map(l -> "no backup " + l)
-                .orElse("no complete backup is listed")));
+    BackupInfo backup = backupFor(request);
     Path dir = directory.resolve("p4j-drill-" + port);
     Duration restoreTime = Duration.ZERO;
     Duration recoveryTime = Duration.ZERO;
@@ -335,13 +331,15 @@ public final class RestoreDrill {
         .build();
   }
 
+  /** The backup the request names, or the newest complete one when it names none. */
   private BackupInfo backupFor(RestoreRequest request) {
-    return request.findBackup()
-        .flatMap(label -> tool.list(host).stream().filter(b -> b.label().equals(label)).findFirst())
-        .or(() -> request.findBackup().isPresent() ? java.util.Optional.empty() : tool.latest(host))
-        .orElseThrow(() -> new BackupToolException(tool.name(), "restore drill", host,
-            BackupToolException.Kind.NOT_FOUND, -1, request.findBackup().map(l -> "no backup " + l)
-                .orElse("no complete backup is listed")));
+    Optional<String> named = request.findBackup();
+    Optional<BackupInfo> backup = named.isPresent()
+        ? tool.list(host).stream().filter(b -> b.label().equals(named.get())).findFirst()
+        : tool.latest(host);
+    return backup.orElseThrow(() -> new BackupToolException(tool.name(), "restore drill", host,
+        BackupToolException.Kind.NOT_FOUND, -1,
+        named.map(l -> "no backup " + l).orElse("no complete backup is listed")));
   }
 
   private Path record(String runId) {
