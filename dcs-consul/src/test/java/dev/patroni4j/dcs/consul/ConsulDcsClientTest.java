@@ -20,6 +20,7 @@ import dev.patroni4j.client.dcs.DcsListener;
 import dev.patroni4j.client.dcs.DcsTimeoutException;
 import dev.patroni4j.client.dcs.DcsUnavailableException;
 import dev.patroni4j.client.dcs.DcsWatch;
+import dev.patroni4j.client.dcs.FleetSnapshot;
 import dev.patroni4j.client.model.DynamicConfig;
 import dev.patroni4j.client.model.Role;
 import dev.patroni4j.testkit.consul.ConsulTestServer;
@@ -88,6 +89,39 @@ class ConsulDcsClientTest {
     consul.put(c.key(DcsKey.FAILOVER), "{}");
     consul.put(c.key(DcsKey.STATUS), "{\"optime\":1234}");
     return c;
+  }
+
+  @Test
+  void aFleetReadOfManyClustersIsOneRecursiveReadAndLookingAtEveryClusterSendsNoOther() {
+    String namespace = "/fleet-one-read";
+    int clusters = 30;
+    for (int i = 0; i < clusters; i++) {
+      ClusterRef c = ClusterRef.of(namespace, "c" + i);
+      raw.put(c.key(DcsKey.INITIALIZE), Long.toString(7000000000000000100L + i));
+      raw.put(c.key(DcsKey.LEADER), "a1");
+      raw.put(c.memberKey("a1"), "{\"conn_url\":\"postgres://127.0.0.1:1/postgres\",\"api_url\":"
+          + "\"http://127.0.0.1:2/patroni\",\"state\":\"running\",\"role\":\"master\",\"version\":\"3.0.2\"}");
+      raw.put(c.key(DcsKey.STATUS), "{\"optime\":" + (1234 + i) + "}");
+    }
+
+    FleetSnapshot fleet = dcs.fleet(namespace);
+    List<String> afterRead = readsOf(namespace);
+    assertThat(fleet.clusters()).hasSize(clusters);
+    for (int i = 0; i < clusters; i++) {
+      ClusterSnapshot c = fleet.find("c" + i).orElseThrow();
+      assertThat(c.problems()).isEmpty();
+      assertThat(c.leaderName()).hasValue("a1");
+      assertThat(c.systemIdentifier()).hasValue(Long.toString(7000000000000000100L + i));
+      assertThat(c.revision()).isEqualTo(fleet.revision());
+    }
+
+    assertThat(afterRead).hasSize(1).allSatisfy(line -> assertThat(line).contains("recurse"));
+    assertThat(readsOf(namespace)).isEqualTo(afterRead);
+  }
+
+  /** The GET requests the server logged for keys under {@code namespace}. */
+  private static List<String> readsOf(String namespace) {
+    return server.requestLog().stream().filter(l -> l.startsWith("GET /v1/kv" + namespace + "/")).toList();
   }
 
   @Test

@@ -44,7 +44,10 @@ import okhttp3.ResponseBody;
  * clusters, with medians and ratios:
  *
  * <ol>
- *   <li>the library: {@link DcsClient#fleet}, every cluster's typed snapshot at one revision;
+ *   <li>the library: {@link DcsClient#fleet}, every cluster's typed snapshot at one revision (a cluster's values
+ *       are decoded when it is first looked at);
+ *   <li>the library with every cluster looked at: {@link DcsClient#fleet}, then each cluster's snapshot and its
+ *       problems read, so that every value of the namespace is decoded;
  *   <li>the raw read it is built on: one etcd prefix range of the namespace through jetcd, or one recursive Consul
  *       KV read through OkHttp with the body read as a string;
  *   <li>cluster by cluster: {@link DcsClient#clusters} then one {@link DcsClient#snapshot} per cluster, what a tool
@@ -65,6 +68,10 @@ import okhttp3.ResponseBody;
  */
 public final class FleetReadBenchmark {
   private static final int[] FLEET_SIZES = {10, 50, 100, 250, 500};
+  private static final String LIBRARY = "library";
+  private static final String DECODED = "decoded";
+  private static final String RAW = "raw";
+  private static final String PER_CLUSTER = "per cluster";
   private static final MediaType TEXT = MediaType.get("text/plain");
 
   private FleetReadBenchmark() {}
@@ -119,8 +126,8 @@ public final class FleetReadBenchmark {
   private static void run(String store, int rounds, DcsClient dcs, BiConsumer<String, String> put,
       java.util.function.Function<String, Supplier<Object>> rawRead, String rawName) {
     System.out.printf(Locale.ROOT, "%s: medians of %d rounds (p10 .. p90), ratio to the raw read%n", store, rounds);
-    System.out.printf(Locale.ROOT, "  %8s %6s  %-44s %-44s %-44s%n", "clusters", "keys", "library fleet()", rawName,
-        "clusters() + one snapshot() each");
+    System.out.printf(Locale.ROOT, "  %8s %6s  %-44s %-44s %-44s %-44s%n", "clusters", "keys", "library fleet()",
+        "fleet(), every cluster decoded", rawName, "clusters() + one snapshot() each");
     double firstRaw = 0;
     double firstLibrary = 0;
     for (int size : FLEET_SIZES) {
@@ -131,9 +138,17 @@ public final class FleetReadBenchmark {
         throw new IllegalStateException("fleet of " + size + " read back as " + check.clusters().size() + " clusters");
       }
       Map<String, Supplier<Object>> contenders = new LinkedHashMap<>();
-      contenders.put("library", () -> dcs.fleet(namespace));
-      contenders.put("raw", rawRead.apply(namespace));
-      contenders.put("per cluster", () -> {
+      contenders.put(LIBRARY, () -> dcs.fleet(namespace));
+      contenders.put(DECODED, () -> {
+        FleetSnapshot fleet = dcs.fleet(namespace);
+        int problems = 0;
+        for (var c : fleet.clusters().values()) {
+          problems += c.problems().size();
+        }
+        return problems == 0 ? fleet : "problems: " + problems;
+      });
+      contenders.put(RAW, rawRead.apply(namespace));
+      contenders.put(PER_CLUSTER, () -> {
         List<Object> all = new ArrayList<>();
         for (String scope : dcs.clusters(namespace)) {
           all.add(dcs.snapshot(ClusterRef.of(namespace, scope)));
@@ -141,17 +156,20 @@ public final class FleetReadBenchmark {
         return all;
       });
       Map<String, List<Long>> times = measure(contenders, rounds, size <= 100 ? 30 : 10);
-      double library = SideBySide.median(SideBySide.entry(times, "library"));
-      double raw = SideBySide.median(SideBySide.entry(times, "raw"));
-      double perCluster = SideBySide.median(SideBySide.entry(times, "per cluster"));
+      double library = SideBySide.median(SideBySide.entry(times, LIBRARY));
+      double decoded = SideBySide.median(SideBySide.entry(times, DECODED));
+      double raw = SideBySide.median(SideBySide.entry(times, RAW));
+      double perCluster = SideBySide.median(SideBySide.entry(times, PER_CLUSTER));
       if (firstRaw == 0) {
         firstRaw = raw;
         firstLibrary = library;
       }
-      System.out.printf(Locale.ROOT, "  %8d %6d  %-44s %-44s %-44s%n", size, keys,
-          cell(SideBySide.entry(times, "library"), raw), cell(SideBySide.entry(times, "raw"), raw), cell(SideBySide.entry(times, "per cluster"), raw));
-      System.out.printf(Locale.ROOT, "  %8s %6s  library/raw x%.2f, per-cluster/library x%.1f; growth since 10 clusters:"
-          + " library x%.1f, raw x%.1f, keys x%.0f%n", "", "", library / raw, perCluster / library,
+      System.out.printf(Locale.ROOT, "  %8d %6d  %-44s %-44s %-44s %-44s%n", size, keys,
+          cell(SideBySide.entry(times, LIBRARY), raw), cell(SideBySide.entry(times, DECODED), raw),
+          cell(SideBySide.entry(times, RAW), raw), cell(SideBySide.entry(times, PER_CLUSTER), raw));
+      System.out.printf(Locale.ROOT, "  %8s %6s  library/raw x%.2f, decoded/raw x%.2f, per-cluster/library x%.1f; growth"
+          + " since 10 clusters: library x%.1f, raw x%.1f, keys x%.0f%n", "", "", library / raw, decoded / raw,
+          perCluster / library,
           library / firstLibrary, raw / firstRaw, keys / (double) (FLEET_SIZES[0] * keysPerCluster()));
     }
   }

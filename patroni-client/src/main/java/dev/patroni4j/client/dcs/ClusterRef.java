@@ -52,6 +52,10 @@ public record ClusterRef(String namespace, String scope) {
    * Normalises a namespace as Patroni does: leading {@code /}, no trailing {@code /}, no repeated {@code /}.
    */
   public static String normaliseNamespace(String namespace) {
+    // Already normal, as nearly every namespace is (a fleet read makes one reference per cluster): no regex.
+    if (namespace.startsWith("/") && !namespace.endsWith("/") && !namespace.contains("//")) {
+      return namespace;
+    }
     String collapsed = ("/" + namespace).replaceAll("/+", "/");
     return collapsed.endsWith("/") ? collapsed.substring(0, collapsed.length() - 1) : collapsed;
   }

@@ -1,9 +1,10 @@
 package dev.patroni4j.client.dcs;
 
+import dev.patroni4j.client.dcs.internal.LazyClusters;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,13 +28,20 @@ import java.util.TreeMap;
  *
  * @param namespace the normalised namespace read (see {@link ClusterRef#normaliseNamespace})
  * @param revision the store revision every cluster was read at
- * @param clusters each cluster's snapshot by scope, sorted by scope; a scope is listed if it has at least one key
+ * @param clusters each cluster's snapshot by scope, sorted by scope; a scope is listed if it has at least one key.
+ *     From {@link #fromEntries} (every {@link DcsClient#fleet} read), a cluster's values are decoded into its
+ *     snapshot the first time it is asked for: reading a fleet costs about the range read and the grouping of its
+ *     keys, and each cluster looked at costs its own decoding once. A value that does not parse is then listed in
+ *     that cluster's {@link ClusterSnapshot#problems()}, as for {@link DcsClient#snapshot}
  */
 public record FleetSnapshot(String namespace, long revision, Map<String, ClusterSnapshot> clusters) {
 
   public FleetSnapshot {
     namespace = ClusterRef.normaliseNamespace(Objects.requireNonNull(namespace, "namespace == null"));
-    clusters = Collections.unmodifiableMap(new TreeMap<>(clusters));
+    // A fleet read's own map is already sorted and unmodifiable; copying it would decode every cluster.
+    if (!(clusters instanceof LazyClusters)) {
+      clusters = Collections.unmodifiableMap(new TreeMap<>(clusters));
+    }
   }
 
   /**
@@ -47,26 +55,34 @@ public record FleetSnapshot(String namespace, long revision, Map<String, Cluster
     String normalised = ClusterRef.normaliseNamespace(namespace);
     String prefix = normalised + "/";
     String bare = prefix.substring(1);
-    Map<String, List<DcsEntry>> byScope = new LinkedHashMap<>();
+    Map<String, List<DcsEntry>> byScope = new HashMap<>();
+    // Both stores answer in key order, so a cluster's keys come one after the other: most entries reuse the list
+    // of the one before without cutting out their scope.
+    String lastScope = null;
+    List<DcsEntry> last = null;
     for (DcsEntry entry : entries) {
       String key = entry.key();
-      String rest;
+      int start;
       if (key.startsWith(prefix)) {
-        rest = key.substring(prefix.length());
+        start = prefix.length();
       } else if (key.startsWith(bare)) {
-        rest = key.substring(bare.length());
+        start = bare.length();
       } else {
         continue;
       }
-      int slash = rest.indexOf('/');
-      if (slash > 0) {
-        byScope.computeIfAbsent(rest.substring(0, slash), s -> new ArrayList<>()).add(entry);
+      if (last != null && lastScope != null && key.startsWith(lastScope, start)
+          && key.length() > start + lastScope.length() && key.charAt(start + lastScope.length()) == '/') {
+        last.add(entry);
+        continue;
+      }
+      int slash = key.indexOf('/', start);
+      if (slash > start) {
+        lastScope = key.substring(start, slash);
+        last = byScope.computeIfAbsent(lastScope, s -> new ArrayList<>());
+        last.add(entry);
       }
     }
-    Map<String, ClusterSnapshot> clusters = new TreeMap<>();
-    byScope.forEach((scope, scoped) ->
-        clusters.put(scope, ClusterSnapshot.fromEntries(ClusterRef.of(normalised, scope), revision, scoped)));
-    return new FleetSnapshot(normalised, revision, clusters);
+    return new FleetSnapshot(normalised, revision, new LazyClusters(normalised, revision, byScope));
   }
 
   /** The snapshot of {@code scope}, if it has any key in this namespace. */

@@ -1,6 +1,8 @@
 package dev.patroni4j.dcs.consul.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.patroni4j.client.PatroniException.Delivery;
 import dev.patroni4j.client.dcs.ClusterRef;
 import dev.patroni4j.client.dcs.ClusterSnapshot;
@@ -8,6 +10,7 @@ import dev.patroni4j.client.dcs.DcsAuthenticationException;
 import dev.patroni4j.client.dcs.DcsEntry;
 import dev.patroni4j.client.dcs.DcsException;
 import dev.patroni4j.client.dcs.FleetSnapshot;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,40 +116,97 @@ public final class ConsulKv {
     if (reply.status() != 200) {
       throw unexpected(operation, key, reply);
     }
-    JsonNode array = transport.json(operation, key, reply);
-    if (!array.isArray()) {
-      throw new DcsException(operation + " " + key + ": Consul answered a KV read with a JSON "
-          + array.getNodeType() + " instead of an array", operation, key, Delivery.ANSWERED, null);
-    }
+    return parse(transport.json().getFactory(), operation, key, reply);
+  }
+
+  /**
+   * The entries of a 200 answer's body, a JSON array of KV objects. Streamed rather than read into a tree first: a
+   * namespace's recursive read holds thousands of entries, and the tree cost more than the read itself
+   * (FleetReadBenchmark). Anything but an array of objects, each with a textual {@code Key} and an integral
+   * {@code ModifyIndex}, is Consul misbehaving, reported as a {@link DcsException} with the operation.
+   */
+  static List<DcsEntry> parse(JsonFactory factory, String operation, String key, ConsulTransport.Reply reply) {
     List<DcsEntry> entries = new ArrayList<>();
-    for (JsonNode node : array) {
-      entries.add(entry(operation, node));
+    try (JsonParser parser = factory.createParser(reply.body())) {
+      JsonToken token = parser.nextToken();
+      if (token == null) {
+        throw new IOException("empty body");
+      }
+      if (token != JsonToken.START_ARRAY) {
+        throw new DcsException(operation + " " + key + ": Consul answered a KV read with JSON " + token
+            + " instead of an array", operation, key, Delivery.ANSWERED, null);
+      }
+      while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+        if (token == null) {
+          throw new IOException("the array is not closed");
+        }
+        if (token != JsonToken.START_OBJECT) {
+          throw new DcsException(operation + " " + key + ": Consul returned a KV entry that is not an object: "
+              + token, operation, key, Delivery.ANSWERED, null);
+        }
+        entries.add(entry(operation, parser));
+      }
+      if (parser.nextToken() != null) {
+        throw new IOException("content after the array");
+      }
+    } catch (IOException e) {
+      throw new DcsException(operation + " " + key + ": Consul answered " + reply.status()
+          + " with a body that is not JSON: " + ConsulTransport.abbreviate(reply.text()), operation, key,
+          Delivery.ANSWERED, e);
     }
     return entries;
   }
 
-  /** One KV entry ({@code Key}, base64 {@code Value}, {@code ModifyIndex}, {@code Session}). */
-  static DcsEntry entry(String operation, JsonNode node) {
-    JsonNode keyNode = node.get("Key");
-    JsonNode indexNode = node.get("ModifyIndex");
-    if (keyNode == null || !keyNode.isTextual() || indexNode == null || !indexNode.canConvertToLong()) {
-      throw new DcsException(operation + ": Consul returned a KV entry without Key or ModifyIndex: "
-          + ConsulTransport.abbreviate(String.valueOf(node.get("Key"))), operation, null, Delivery.ANSWERED, null);
-    }
-    JsonNode valueNode = node.get("Value");
-    String value = "";
-    if (valueNode != null && valueNode.isTextual()) {
-      try {
-        value = new String(Base64.getDecoder().decode(valueNode.asText()), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        throw new DcsException(operation + ": the value of " + keyNode.asText() + " is not base64",
-            operation, keyNode.asText(), Delivery.ANSWERED, e);
+  /**
+   * One KV entry ({@code Key}, base64 {@code Value}, {@code ModifyIndex}, {@code Session}), the parser on its
+   * {@code START_OBJECT}; leaves it on the entry's {@code END_OBJECT}.
+   */
+  static DcsEntry entry(String operation, JsonParser parser) throws IOException {
+    @Nullable String key = null;
+    @Nullable String keyShown = null;
+    @Nullable String base64 = null;
+    @Nullable String session = null;
+    long index = 0;
+    boolean hasIndex = false;
+    JsonToken token;
+    while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      switch (field) {
+        case "Key" -> {
+          key = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+          keyShown = value == JsonToken.VALUE_STRING ? "\"" + parser.getText() + "\"" : parser.getText();
+        }
+        case "Value" -> base64 = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+        case "Session" -> session = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+        case "ModifyIndex" -> {
+          hasIndex = value == JsonToken.VALUE_NUMBER_INT
+              && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+          index = hasIndex ? parser.getLongValue() : 0;
+        }
+        default -> { }
+      }
+      if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+        parser.skipChildren();
       }
     }
-    JsonNode sessionNode = node.get("Session");
-    @Nullable String session = sessionNode != null && sessionNode.isTextual() && !sessionNode.asText().isEmpty()
-        ? sessionNode.asText() : null;
-    return new DcsEntry(keyNode.asText(), value, indexNode.asLong(), session);
+    if (token != JsonToken.END_OBJECT) {
+      throw new IOException("unterminated KV entry");
+    }
+    if (key == null || !hasIndex) {
+      throw new DcsException(operation + ": Consul returned a KV entry without Key or ModifyIndex: "
+          + ConsulTransport.abbreviate(String.valueOf(keyShown)), operation, null, Delivery.ANSWERED, null);
+    }
+    String value = "";
+    if (base64 != null) {
+      try {
+        value = new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new DcsException(operation + ": the value of " + key + " is not base64",
+            operation, key, Delivery.ANSWERED, e);
+      }
+    }
+    return new DcsEntry(key, value, index, session == null || session.isEmpty() ? null : session);
   }
 
   static DcsException unexpected(String operation, @Nullable String key, ConsulTransport.Reply reply) {
