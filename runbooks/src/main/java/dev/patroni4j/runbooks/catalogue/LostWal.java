@@ -3,10 +3,12 @@ package dev.patroni4j.runbooks.catalogue;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.Lsn;
 import dev.patroni4j.client.model.Member;
+import dev.patroni4j.runbooks.Fact;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,30 +25,58 @@ import org.jspecify.annotations.Nullable;
  */
 record LostWal(Lsn from, Lsn to, long forkTimeline, long oldTimeline, long newTimeline, long bytes) {
 
-  /** As journaled: a text map, so that a resumed run reports the range measured before the demotion. */
-  Map<String, String> toMap() {
-    Map<String, String> m = new TreeMap<>();
-    m.put("from", from.toString());
-    m.put("to", to.toString());
-    m.put("forkTimeline", Long.toString(forkTimeline));
-    m.put("oldTimeline", Long.toString(oldTimeline));
-    m.put("newTimeline", Long.toString(newTimeline));
-    m.put("bytes", Long.toString(bytes));
-    return m;
-  }
-
-  static LostWal fromMap(Map<String, String> m) {
-    return new LostWal(Lsn.parse(field(m, "from")), Lsn.parse(field(m, "to")),
-        Long.parseLong(field(m, "forkTimeline")), Long.parseLong(field(m, "oldTimeline")),
-        Long.parseLong(field(m, "newTimeline")), Long.parseLong(field(m, "bytes")));
-  }
-
-  private static String field(Map<String, String> m, String name) {
-    String v = m.get(name);
-    if (v == null) {
-      throw new IllegalArgumentException("lost WAL range without '" + name + "': " + m.keySet());
+  /**
+   * As journaled: an object of its positions ({@code X/Y}) and numbers, so that a resumed run reads back the range
+   * measured before the demotion as this record. Read defensively: a hand-edited or truncated journal entry is refused
+   * naming the field.
+   */
+  static final Fact.Type<LostWal> TYPE = new Fact.Type<>() {
+    @Override
+    public String label() {
+      return "lost WAL range";
     }
-    return v;
+
+    @Override
+    public Object encode(LostWal value) {
+      Map<String, Object> m = new TreeMap<>();
+      m.put("from", value.from().toString());
+      m.put("to", value.to().toString());
+      m.put("forkTimeline", value.forkTimeline());
+      m.put("oldTimeline", value.oldTimeline());
+      m.put("newTimeline", value.newTimeline());
+      m.put("bytes", value.bytes());
+      return Collections.unmodifiableMap(m);
+    }
+
+    @Override
+    public LostWal decode(Object plain) {
+      if (!(plain instanceof Map<?, ?> m)) {
+        throw new IllegalArgumentException("not an object: " + plain.getClass().getSimpleName());
+      }
+      Lsn from = position(m, "from");
+      Lsn to = position(m, "to");
+      long bytes = number(m, "bytes");
+      if (bytes < 0 || to.compareTo(from) < 0) {
+        throw new IllegalArgumentException("a range from " + from + " to " + to + " of " + bytes + " bytes");
+      }
+      return new LostWal(from, to, number(m, "forkTimeline"), number(m, "oldTimeline"), number(m, "newTimeline"),
+          bytes);
+    }
+  };
+
+  private static Lsn position(Map<?, ?> m, String name) {
+    if (!(m.get(name) instanceof String s)) {
+      throw new IllegalArgumentException("field '" + name + "' is not a WAL position: " + m.get(name));
+    }
+    return Lsn.tryParse(s).orElseThrow(() -> new IllegalArgumentException("field '" + name
+        + "' is not a WAL position: \"" + s + "\""));
+  }
+
+  private static long number(Map<?, ?> m, String name) {
+    if (!(m.get(name) instanceof Long n)) {
+      throw new IllegalArgumentException("field '" + name + "' is not a number: " + m.get(name));
+    }
+    return n;
   }
 
   String describe() {

@@ -9,6 +9,7 @@ import dev.patroni4j.client.ReinitializeRequest;
 import dev.patroni4j.client.model.ClusterView;
 import dev.patroni4j.client.model.Lsn;
 import dev.patroni4j.client.model.Member;
+import dev.patroni4j.client.model.MemberStatus;
 import dev.patroni4j.client.model.Role;
 import dev.patroni4j.client.model.StandbyClusterConfig;
 import dev.patroni4j.client.model.Timeline;
@@ -68,8 +69,8 @@ public final class StandbySites {
   private static final Fact<Map<String, String>> STANDBY_SITE_MEMBERS = Fact.textMap("standbySiteMembers");
   private static final Fact<Lsn> PRIMARY_SITE_END = Fact.lsn("primarySiteEnd");
   private static final Fact<Lsn> STANDBY_SITE_REPLAYED = Fact.lsn("standbySiteReplayed");
-  /** The WAL the old primary site loses in a fail-back ({@link LostWal#toMap}). */
-  static final Fact<Map<String, String>> LOST_WAL = Fact.textMap("lostWal");
+  /** The WAL the old primary site loses in a fail-back, journaled as {@link LostWal#TYPE}. */
+  static final Fact<LostWal> LOST_WAL = Fact.of("lostWal", LostWal.TYPE);
   static final Fact<List<String>> REINITIALIZE = Fact.texts("reinitialize");
 
   private final PatroniRunbooks site;
@@ -261,8 +262,8 @@ public final class StandbySites {
     StepPolicy within = StepPolicy.custom().verifyTimeout(timeout).build();
     return Runbook.named("fail-back")
         .bind(Keys.MEMBERS, ctx -> Env.addresses(env.client.cluster()))
-        .bindOptional(LOST_WAL, ctx -> lostWal(newPrimarySite).map(LostWal::toMap))
-        .bind(REINITIALIZE, ctx -> pastTheFork(ctx.findBinding(LOST_WAL).map(LostWal::fromMap)))
+        .bindOptional(LOST_WAL, ctx -> lostWal(newPrimarySite))
+        .bind(REINITIALIZE, ctx -> pastTheFork(ctx.findBinding(LOST_WAL)))
         .step(lostWalReported(newPrimarySite, follow))
         .step(demoteReportingLoss(newPrimarySite, follow), within)
         .step(followsNewPrimary(newPrimarySite), within)
@@ -314,7 +315,7 @@ public final class StandbySites {
   private Step lostWalReported(PatroniRunbooks newPrimarySite, StandbyClusterConfig follow) {
     return Steps.named("lost-wal")
         .decide(ctx -> {
-          Optional<LostWal> lost = ctx.findBinding(LOST_WAL).map(LostWal::fromMap);
+          Optional<LostWal> lost = ctx.findBinding(LOST_WAL);
           Optional<StandbyClusterConfig> mine = env.client.config().standbyCluster();
           if (mine.filter(c -> sameSource(c, follow)).isPresent()) {
             return Decision.satisfied(site.scope() + " follows " + follows(follow) + " already; "
@@ -348,12 +349,6 @@ public final class StandbySites {
                 + " compares timeline ids and would neither rewind nor follow; " + lost.get().describe()
                 + "; rebuild the site from " + newPrimarySite.scope(), lostFacts(lost));
           }
-          if (lost.get().bytes() > 0 && lost.get().oldTimeline() == lost.get().newTimeline()) {
-            return Decision.blocked(site.scope() + " and " + newPrimarySite.scope() + " are both on timeline "
-                + lost.get().oldTimeline() + " with different histories: Patroni compares timeline IDs only and"
-                + " would not rewind; " + lost.get().describe() + ". Rebuild the site from " + newPrimarySite.scope(),
-                lostFacts(lost));
-          }
           if (lost.get().bytes() > 0) {
             Optional<String> noRewind = whyNoRewind();
             if (noRewind.isPresent()) {
@@ -373,7 +368,7 @@ public final class StandbySites {
   }
 
   private static Facts lostFacts(Optional<LostWal> lost) {
-    return lost.map(l -> Facts.of(LOST_WAL, l.toMap())).orElse(Facts.of());
+    return lost.map(l -> Facts.of(LOST_WAL, l)).orElse(Facts.of());
   }
 
   /** Why this site's leader cannot be rewound, if it cannot: Patroni rewinds only with both of these. */
@@ -401,7 +396,7 @@ public final class StandbySites {
             return Decision.satisfied("already a standby cluster of " + follows(follow));
           }
           Optional<LostWal> now = lostWal(newPrimarySite);
-          Optional<LostWal> planned = ctx.findBinding(LOST_WAL).map(LostWal::fromMap);
+          Optional<LostWal> planned = ctx.findBinding(LOST_WAL);
           Optional<LostWal> lost = now.isPresent() ? now : planned;
           return Decision.needsAction("demote to a standby cluster of " + follows(follow) + "; "
               + lost.map(LostWal::describe).orElse("lost WAL not measured"),
@@ -412,7 +407,7 @@ public final class StandbySites {
         .verifyUntil((ctx, intent) -> Conditions.standbyLeader())
         .onReached((ctx, intent, o) -> Verification.done("leader " + o.view().leader().name()
             + " is a standby leader following " + follows(follow) + "; " + intent.facts().find(LOST_WAL)
-                .map(LostWal::fromMap).map(LostWal::describe).orElse("lost WAL not measured"),
+                .map(LostWal::describe).orElse("lost WAL not measured"),
             Facts.of()))
         .build();
   }
@@ -714,11 +709,24 @@ public final class StandbySites {
         })
         .act((ctx, intent) -> Env.refuseUnlessDone(
             on.client.patchConfig(ConfigPatch.builder().remove("standby_cluster").build()), "PATCH /config"))
-        .verify((ctx, intent) -> observed(target, Conditions.primaryLeader(),
-            o -> Verification.done("leader " + o.view().leader().name() + " of " + target.scope()
-                + " is a primary on timeline " + Views.text(o.view().timeline()),
-                Facts.of(Keys.NEW_LEADER, o.view().leader().name()))))
+        .verify((ctx, intent) -> observed(target, Conditions.primaryLeader(), o -> promoted(target, o)))
         .build();
+  }
+
+  /**
+   * The promoted leader and the timeline it runs on, as its own {@code GET /patroni} reports it (read from its current
+   * WAL file): {@code /cluster} takes the leader's timeline from the DCS history, which a standby cluster never
+   * wrote, so right after a promotion it names the site's first timeline, not the new one.
+   */
+  private static Verification promoted(PatroniRunbooks target, ClusterObservation o) {
+    String leader = o.view().leader().name();
+    Optional<Timeline> own = o.status(leader).map(MemberStatus::timeline);
+    String timeline = own.map(Timeline::toString)
+        .orElseGet(() -> Views.text(o.view().timeline()) + " (per /cluster; it reported none itself)");
+    Facts evidence = own.map(t -> Facts.of(Keys.NEW_LEADER, leader, Keys.NEW_TIMELINE, t))
+        .orElse(Facts.of(Keys.NEW_LEADER, leader));
+    return Verification.done("leader " + leader + " of " + target.scope() + " is a primary on timeline " + timeline,
+        evidence);
   }
 
   private Step leaderAcceptsWrites() {

@@ -28,12 +28,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two real sites, each a 2-member Patroni cluster in its own etcd; site B starts as a standby cluster of site A. */
+/**
+ * Two real sites, each a 2-member Patroni cluster in its own etcd; site B starts as a standby cluster of site A. The
+ * tests tagged every-patroni-version also run on Patroni 3.0.2 (the runbooks module's version matrix), where they run
+ * on their own: each leaves site A the primary site and B its standby, or ends the class.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandbySitesTest {
   @RegisterExtension
@@ -63,6 +68,7 @@ class StandbySitesTest {
 
   @Test
   @Order(1)
+  @Tag(PlannedSwitchoverTest.EVERY_PATRONI_VERSION)
   void promotingTheStandbySiteIsRefusedWhileThePrimarySiteAcceptsWritesAndNothingChanges() throws Exception {
     RunbookResult r = run(b, StandbySites.of(b).promote(PromoteOptions.builder().primarySite(a).build()));
 
@@ -80,6 +86,7 @@ class StandbySitesTest {
 
   @Test
   @Order(2)
+  @Tag(PlannedSwitchoverTest.EVERY_PATRONI_VERSION)
   void aPlannedSiteSwitchoverAndBackUnderAWriterLosesNoAcknowledgedRowAndASecondRunChangesNothing() throws Exception {
     LocalPatroniCluster siteA = SITE_A.cluster();
     insert(siteA, "a", 100);
@@ -156,11 +163,13 @@ class StandbySitesTest {
    * Site B (the primary site since the switchover tests) is lost with transactions site A never received: A is cut
    * off from B, B writes on, B's leader is killed while writing. A is promoted unplanned (B confirmed lost with its
    * token); B's leader comes back as a second primary site and fails back to follow A, the crash harness killing the
-   * runner at every step boundary.
+   * runner at every step boundary. B's replica, which received the lost WAL too, cannot be rewound (its own
+   * patroni.yml turns {@code use_pg_rewind} off, which overrides the dynamic configuration, and tags it nofailover):
+   * the runbook rebuilds it, confirmed with B's token, once across all the resumed attempts.
    */
   @Test
   @Order(5)
-  void aFailBackAfterAnUnplannedPromotionReportsTheLostWalRewindsTheOldSiteAndResumesWithoutASecondDemotion()
+  void aFailBackAfterAnUnplannedPromotionReportsTheLostWalRewindsTheLeaderRebuildsTheReplicaOnceWithTheTokenAndResumes()
       throws Exception {
     LocalPatroniCluster siteA = SITE_A.cluster();
     PatroniNode oldLeader = siteB.leader();
@@ -202,6 +211,27 @@ class StandbySitesTest {
     long promotedAfter = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
     assertThat(promoted).as(promoted.toString()).isInstanceOf(RunbookResult.Succeeded.class);
 
+    Path noRewind = oldReplica.directory().resolve("patroni-no-rewind.yml");
+    String config = java.nio.file.Files.readString(oldReplica.configFile());
+    assertThat(config).contains("\npostgresql:\n");
+    assertThat(config).doesNotContain("\ntags:").endsWith("\n");
+    // B's replica can neither be rewound (the local setting overrides the dynamic configuration) nor become B's
+    // standby leader while B's leader is rewound: it could follow A only once rebuilt.
+    String noRewindConfig = config.replace("\npostgresql:\n", "\npostgresql:\n  use_pg_rewind: false\n")
+        + "tags:\n  nofailover: true\n";
+    java.nio.file.Files.writeString(noRewind, noRewindConfig);
+    siteB.useConfigFile(oldReplica, noRewind);
+    try {
+      failBackAfterTheLoss(siteA, oldLeader, oldReplica, replayedByA, lostWrites, promotedAfter, promoted);
+    } finally {
+      siteB.stopPatroni(oldReplica);
+      siteB.useConfigFile(oldReplica, oldReplica.directory().resolve("patroni.yml"));
+      siteB.startPatroni(oldReplica);
+    }
+  }
+
+  private void failBackAfterTheLoss(LocalPatroniCluster siteA, PatroniNode oldLeader, PatroniNode oldReplica,
+      Lsn replayedByA, int lostWrites, long promotedAfter, RunbookResult promoted) throws Exception {
     siteB.startPatroni(oldReplica);
     siteB.awaitMembers(names -> RealCluster.writablePrimaries(siteB).equals(List.of(oldLeader.name())),
         Duration.ofSeconds(90));
@@ -218,7 +248,7 @@ class StandbySitesTest {
     dev.patroni4j.runbooks.Runbook failBack = StandbySites.of(countedB).failBackTo(a, follow(siteA),
         Duration.ofMinutes(3));
     dev.patroni4j.runbooks.Plan plan = countedB.runner().build().plan(failBack);
-    LostWal lost = LostWal.fromMap(plan.bindings().find(StandbySites.LOST_WAL).orElseThrow());
+    LostWal lost = plan.bindings().find(StandbySites.LOST_WAL).orElseThrow();
     assertThat(lost.from()).as("fork: where A stopped replaying B").isEqualTo(replayedByA);
     assertThat(lost.to()).as("B's last position").isGreaterThanOrEqualTo(endOfB)
         .isLessThan(Lsn.of(endOfB.value() + 1024 * 1024));
@@ -243,9 +273,10 @@ class StandbySitesTest {
 
     assertThat(crashes).as("crashes of the fail-back: one per step at least").isGreaterThanOrEqualTo(7);
     assertThat(patches).as("demotion requests sent to site B").hasValue(1);
-    // Patroni may rewind B's replica itself once its leader follows A; it is never rebuilt twice
-    assertThat(reinits.get()).as("rebuilds of B's replica requested").isBetween(0, 1);
+    assertThat(reinits).as("rebuilds of B's replica requested, over all resumed attempts").hasValue(1);
     assertThat(java.nio.file.Files.readString(oldLeader.logFile())).contains("running pg_rewind from");
+    assertThat(java.nio.file.Files.readString(oldReplica.logFile())).as("B's replica is not rewound")
+        .doesNotContain("running pg_rewind from");
     assertThat(b.client().cluster().leader().role().kind()).isEqualTo(Role.Kind.STANDBY_LEADER);
     RunbookResult again = run(countedB, failBack);
     assertThat(again).as(again.toString()).isInstanceOf(RunbookResult.Succeeded.class);
@@ -265,6 +296,50 @@ class StandbySitesTest {
         + " crashes, %d rebuilds; lost %s (%d rows acknowledged by B after the cut, %d lost_writes rows)%n",
         promotedAfter + " ms", took(promoted), took(promoted, "promote"), failBackMillis, crashes, reinits.get(),
         lost.describe(), 50 + lostWrites, onB);
+  }
+
+  /**
+   * The two runbooks a site switchover is made of, run one after the other: site A is demoted to follow B, which then
+   * finds A fenced (its leader a standby leader, no member writable) and is promoted, every member of both sites
+   * streaming from it. The test, not the runbooks, waits for B to replay A's last position in between (switchoverTo
+   * checks that itself). Runs on every Patroni version of the matrix: on 3.0.2, which has no demote-cluster, both
+   * runbooks change standby_cluster in the dynamic configuration, as on 4.1.
+   */
+  @Test
+  @Order(6)
+  @Tag(PlannedSwitchoverTest.EVERY_PATRONI_VERSION)
+  void aPrimarySiteDemotedToFollowTheStandbySiteIsFencedAndTheStandbySiteIsPromotedWithEveryMemberFollowing()
+      throws Exception {
+    LocalPatroniCluster siteA = SITE_A.cluster();
+    insert(siteA, "before-demotion", 5);
+
+    RunbookResult demoted = run(a, StandbySites.of(a).demoteToStandbyOf(follow(siteB)));
+    assertThat(demoted).as(demoted.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+    assertThat(demoted.actedSteps()).contains("demote");
+    assertThat(a.client().cluster().leader().role().kind()).isEqualTo(Role.Kind.STANDBY_LEADER);
+    assertThat(RealCluster.writablePrimaries(siteA)).isEmpty();
+    Lsn endOfA = Lsn.parse(lsnText(siteA, siteA.leader(), "SELECT pg_last_wal_replay_lsn()::text"));
+    siteB.awaitMembers(names -> Lsn.tryParse(lsnText(siteB, siteB.leader(), "SELECT pg_last_wal_replay_lsn()::text"))
+        .filter(replayed -> replayed.compareTo(endOfA) >= 0).isPresent(), Duration.ofSeconds(60));
+
+    RunbookResult promoted = run(b, StandbySites.of(b).promote(PromoteOptions.builder().primarySite(a).build()));
+
+    assertThat(promoted).as(promoted.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+    assertThat(promoted.actedSteps()).contains("promote");
+    assertThat(promoted.steps()).filteredOn(s -> s.stepId().equals("primary-site-fenced")).singleElement()
+        .extracting(StepReport::reason).asString().contains("takes no writes").contains("standby_leader");
+    assertPromotionReportsItsTimeline(promoted, siteB);
+    assertThat(RealCluster.writablePrimaries(siteB)).containsExactly(siteB.leader().name());
+    assertThat(RealCluster.writablePrimaries(siteA)).isEmpty();
+    insert(siteB, "after-promotion", 3);
+    for (LocalPatroniCluster site : List.of(siteA, siteB)) {
+      for (PatroniNode n : site.nodes()) {
+        awaitRows(site, n, "SELECT count(*) FROM site_rows WHERE site = 'before-demotion'", 5);
+        awaitRows(site, n, "SELECT count(*) FROM site_rows WHERE site = 'after-promotion'", 3);
+      }
+    }
+    System.out.printf("Patroni %s: demotion of site A %s; promotion of site B %s, promote step %s%n",
+        siteB.reportedPatroniVersion(siteB.leader()), took(demoted), took(promoted), took(promoted, "promote"));
   }
 
   private static String tokenOf(PatroniRunbooks site) {
@@ -356,7 +431,20 @@ class StandbySitesTest {
     assertThat(to.client().cluster().leader().role().kind()).isEqualTo(Role.Kind.PRIMARY);
     assertThat(RealCluster.writablePrimaries(fromCluster)).isEmpty();
     assertThat(RealCluster.writablePrimaries(toCluster)).containsExactly(toCluster.leader().name());
+    assertPromotionReportsItsTimeline(r, toCluster);
     return r;
+  }
+
+  /**
+   * The promote step names the timeline the new primary writes on (its current WAL file's), not the stale one of
+   * {@code /cluster}, which names a promoted standby cluster's first timeline.
+   */
+  private static void assertPromotionReportsItsTimeline(RunbookResult r, LocalPatroniCluster promoted) {
+    long timeline = Long.parseLong(lsnText(promoted, promoted.leader(),
+        "SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)"), 16);
+    assertThat(timeline).isGreaterThan(1);
+    assertThat(r.steps()).filteredOn(s -> s.stepId().equals("promote")).singleElement()
+        .extracting(StepReport::reason).asString().endsWith(" is a primary on timeline " + timeline);
   }
 
   private static String took(RunbookResult r) {
