@@ -1,5 +1,6 @@
 package dev.patroni4j.runbooks;
 
+import dev.patroni4j.client.Confirmable;
 import dev.patroni4j.client.Confirmation;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,8 @@ final class JournalReplay {
 
   final Plan plan;
   final @Nullable Confirmation confirmation;
+  /** What destructive steps are confirmed for, when the runbook names it; null: the cluster's identity. */
+  final @Nullable Confirmable confirmationTarget;
   final List<StepReport> reports = new ArrayList<>();
   private final Journal journal;
   private final List<JournalEntry> entries;
@@ -28,7 +31,8 @@ final class JournalReplay {
   private long nextSeq;
 
   JournalReplay(Plan plan, Journal journal, List<JournalEntry> entries, @Nullable Confirmation confirmation,
-      java.time.Clock clock) {
+      @Nullable Confirmable confirmationTarget, java.time.Clock clock) {
+    this.confirmationTarget = confirmationTarget;
     this.plan = plan;
     this.journal = journal;
     this.entries = new ArrayList<>(entries);

@@ -1,5 +1,6 @@
 package dev.patroni4j.runbooks;
 
+import dev.patroni4j.client.Confirmable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -42,10 +43,20 @@ public final class Runbook {
 
   private final String name;
   private final List<Element> elements;
+  private final @Nullable Function<Facts, Confirmable> confirmationTarget;
 
-  private Runbook(String name, List<Element> elements) {
+  private Runbook(String name, List<Element> elements, @Nullable Function<Facts, Confirmable> confirmationTarget) {
     this.name = name;
     this.elements = List.copyOf(elements);
+    this.confirmationTarget = confirmationTarget;
+  }
+
+  /**
+   * What this runbook's destructive steps are confirmed for, made from the plan's bindings; empty: the cluster's
+   * identity as the runner observes it ({@link ClusterIdentity#confirmationToken()}).
+   */
+  Optional<Confirmable> confirmationTarget(Facts bindings) {
+    return confirmationTarget == null ? Optional.empty() : Optional.of(confirmationTarget.apply(bindings));
   }
 
   /** Starts a runbook; {@code name} is journaled and must match when resuming. */
@@ -170,6 +181,7 @@ public final class Runbook {
     private final String name;
     private final List<Element> elements = new ArrayList<>();
     private final Map<String, Boolean> bindingNames = new LinkedHashMap<>();
+    private @Nullable Function<Facts, Confirmable> confirmationTarget;
 
     private Builder(String name) {
       this.name = name;
@@ -241,8 +253,20 @@ public final class Runbook {
       return this;
     }
 
+    /**
+     * Confirms this runbook's {@link Impact#DESTRUCTIVE} steps for a target made from the plan's bindings instead of
+     * the cluster's identity: the operator's {@link dev.patroni4j.client.Confirmation} must then carry {@code
+     * target}'s token (e.g. one bound to the cluster, the data directories and the recovery target of a restore, so
+     * a token for another target is refused). The runner checks it before the run starts and again before each
+     * destructive action, also when the run resumes from its journal (the bindings are the journaled plan's).
+     */
+    public Builder confirmedBy(Function<Facts, Confirmable> target) {
+      this.confirmationTarget = Objects.requireNonNull(target, "target == null");
+      return this;
+    }
+
     public Runbook build() {
-      return new Runbook(name, elements);
+      return new Runbook(name, elements, confirmationTarget);
     }
   }
 }

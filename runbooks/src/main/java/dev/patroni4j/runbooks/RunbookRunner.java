@@ -1,6 +1,8 @@
 package dev.patroni4j.runbooks;
 
 import dev.patroni4j.client.ClusterObserver;
+import dev.patroni4j.client.Confirmable;
+import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
@@ -128,9 +130,11 @@ public final class RunbookRunner {
       throw new JournalException("runbook '" + runbook.name() + "' now has steps " + ids
           + " but its plan has " + plannedIds);
     }
-    JournalReplay run = new JournalReplay(plan, journal, entries, options.confirmation(), settings.clock());
+    Confirmable target = runbook.confirmationTarget(plan.bindings()).orElse(null);
+    JournalReplay run = new JournalReplay(plan, journal, entries, options.confirmation(), target, settings.clock());
     if (needsConfirmation(run, steps)) {
-      Optional<String> mismatch = now.whyNotConfirmedBy(options.confirmation());
+      Optional<String> mismatch = target != null ? whyNotConfirmed(target, options.confirmation())
+          : now.whyNotConfirmedBy(options.confirmation());
       if (mismatch.isPresent()) {
         return finish(refused(plan.id(), "confirmation refused: " + mismatch.get(), Facts.of()));
       }
@@ -215,6 +219,16 @@ public final class RunbookRunner {
       }
     }
     return false;
+  }
+
+  /** Why {@code given} does not confirm a runbook's own confirmation target; empty when it does. */
+  static Optional<String> whyNotConfirmed(Confirmable target, @Nullable Confirmation given) {
+    if (given == null) {
+      return Optional.of("destructive steps need the confirmation token of " + target.confirmationSubject() + " ("
+          + target.confirmationToken() + ")");
+    }
+    return given.confirms(target) ? Optional.empty()
+        : Optional.of("confirmation '" + given + "' does not confirm " + target.confirmationSubject());
   }
 
   private static RunbookResult.Refused refused(String runId, String reason, Facts evidence) {

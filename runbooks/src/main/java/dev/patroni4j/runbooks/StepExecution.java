@@ -63,7 +63,9 @@ final class StepExecution {
       }
       intent = (Decision.NeedsAction) decision;
       if (step.impact() == Impact.DESTRUCTIVE) {
-        Optional<String> mismatch = confirmationMismatch(run.confirmation);
+        Optional<String> mismatch = run.confirmationTarget != null
+            ? RunbookRunner.whyNotConfirmed(run.confirmationTarget, run.confirmation)
+            : confirmationMismatch(run.confirmation);
         if (mismatch.isPresent()) {
           return Optional.of(refuse(run, r, "confirmation refused: " + mismatch.get(), intent.facts(), began));
         }

@@ -248,6 +248,48 @@ class RunbookRunnerTest {
   }
 
   @Test
+  void aRunbookConfirmedByItsOwnTargetRefusesTheClusterTokenAndAnotherTargetsAndChecksAgainOnResume() {
+    AtomicInteger wiped = new AtomicInteger();
+    Fact<String> dir = Fact.text("dir");
+    record Wipe(String dir) implements dev.patroni4j.client.Confirmable {
+      @Override public String confirmationToken() { return "wipe:" + dir; }
+      @Override public String confirmationSubject() { return "the wipe of " + dir; }
+    }
+    java.util.function.Function<String, Runbook> wipeOf = d -> Runbook.named("wipe")
+        .bind(dir, ctx -> d)
+        .confirmedBy(facts -> new Wipe(facts.get(dir)))
+        .step(Steps.named("wipe").impact(Impact.DESTRUCTIVE).decide(ctx -> Decision.needsAction("wipe"))
+            .act((ctx, i) -> {
+              if (wiped.incrementAndGet() == 1) {
+                throw new SimulatedCrash();
+              }
+            }).build())
+        .build();
+    RunbookRunner runner = runner().build();
+
+    RunbookResult none = runner.execute(wipeOf.apply("/a"), journal("c1"));
+    RunbookResult clusterToken = runner.execute(wipeOf.apply("/a"), journal("c2"),
+        ExecuteOptions.defaults().confirmation(Confirmation.of(cluster.identity())));
+    RunbookResult otherDir = runner.execute(wipeOf.apply("/a"), journal("c3"),
+        ExecuteOptions.defaults().confirmation(Confirmation.of("wipe:/b")));
+
+    assertThat(List.of(none, clusterToken, otherDir)).allSatisfy(r -> assertThat(r).isInstanceOf(RunbookResult.Refused.class));
+    assertThat(((RunbookResult.Refused) none).reason()).contains("the confirmation token of the wipe of /a (wipe:/a)");
+    assertThat(((RunbookResult.Refused) clusterToken).reason()).contains("does not confirm the wipe of /a");
+    assertThat(wiped).hasValue(0);
+
+    Journal crashed = journal("c4");
+    assertThatThrownBy(() -> runner.execute(wipeOf.apply("/a"), crashed,
+        ExecuteOptions.defaults().confirmation(Confirmation.of("wipe:/a")))).isInstanceOf(SimulatedCrash.class);
+    RunbookResult resumedWithout = runner.execute(wipeOf.apply("/a"), crashed);
+    assertThat(resumedWithout).isInstanceOf(RunbookResult.Refused.class);
+    RunbookResult resumed = runner.execute(wipeOf.apply("/a"), crashed,
+        ExecuteOptions.defaults().confirmation(Confirmation.of("wipe:/a")));
+    assertThat(resumed.succeeded()).as(resumed.toString()).isTrue();
+    assertThat(wiped).hasValue(2);
+  }
+
+  @Test
   void secondMutatingRunOnTheSameClusterIsRefusedWhileTheFirstHoldsTheLease() {
     ClusterLease lease = ClusterLease.inMemory(time);
     RunbookRunner runner = runner().lease(lease).build();
