@@ -70,7 +70,10 @@ final class HostAgent implements AutoCloseable {
         case "startPatroni" -> delegate.startPatroni(member);
         case "switchPatroniInstallation" -> delegate.switchPatroniInstallation(member,
             PatroniVersion.parse(in.readUTF()));
+        case "stopPostgres" -> delegate.stopPostgres(member);
         case "moveFile" -> delegate.moveFile(member, Path.of(in.readUTF()), Path.of(in.readUTF()));
+        case "wipeDataDirectory" -> delegate.wipeDataDirectory(member, Path.of(in.readUTF()),
+            Confirmation.of(in.readUTF()));
         case "writeFile" -> {
           String path = in.readUTF();
           byte[] content = new byte[in.readInt()];
@@ -101,7 +104,8 @@ final class HostAgent implements AutoCloseable {
       }
       performed.add(method + " " + member);
       out.writeBoolean(true);
-    } catch (HostActionException | IllegalStateException | IllegalArgumentException e) {
+    } catch (HostActionException | IllegalStateException | IllegalArgumentException
+        | dev.patroni4j.client.ConfirmationRefusedException e) {
       out.writeBoolean(false);
       out.writeUTF(String.valueOf(e.getMessage()));
     }
@@ -175,7 +179,10 @@ final class HostAgent implements AutoCloseable {
 
       @Override
       public void wipeDataDirectory(String member, Path dataDirectory, Confirmation confirmation) {
-        call("wipeDataDirectory", member, out -> { });
+        call("wipeDataDirectory", member, out -> {
+          out.writeUTF(dataDirectory.toString());
+          out.writeUTF(confirmation.token());
+        });
       }
 
       @Override

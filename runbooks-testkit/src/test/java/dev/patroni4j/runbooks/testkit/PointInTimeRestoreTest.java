@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.patroni4j.client.Confirmation;
 import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.client.dcs.ClusterRef;
-import dev.patroni4j.client.model.PatroniVersion;
 import dev.patroni4j.dcs.etcd.EtcdDcsClient;
 import dev.patroni4j.runbooks.ClusterIdentity;
 import dev.patroni4j.runbooks.ExecuteOptions;
 import dev.patroni4j.runbooks.FileJournal;
 import dev.patroni4j.runbooks.Journal;
-import dev.patroni4j.runbooks.RunbookEvent;
-import dev.patroni4j.runbooks.RunbookListener;
 import dev.patroni4j.runbooks.RunbookResult;
-import dev.patroni4j.runbooks.StepReport;
 import dev.patroni4j.runbooks.backup.BackupInfo;
 import dev.patroni4j.runbooks.backup.BackupType;
 import dev.patroni4j.runbooks.backup.PgBackRest;
@@ -38,10 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,14 +110,14 @@ class PointInTimeRestoreTest {
 
   @Test
   @Order(2)
-  void theClusterIsRestoredToTheTargetOnEveryMemberAndAResumeAtEveryStepBoundaryNeverWipesTwice() throws Exception {
+  void theClusterIsRestoredToTheTargetOnEveryMemberAndARunnerKilledAtEveryStepBoundaryNeverWipesTwice()
+      throws Exception {
     LocalPatroniCluster cluster = CLUSTER.cluster();
     HostActions real = LocalClusterHostActions.of(cluster);
-    Map<String, AtomicInteger> wipes = new ConcurrentHashMap<>();
-    HostActions hosts = counting(real, wipes);
     PatroniClient client = client(cluster);
     PgBackRest tool = Backrest.setUp(cluster, real, client);
     String leader = cluster.leader().name();
+    assertThat(leader).isEqualTo("pg1");
     long timelineBefore = client.cluster().timeline().orElseThrow().id();
     Backrest.sql(cluster, "CREATE TABLE pitr (id int PRIMARY KEY)", "INSERT INTO pitr VALUES (1)");
     BackupInfo backup = tool.backup(leader, BackupType.FULL);
@@ -132,68 +125,51 @@ class PointInTimeRestoreTest {
     Instant target = Instant.parse(Backrest.query(cluster,
         "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
     Thread.sleep(1100);
-    Backrest.sql(cluster, "INSERT INTO pitr VALUES (3)", "INSERT INTO pitr VALUES (4)", "SELECT pg_switch_wal()");
+    Backrest.sql(cluster, "INSERT INTO pitr VALUES (3)", "INSERT INTO pitr VALUES (4)");
+    String afterTarget = Backrest.query(cluster, "SELECT pg_walfile_name(pg_current_wal_lsn())");
+    Backrest.sql(cluster, "SELECT pg_switch_wal()");
     tool.check(leader); // the segment with every insert is archived
     for (PatroniNode n : cluster.nodes()) {
       awaitRows(cluster, n, "1,2,3,4");
     }
-    List<String> walBefore = segments(cluster.node(leader).dataDir().resolve("pg_wal"));
 
-    PatroniRunbooks catalogue = catalogue(cluster, client, hosts);
-    PointInTimeRestore pitr = restore(cluster, catalogue, tool, hosts);
     RestoreRequest request = RestoreRequest.to(RecoveryTarget.time(target, true)).withBackup(backup.label());
-    Confirmation token = Confirmation.of(pitr.confirmationTarget(request));
-    Journal journal = journal(cluster);
+    String token = restore(cluster, catalogue(cluster, client, real), tool, real).confirmationTarget(request)
+        .confirmationToken();
+    Path journal = cluster.directory().resolve("pitr-killed.jsonl");
     Path marker = cluster.node(leader).dataDir().resolve("p4j-test-restored");
-
-    List<String> crashedAt = new ArrayList<>();
-    RunbookResult result = null;
+    // every step's end, and right after the destructive actions and the bootstrap's start were journaled
+    List<String> killPoints = List.of("end:preflight", "end:stop[pg2]", "end:stop-leader", "acted:remove-cluster",
+        "end:remove-cluster", "end:keep-old-data[pg1]", "end:keep-old-data[pg2]", "acted:wipe[pg1]", "end:wipe[pg1]",
+        "end:wipe[pg2]", "end:bootstrap-config", "acted:bootstrap", "end:bootstrap", "end:bootstrap-config-restored",
+        "end:rebuild[pg2]", "end:restored");
+    List<String> reached = new ArrayList<>();
+    String last;
+    List<String> performed;
     Instant started = Instant.now();
-    for (int attempt = 0; attempt < 60 && result == null; attempt++) {
-      RunbookListener crash = new RunbookListener() {
-        private void boundary(String what) {
-          crashedAt.add(what);
-          throw new Crash();
+    try (HostAgent agent = HostAgent.serve(real)) {
+      for (String point : killPoints) {
+        reached.add(runChild(cluster, agent, journal, point, target, backup.label(), token));
+        if (point.equals("end:bootstrap")) {
+          // the restored data directory gets a file no restore brings: a second wipe would remove it
+          real.writeFile(leader, marker, "restored once\n".getBytes(StandardCharsets.UTF_8));
         }
-
-        @Override
-        public void stepSkipped(RunbookEvent.StepSkipped e) {
-          if (!e.reason().equals("completed by an earlier run")) { // a resumed run replays those: no new boundary
-            boundary("skipped " + e.stepId());
-          }
-        }
-
-        @Override public void stepActed(RunbookEvent.StepActed e) { boundary("acted " + e.stepId()); }
-
-        @Override
-        public void stepVerified(RunbookEvent.StepVerified e) {
-          if (e.stepId().equals("bootstrap")) {
-            // the restored data directory gets a file no restore brings: a second wipe would remove it
-            real.writeFile(leader, marker, "restored once\n".getBytes(StandardCharsets.UTF_8));
-          }
-          boundary("verified " + e.stepId());
-        }
-      };
-      try {
-        result = pitr.runner(journal).listener(crash).build().execute(pitr.runbook(request), journal,
-            ExecuteOptions.defaults().confirmation(token));
-      } catch (Crash expected) {
-        // the next attempt resumes from the journal
       }
+      last = runChild(cluster, agent, journal, "none", target, backup.label(), token);
+      performed = agent.performed();
     }
     Duration took = Duration.between(started, Instant.now());
-    System.out.println("point-in-time restore with " + crashedAt.size() + " crashes took " + took.toMillis()
-        + " ms: " + crashedAt);
+    System.out.println("point-in-time restore, runner SIGKILLed at " + killPoints.size() + " boundaries, took "
+        + took.toMillis() + " ms; host actions " + performed);
 
-    assertThat(result).as(String.valueOf(result)).isInstanceOf(RunbookResult.Succeeded.class);
-    assertThat(crashedAt).as("crashed once after each step's journaled outcome or action").contains(
-        "skipped preflight", "acted stop[pg2]", "verified stop[pg2]", "acted stop-leader", "verified stop-leader",
-        "acted remove-cluster", "verified remove-cluster", "acted keep-old-data[pg1]", "verified keep-old-data[pg2]",
-        "acted wipe[pg1]", "verified wipe[pg1]", "acted wipe[pg2]", "verified wipe[pg2]", "acted bootstrap-config",
-        "acted bootstrap", "verified bootstrap", "acted bootstrap-config-restored", "acted rebuild[pg2]",
-        "verified rebuild[pg2]");
-    assertThat(wipes).as("each data directory wiped exactly once").containsOnlyKeys("pg1", "pg2")
-        .allSatisfy((m, n) -> assertThat(n.get()).as(m).isEqualTo(1));
+    assertThat(reached).containsExactlyElementsOf(killPoints.stream().map(p -> "KILLPOINT " + p).toList());
+    assertThat(last).startsWith("RESULT Succeeded acted=[]");
+    assertThat(performed.stream().filter(a -> a.startsWith("wipeDataDirectory")))
+        .as("each data directory wiped exactly once").containsExactlyInAnyOrder("wipeDataDirectory pg1",
+            "wipeDataDirectory pg2");
+    assertThat(performed.stream().filter(a -> a.startsWith("stopPatroni") || a.startsWith("startPatroni")))
+        .as("replica stopped first, each Patroni stopped and started once").containsExactly("stopPatroni pg2",
+            "stopPatroni pg1", "startPatroni pg1", "startPatroni pg2");
     assertThat(marker).as("the restored data directory was never wiped again").exists();
 
     for (PatroniNode n : cluster.nodes()) {
@@ -201,8 +177,7 @@ class PointInTimeRestoreTest {
           .isEqualTo("1,2");
     }
     assertThat(client.cluster().findLeader()).map(m -> m.name()).contains(leader);
-    long timelineAfter = client.cluster().timeline().orElseThrow().id();
-    assertThat(timelineAfter).as("a new timeline").isGreaterThan(timelineBefore);
+    assertThat(client.cluster().timeline().orElseThrow().id()).as("a new timeline").isGreaterThan(timelineBefore);
     Backrest.sql(cluster, "INSERT INTO pitr VALUES (5)");
     awaitRows(cluster, cluster.node("pg2"), "1,2,5");
 
@@ -210,7 +185,7 @@ class PointInTimeRestoreTest {
       Path kept = keep(cluster, n.name()).resolve("pg_wal");
       assertThat(kept).as("old pg_wal of " + n.name() + " kept where asked").isDirectory();
       if (n.name().equals(leader)) {
-        assertThat(segments(kept)).as("the old leader's WAL segments").containsAll(walBefore);
+        assertThat(segments(kept)).as("the old leader's segment with the rows after the target").contains(afterTarget);
       }
     }
     assertThat(cluster.node(leader).configFile().resolveSibling(cluster.node(leader).configFile().getFileName()
@@ -219,14 +194,43 @@ class PointInTimeRestoreTest {
     assertThat(Backrest.show(cluster, cluster.node(leader), "archive_command"))
         .as("the dynamic configuration came back with the bootstrap").isEqualTo(tool.archiveSettings()
             .archiveCommand());
+  }
 
-    RunbookResult again = pitr.runner(journal).build().execute(pitr.runbook(request), journal,
-        ExecuteOptions.defaults().confirmation(token));
-    assertThat(again.actedSteps()).as("a finished run acts on nothing").isEmpty();
-    assertThat(wipes.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
-    StepReport restored = ((RunbookResult.Succeeded) result).steps().stream()
-        .filter(s -> s.stepId().equals("restored")).findFirst().orElseThrow();
-    System.out.println("restored: " + restored.reason());
+  /** Runs the child until it prints its kill point (then SIGKILLs it) or its result; returns that line. */
+  private static String runChild(LocalPatroniCluster cluster, HostAgent agent, Path journal, String killPoint,
+      Instant target, String backup, String token) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), RestoreChild.class.getName(), journal.toString(), killPoint,
+        cluster.scope(), cluster.namespace(), cluster.etcdEndpoint().toString(),
+        String.join(",", cluster.nodes().stream().map(n -> n.restUrl().toString()).toList()),
+        String.valueOf(agent.port()), Backrest.home(cluster).resolve("pgbackrest.conf").toString(), target.toString(),
+        backup, token, cluster.directory().toString()));
+    for (PatroniNode n : cluster.nodes()) {
+      command.add(n.name() + "|" + n.dataDir() + "|" + n.configFile() + "|" + n.pgPort() + "|" + n.directory());
+    }
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("P4J_PG_USER", cluster.superuser());
+    pb.environment().put("P4J_PG_PASSWORD", cluster.superuserPassword());
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process p = pb.start();
+    try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith("KILLPOINT ")) {
+          p.destroyForcibly(); // SIGKILL: no shutdown hooks, nothing journaled after this
+          p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+          return line;
+        }
+        if (line.startsWith("RESULT ")) {
+          p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+          return line;
+        }
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+    throw new AssertionError("child exited with " + p.waitFor() + " before reaching " + killPoint);
   }
 
   @Test
@@ -279,11 +283,6 @@ class PointInTimeRestoreTest {
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
-
-  /** Stands in for SIGKILL of the runner at a step boundary: nothing after it is journaled. */
-  static final class Crash extends Error {
-    private static final long serialVersionUID = 1L;
-  }
 
   private static PointInTimeRestore restore(LocalPatroniCluster cluster, PatroniRunbooks catalogue, PgBackRest tool,
       HostActions hosts) {
@@ -358,27 +357,5 @@ class PointInTimeRestoreTest {
     try (Stream<Path> files = Files.list(walDir)) {
       return files.map(p -> p.getFileName().toString()).filter(f -> f.matches("[0-9A-F]{24}")).sorted().toList();
     }
-  }
-
-  /** {@code hosts}, counting each member's data directory wipes. */
-  private static HostActions counting(HostActions hosts, Map<String, AtomicInteger> wipes) {
-    return new HostActions() {
-      @Override public void stopPatroni(String member) { hosts.stopPatroni(member); }
-      @Override public void startPatroni(String member) { hosts.startPatroni(member); }
-      @Override public void switchPatroniInstallation(String member, PatroniVersion version) {
-        hosts.switchPatroniInstallation(member, version);
-      }
-      @Override public void stopPostgres(String member) { hosts.stopPostgres(member); }
-      @Override public void moveFile(String member, Path from, Path to) { hosts.moveFile(member, from, to); }
-      @Override public void writeFile(String member, Path path, byte[] content) {
-        hosts.writeFile(member, path, content);
-      }
-      @Override public Optional<String> readFile(String member, Path path) { return hosts.readFile(member, path); }
-      @Override public void wipeDataDirectory(String member, Path dataDirectory, Confirmation confirmation) {
-        wipes.computeIfAbsent(member, m -> new AtomicInteger()).incrementAndGet();
-        hosts.wipeDataDirectory(member, dataDirectory, confirmation);
-      }
-      @Override public CommandResult run(String member, List<String> command) { return hosts.run(member, command); }
-    };
   }
 }

@@ -87,7 +87,8 @@ import org.jspecify.annotations.Nullable;
  * wiped; an interrupted wipe is repeated only while the bootstrap has not started. While the cluster is down (no
  * Patroni answers, the DCS holds no key) the runner of {@link #runner(Journal)} takes the cluster's identity from the
  * journaled plan: nothing else can say it then, and the {@code restored} step checks that the restored cluster has
- * that system identifier.
+ * that system identifier. A runbook lease kept in the DCS ({@code PatroniRunbooks.Builder.dcsLease}) lives under
+ * the cluster's keys and goes with them at {@code remove-cluster}: run the restore without one.
  *
  * <pre>{@code
  * import dev.patroni4j.client.Confirmable;
