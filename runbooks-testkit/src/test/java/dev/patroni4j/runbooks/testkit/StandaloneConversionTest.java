@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.client.RequestListener;
 import dev.patroni4j.client.model.Lsn;
-import dev.patroni4j.config.MemberHost;
+import dev.patroni4j.config.ClusterSpec;
+import dev.patroni4j.config.ConfigGenerator;
+import dev.patroni4j.config.PatroniConfig;
 import dev.patroni4j.runbooks.FileJournal;
 import dev.patroni4j.runbooks.Journal;
-import dev.patroni4j.runbooks.RunbookEvent;
-import dev.patroni4j.runbooks.RunbookListener;
 import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.catalogue.ConversionOptions;
 import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
@@ -17,10 +17,14 @@ import dev.patroni4j.runbooks.catalogue.StandaloneConversion;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
 import dev.patroni4j.testkit.PatroniNode;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,11 +43,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -56,7 +62,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The conversion of a real standalone PostgreSQL 15 primary (started with {@code pg_ctl}) and its physical standby
  * (streaming through slot {@code standby_pg2}), with a logical slot {@code cdc} (test_decoding) whose consumer reads
  * every change, into a Patroni cluster: refused first (a standby that does not stream, a consumer lagging beyond the
- * bound) with nothing changed, then converted with a writer running and the runner crashed at every step boundary,
+ * bound) with nothing changed, then converted with a writer running and the runner, a child JVM
+ * ({@link ConversionChild}), SIGKILLed at every step boundary,
  * each server's old service (a loop that would start PostgreSQL again, as a unit with {@code Restart=always} would)
  * retired by its command on the host before Patroni starts there.
  */
@@ -133,10 +140,10 @@ class StandaloneConversionTest {
     writer.awaitRows(50);
     long started = System.nanoTime();
     // the primary's hand-over restart: a scheduled restart in the window the caller chose
-    ConversionOptions options = options(cluster, 16L << 20, OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(40),
+    ConversionOptions options = options(cluster, 16L << 20, OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(75),
         services);
-    Journal journal = journal();
-    int crashes = runCrashingAtEveryBoundary(catalogue, options, journal);
+    Path journal = Files.createTempFile(dir, "journal", ".jsonl");
+    int crashes = runKilledAtEveryBoundary(cluster, options, journal);
     long tookMs = (System.nanoTime() - started) / 1_000_000;
     Writer.Report written = writer.stop();
     monitor.stop();
@@ -238,9 +245,8 @@ class StandaloneConversionTest {
         .primaryRestartAt(primaryRestart);
     for (PatroniNode n : cluster.nodes()) {
       OldService service = services.get(n.name());
-      b.node(MemberHost.builder(n.name()).address("127.0.0.1").restApiPort(n.restPort()).postgresPort(n.pgPort())
-          .dataDir(n.dataDir().toString()).binDir("/usr/lib/postgresql/15/bin")
-          .pgpass(n.directory().resolve("pgpass").toString()).build(), n.configFile(),
+      b.node(ConversionChild.host(n.name(), n.restPort(), n.pgPort(), n.dataDir().toString(),
+          n.directory().resolve("pgpass").toString()), n.configFile(),
           service == null ? List.of() : service.retireCommand());
     }
     return b.build();
@@ -321,37 +327,70 @@ class StandaloneConversionTest {
     return conversion.runner().build().execute(conversion.convert(), journal);
   }
 
-  /** Stands in for SIGKILL of the runner: an Error thrown at a step boundary, which nothing after it journals. */
-  private static final class Killed extends Error {
-    private static final long serialVersionUID = 1L;
-  }
-
-  /** The n-th attempt on one journal is killed at its n-th step boundary, until one completes; returns the kills. */
-  private static int runCrashingAtEveryBoundary(PatroniRunbooks catalogue, ConversionOptions options, Journal journal) {
-    StandaloneConversion conversion = StandaloneConversion.of(catalogue, options);
-    for (int attempt = 1; attempt < 100; attempt++) {
-      AtomicInteger boundaries = new AtomicInteger();
-      int killAt = attempt;
-      RunbookListener killer = new RunbookListener() {
-        private void boundary() {
-          if (boundaries.incrementAndGet() == killAt) {
-            throw new Killed();
-          }
+  /**
+   * The n-th attempt on one journal runs in a child JVM that is SIGKILLed at its n-th step boundary, until one
+   * completes; returns the kills. The child's restart requests and config PATCHes count as the test's own.
+   */
+  private int runKilledAtEveryBoundary(LocalPatroniCluster cluster, ConversionOptions options, Path journal)
+      throws Exception {
+    // the child reads the cluster spec (users and their passwords) from a member configuration only root may read
+    Path spec = dir.resolve("spec-patroni.yml");
+    String yaml = ConfigGenerator.newCluster(options.cluster(), options.nodes().get(0).host()).toYaml();
+    Files.writeString(spec, yaml);
+    Files.setPosixFilePermissions(spec, PosixFilePermissions.fromString("rw-------"));
+    assertThat(ConfigGenerator.newCluster(ClusterSpec.fromMemberConfig(PatroniConfig.read(spec)),
+        options.nodes().get(0).host()).toYaml()).as("the child's cluster spec").isEqualTo(yaml);
+    try (HostAgent agent = HostAgent.serve(LocalClusterHostActions.of(cluster))) {
+      for (int attempt = 1; attempt < 100; attempt++) {
+        String last = runChild(cluster, agent, options, spec, journal, attempt);
+        if (last.startsWith("RESULT ")) {
+          assertThat(last).startsWith("RESULT Succeeded");
+          return attempt - 1;
         }
-
-        @Override public void stepSkipped(RunbookEvent.StepSkipped e) { boundary(); }
-        @Override public void stepActed(RunbookEvent.StepActed e) { boundary(); }
-        @Override public void stepVerified(RunbookEvent.StepVerified e) { boundary(); }
-      };
-      try {
-        RunbookResult r = conversion.runner().listener(killer).build().execute(conversion.convert(), journal);
-        assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
-        return attempt - 1;
-      } catch (Killed expected) {
-        // resumed by the next attempt on the same journal
+        assertThat(last).isEqualTo("KILLPOINT " + attempt);
       }
     }
     throw new AssertionError("the conversion never completed");
+  }
+
+  /** Runs the child until it prints its kill point (then SIGKILLs it) or its result; returns that line. */
+  private static String runChild(LocalPatroniCluster cluster, HostAgent agent, ConversionOptions options, Path spec,
+      Path journal, int killAt) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), ConversionChild.class.getName(),
+        journal.toString(), String.valueOf(killAt), cluster.scope(),
+        cluster.nodes().stream().map(n -> n.restUrl().toString()).collect(Collectors.joining(",")),
+        String.valueOf(agent.port()), spec.toString(), String.valueOf(options.maxSlotLagBytes()),
+        options.primaryRestartAt().toString()));
+    for (PatroniNode n : cluster.nodes()) {
+      ConversionOptions.Node node = options.findNode(n.name()).orElseThrow();
+      command.add(String.join("|", n.name(), String.valueOf(n.restPort()), String.valueOf(n.pgPort()),
+          node.host().dataDir(), node.host().pgpass().orElseThrow(), node.configFile().toString(),
+          String.join(ConversionChild.ARG_SEPARATOR, node.retireOldService())));
+    }
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith("SENT POST restart ")) {
+          int port = Integer.parseInt(line.substring("SENT POST restart ".length()));
+          cluster.nodes().stream().filter(n -> n.restPort() == port).findFirst().ifPresent(n ->
+              RESTART_REQUESTS.computeIfAbsent(n.name(), k -> new AtomicInteger()).incrementAndGet());
+        } else if (line.startsWith("SENT PATCH config ")) {
+          SLOT_PATCH_SENT.compareAndSet(null, Instant.parse(line.substring("SENT PATCH config ".length())));
+        } else if (line.startsWith("KILLPOINT ")) {
+          p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally, nothing journaled after this
+          p.waitFor(10, TimeUnit.SECONDS);
+          return line;
+        } else if (line.startsWith("RESULT ")) {
+          p.waitFor(10, TimeUnit.SECONDS);
+          return line;
+        }
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+    throw new AssertionError("child exited with " + p.waitFor() + " before its kill point " + killAt);
   }
 
   private void assertNothingChanged(LocalPatroniCluster cluster) throws Exception {
