@@ -117,7 +117,7 @@ class StandaloneConversionTest {
 
   @Test
   @Order(2)
-  void aConversionCrashedAtEveryStepBoundaryKeepsEveryRowEveryChangeOnceAndRestartsEachMemberOnce() throws Exception {
+  void aConversionSigkilledAtEveryStepBoundaryKeepsEveryRowEveryChangeOnceAndRestartsEachMemberOnce() throws Exception {
     LocalPatroniCluster cluster = CLUSTER.cluster();
     PatroniRunbooks catalogue = catalogue(cluster);
     Map<String, String> firstPids = postmasterPids(cluster);
