@@ -200,6 +200,8 @@ class PointInTimeRestoreTest {
   private static String runChild(LocalPatroniCluster cluster, HostAgent agent, Path journal, String killPoint,
       Instant target, String backup, String token) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // a child lives seconds: the C1 compiler and the serial collector start it faster
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
         "-cp", System.getProperty("java.class.path"), RestoreChild.class.getName(), journal.toString(), killPoint,
         cluster.scope(), cluster.namespace(), cluster.etcdEndpoint().toString(),
         String.join(",", cluster.nodes().stream().map(n -> n.restUrl().toString()).toList()),
@@ -243,7 +245,9 @@ class PointInTimeRestoreTest {
     String leader = cluster.leader().name();
     Backrest.sql(cluster, "CREATE TABLE IF NOT EXISTS again (id int PRIMARY KEY)", "INSERT INTO again VALUES (1)");
     BackupInfo backup = tool.backup(leader, BackupType.FULL);
-    Backrest.sql(cluster, "INSERT INTO again VALUES (2)", "SELECT pg_switch_wal()");
+    Backrest.sql(cluster, "INSERT INTO again VALUES (2)");
+    String archived = Backrest.query(cluster, "SELECT pg_walfile_name(pg_current_wal_lsn())");
+    Backrest.sql(cluster, "SELECT pg_switch_wal()");
     tool.check(leader);
     long timelineBefore = client.cluster().timeline().orElseThrow().id();
     PointInTimeRestore.Builder b = PointInTimeRestore.builder(catalogue(cluster, client, hosts), tool, hosts, dcs,
@@ -279,6 +283,15 @@ class PointInTimeRestoreTest {
         .orElseThrow();
     assertThat(Files.readString(cluster.node(replica).dataDir().resolve("backup_label.old")))
         .as("the replica was restored from the backup, not cloned").contains("LABEL: pgBackRest backup");
+
+    // the restore_command every member gets reads the archive as PostgreSQL runs it: a shell in the data directory
+    Path data = cluster.node(replica).dataDir();
+    String fetch = tool.archiveSettings().restoreCommand().replace("%f", archived).replace("%p", "p4j-fetched");
+    HostActions.CommandResult fetched = hosts.run(replica, List.of("sh", "-c", "cd '" + data + "' && " + fetch));
+    assertThat(fetched.exitCode()).as(fetched.stderr()).isZero();
+    assertThat(Files.size(data.resolve("p4j-fetched"))).as(archived + " fetched from the archive")
+        .isEqualTo(16L << 20);
+    Files.delete(data.resolve("p4j-fetched"));
     assertThat(backup.complete()).isTrue();
   }
 

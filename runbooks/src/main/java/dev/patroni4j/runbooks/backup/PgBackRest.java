@@ -206,10 +206,12 @@ public final class PgBackRest implements BackupTool {
 
   @Override
   public ArchiveSettings archiveSettings() {
-    // PostgreSQL runs both through the shell in the data directory; an absolute path lets pgBackRest find the
-    // segment without a pg1-path (several members per host, or none configured).
+    // PostgreSQL runs both through the shell in the data directory; an absolute path lets archive-push find the
+    // segment without a pg1-path (several members per host, or none configured). archive-get refuses to run without
+    // one ("archive-get command requires option: pg1-path", pgBackRest 2.45), so it gets the data directory too.
     String base = shellCommand(Map.of());
-    return new ArchiveSettings(base + " archive-push \"$PWD/%p\"", base + " archive-get %f \"$PWD/%p\"");
+    return new ArchiveSettings(base + " archive-push \"$PWD/%p\"",
+        base + " --pg1-path=\"$PWD\" archive-get %f \"$PWD/%p\"");
   }
 
   @Override

@@ -96,7 +96,7 @@ class PgBackRestCommandsTest {
     ArchiveSettings archive = tool.archiveSettings();
     assertThat(archive.archiveCommand()).isEqualTo("pgbackrest --config=/etc/pgbackrest/pgbackrest.conf "
         + "--stanza=demo --log-level-console=warn archive-push \"$PWD/%p\"");
-    assertThat(archive.restoreCommand()).endsWith("archive-get %f \"$PWD/%p\"");
+    assertThat(archive.restoreCommand()).endsWith("--pg1-path=\"$PWD\" archive-get %f \"$PWD/%p\"");
     assertThat(archive.configPatch().asTree()).isEqualTo(Map.of("postgresql", Map.of("parameters",
         Map.of("archive_mode", "on", "archive_command", archive.archiveCommand()), "recovery_conf",
         Map.of("restore_command", archive.restoreCommand()))));
