@@ -200,7 +200,7 @@ class PointInTimeRestoreTest {
   private static String runChild(LocalPatroniCluster cluster, HostAgent agent, Path journal, String killPoint,
       Instant target, String backup, String token) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // a child lives seconds: the C1 compiler and the serial collector start it faster
+        // a child lives seconds: no optimising compiler, no parallel collector threads competing with the cluster
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
         "-cp", System.getProperty("java.class.path"), RestoreChild.class.getName(), journal.toString(), killPoint,
         cluster.scope(), cluster.namespace(), cluster.etcdEndpoint().toString(),
