@@ -215,9 +215,10 @@ public final class StandbySites {
    *       leader and runs {@code pg_rewind} against the new primary site where the timelines diverged. The lost
    *       range is measured again right before the request and journaled with it;
    *   <li>{@code follows-new-primary}: this site's standby leader receives the new primary site's timeline;
-   *   <li>{@code reinitialize[member]}: each replica the plan found past the fork (Patroni rewinds no replica of a
-   *       standby leader) is rebuilt from the standby leader. Destructive: the run needs this site's confirmation
-   *       token, and without it is refused before anything changes;
+   *   <li>{@code reinitialize[member]}: each replica the plan found past the fork that does not receive the new
+   *       primary site's timeline by then (Patroni rewinds a replica itself where it may, i.e. with {@code
+   *       use_pg_rewind} on for that member) is rebuilt from the standby leader. Destructive: the run needs this
+   *       site's confirmation token, and without it is refused before anything changes;
    *   <li>{@code all-streaming}, {@code marker-replayed}, {@code no-writes}: every member of this site streams,
    *       replays a marker written on the new primary site after the rejoin ({@code pg_create_restore_point}, a WAL
    *       record, no table: streaming shown for a moment at a reconnect is no proof), and none accepts writes.
