@@ -297,6 +297,11 @@ public final class PatroniClient {
     return description;
   }
 
+  /** Connections made for plain-HTTP calls without OkHttp (tests pin that such calls bypass it). */
+  long connectionsWithoutOkHttp() {
+    return transport.plainConnections();
+  }
+
   /** The OkHttp client calls go through (tests check what derived clients share). */
   OkHttpClient okHttp() {
     return transport.okHttp();
@@ -439,6 +444,8 @@ public final class PatroniClient {
   public static final class Builder {
     private final List<URI> members = new ArrayList<>();
     private @Nullable OkHttpClient okHttp;
+    // A test's own OkHttp client observes every call, so none of them may bypass it (HttpTransport's plain path).
+    private boolean okHttpGiven;
     private @Nullable TlsConfig tls;
     private @Nullable Secret authorization;
     private @Nullable String username;
@@ -458,6 +465,7 @@ public final class PatroniClient {
     private Builder(Builder from) {
       members.addAll(from.members);
       okHttp = from.okHttp;
+      okHttpGiven = from.okHttpGiven;
       tls = from.tls;
       authorization = from.authorization;
       username = from.username;
@@ -497,6 +505,7 @@ public final class PatroniClient {
      */
     Builder okHttpBase(OkHttpClient client) {
       this.okHttp = Objects.requireNonNull(client, "client == null");
+      this.okHttpGiven = true;
       return this;
     }
 
@@ -636,7 +645,7 @@ public final class PatroniClient {
         }
       }
       HttpTransport transport = new HttpTransport(http.build(), authorization, headers, maxResponseBytes, maxInFlightPerMember,
-          allOf(List.copyOf(requestListeners)));
+          allOf(List.copyOf(requestListeners)), !okHttpGiven);
       List<HttpUrl> seeds = members.stream().map(MemberClient::baseOf).distinct().toList();
       String description = "PatroniClient{members=" + seeds.stream().map(MemberClient::uriOf).toList() + ", tls=" + (tls != null)
           + ", basicAuth=" + (username == null ? "none" : username + ":***") + "}";

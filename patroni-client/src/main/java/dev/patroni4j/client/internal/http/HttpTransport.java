@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,7 +48,9 @@ import org.jspecify.annotations.Nullable;
  * always has a Content-Length (never chunked), Basic auth only on unsafe methods, a per-call
  * deadline, a cap on the response size, a bound on concurrent calls per member, and no retries
  * (the OkHttp client it is given has connection-failure retries and redirects switched off), and
- * sockets that neither wait for Nagle's algorithm nor delay their ACKs ({@link PromptSockets}).
+ * sockets that neither wait for Nagle's algorithm nor delay their ACKs ({@link PromptSockets}). Plain-HTTP calls
+ * go over {@link PlainHttp}, one connection per request without OkHttp (Patroni closes every connection anyway),
+ * with the same headers, limits and failures; TLS calls stay on OkHttp, which resumes TLS sessions.
  *
  * <p>Every failure is a {@link PatroniException} whose delivery says whether the request left.
  * Thread-safe; shared by every client derived from one builder.
@@ -61,14 +66,21 @@ public final class HttpTransport {
   private final int maxInFlightPerMember;
   private final RequestListener listener;
   private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
+  private final @Nullable PlainHttp plain;
 
+  /**
+   * @param plainWithoutOkHttp whether plain-HTTP calls may go over {@link PlainHttp} instead of OkHttp: not when
+   *     the caller gave its own OkHttp client to observe or shape calls (tests), and never for a header OkHttp
+   *     would refuse (the call then fails in OkHttp as before)
+   */
   public HttpTransport(
       OkHttpClient base,
       @Nullable Secret authorization,
       Map<String, String> extraHeaders,
       long maxResponseBytes,
       int maxInFlightPerMember,
-      RequestListener listener) {
+      RequestListener listener,
+      boolean plainWithoutOkHttp) {
     OkHttpClient.Builder http = base.newBuilder();
     // Unless the caller chose its own socket factory: without these, a TLS call stalls twice for
     // the delayed-ACK timer (see PromptSockets).
@@ -94,6 +106,14 @@ public final class HttpTransport {
     this.maxResponseBytes = maxResponseBytes;
     this.maxInFlightPerMember = maxInFlightPerMember;
     this.listener = listener;
+    this.plain = plainWithoutOkHttp && base.interceptors().isEmpty() && base.networkInterceptors().isEmpty()
+        && base.proxy() == null && PlainHttp.sendable(List.copyOf(this.extraHeaders.entrySet()))
+        ? new PlainHttp(this.http.socketFactory(), this.http.connectTimeoutMillis()) : null;
+  }
+
+  /** Connections made without OkHttp so far, one per plain-HTTP call (for tests). */
+  public long plainConnections() {
+    return plain == null ? 0 : plain.connections();
   }
 
   /** The OkHttp client in use (for tests and for deriving clients). */
@@ -128,6 +148,65 @@ public final class HttpTransport {
     String target = target(method, url);
     boolean unsafe = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS"));
     SendTracker tracker = new SendTracker(listener, callListener, method, url);
+    Semaphore permits = inFlight.computeIfAbsent(url.host() + ":" + url.port(), k -> new Semaphore(maxInFlightPerMember));
+    long started = System.nanoTime();
+    try {
+      if (!permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        throw new PatroniException(
+            target + ": not sent, " + maxInFlightPerMember + " calls to this member already in flight for " + timeout.toMillis() + " ms",
+            null, Delivery.NOT_SENT, target, -1, null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PatroniException(target + ": not sent, interrupted", e, Delivery.NOT_SENT, target, -1, null);
+    }
+    try {
+      // The deadline covers the wait for a permit too.
+      HttpResult result = plain != null && !url.isHttps() && direct(url)
+          ? runPlain(plain, method, url, unsafe, jsonBody, started + timeout.toNanos(), target, tracker, timeout)
+          : runOkHttp(method, url, unsafe, jsonBody, timeout, started, target, tracker);
+      LOG.log(System.Logger.Level.DEBUG, () -> target + " -> " + result.code() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+      return result;
+    } finally {
+      permits.release();
+    }
+  }
+
+  /** Whether the JVM's proxy settings (which OkHttp follows) send this URL directly. */
+  private static boolean direct(HttpUrl url) {
+    ProxySelector selector = ProxySelector.getDefault();
+    if (selector == null) {
+      return true;
+    }
+    List<Proxy> proxies = selector.select(url.uri());
+    return proxies.isEmpty() || proxies.stream().allMatch(p -> p.type() == Proxy.Type.DIRECT);
+  }
+
+  private HttpResult runPlain(PlainHttp plain, String method, HttpUrl url, boolean unsafe, @Nullable String jsonBody,
+      long deadline, String target, SendTracker tracker, Duration timeout) {
+    Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
+    // Set after the caller's headers, as on the OkHttp path, so that none of theirs replaces them.
+    headers.keySet().removeIf(name -> name.equalsIgnoreCase("Connection"));
+    headers.put("Connection", "close");
+    if (unsafe && authorization != null) {
+      headers.put("Authorization", authorization.reveal());
+    }
+    byte[] body = jsonBody != null ? jsonBody.getBytes(StandardCharsets.UTF_8) : unsafe ? new byte[0] : null;
+    PlainHttp.Answer answer;
+    try {
+      answer = plain.exchange(method, url, headers, body, jsonBody != null ? JSON.toString() : null, deadline,
+          maxResponseBytes, tracker);
+    } catch (IOException e) {
+      throw failure(e, target, tracker, timeout);
+    }
+    if (answer.tooLarge()) {
+      throw tooLarge(target, answer.code());
+    }
+    return new HttpResult(target, answer.code(), answer.body(), answer.readError());
+  }
+
+  private HttpResult runOkHttp(String method, HttpUrl url, boolean unsafe, @Nullable String jsonBody,
+      Duration timeout, long started, String target, SendTracker tracker) {
     Request.Builder rb = new Request.Builder().url(url).tag(SendTracker.class, tracker);
     extraHeaders.forEach(rb::header);
     // Patroni answers HTTP/1.0 and closes every connection, but status-only answers carry no
@@ -143,29 +222,16 @@ public final class HttpTransport {
       body = RequestBody.create(new byte[0], null);
     }
     rb.method(method, body);
-    Semaphore permits = inFlight.computeIfAbsent(url.host() + ":" + url.port(), k -> new Semaphore(maxInFlightPerMember));
-    long started = System.nanoTime();
-    try {
-      if (!permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw new PatroniException(
-            target + ": not sent, " + maxInFlightPerMember + " calls to this member already in flight for " + timeout.toMillis() + " ms",
-            null, Delivery.NOT_SENT, target, -1, null);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PatroniException(target + ": not sent, interrupted", e, Delivery.NOT_SENT, target, -1, null);
-    }
-    try {
-      Call call = http.newCall(rb.build());
-      // The deadline covers the wait for a permit too.
-      long remainingMillis = timeout.toMillis() - (System.nanoTime() - started) / 1_000_000;
-      call.timeout().timeout(Math.max(1, remainingMillis), TimeUnit.MILLISECONDS);
-      HttpResult result = run(call, target, tracker, timeout);
-      LOG.log(System.Logger.Level.DEBUG, () -> target + " -> " + result.code() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
-      return result;
-    } finally {
-      permits.release();
-    }
+    Call call = http.newCall(rb.build());
+    long remainingMillis = timeout.toMillis() - (System.nanoTime() - started) / 1_000_000;
+    call.timeout().timeout(Math.max(1, remainingMillis), TimeUnit.MILLISECONDS);
+    return run(call, target, tracker, timeout);
+  }
+
+  private PatroniException tooLarge(String target, int code) {
+    return new PatroniException(
+        target + ": answered " + code + " with a body larger than the " + maxResponseBytes + "-byte limit",
+        null, Delivery.ANSWERED, target, code, null);
   }
 
   private HttpResult run(Call call, String target, SendTracker tracker, Duration timeout) {
@@ -196,9 +262,7 @@ public final class HttpTransport {
         readError = e;
       }
       if (tooLarge) {
-        throw new PatroniException(
-            target + ": answered " + code + " with a body larger than the " + maxResponseBytes + "-byte limit",
-            null, Delivery.ANSWERED, target, code, null);
+        throw tooLarge(target, code);
       }
       return new HttpResult(target, code, buffer.readString(StandardCharsets.UTF_8), readError);
     }

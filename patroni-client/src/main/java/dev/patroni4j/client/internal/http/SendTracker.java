@@ -40,14 +40,19 @@ final class SendTracker {
     return requestStarted;
   }
 
-  private void written() {
+  /** The request is about to be written (from here on a failure may have reached the server). */
+  void started() {
+    requestStarted = true;
+  }
+
+  void written() {
     if (sent.compareAndSet(false, true)) {
       guarded(() -> listener.requestSent(method, target, endpointKind));
       guarded(() -> callListener.requestSent(method, target, endpointKind));
     }
   }
 
-  private void answered(int status) {
+  void answered(int status) {
     if (sent.get()) {
       guarded(() -> listener.responseReceived(method, target, endpointKind, status));
       guarded(() -> callListener.responseReceived(method, target, endpointKind, status));
