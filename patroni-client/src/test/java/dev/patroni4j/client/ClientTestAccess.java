@@ -13,4 +13,9 @@ public final class ClientTestAccess {
   public static PatroniClient.Builder derivingFrom(PatroniClient.Builder builder, OkHttpClient base) {
     return builder.okHttpBase(base);
   }
+
+  /** Connections {@code client} made for plain-HTTP calls without OkHttp. */
+  public static long connectionsWithoutOkHttp(PatroniClient client) {
+    return client.connectionsWithoutOkHttp();
+  }
 }

@@ -3,6 +3,7 @@ package dev.patroni4j.client.it;
 import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.patroni4j.client.ClientTestAccess;
 import dev.patroni4j.client.HealthCheck;
 import dev.patroni4j.client.HealthResult;
 import dev.patroni4j.client.MemberClient;
@@ -65,6 +66,18 @@ class RealClusterReadTest {
     assertThat(ours).as("the cluster kept changing").isNotNull();
     assertThat(ours).isEqualTo(theirs).hasSize(3);
     assertThat(requireNonNull(ours).get(0)).startsWith("pg1|Leader|running|");
+  }
+
+  @Test
+  void eachClusterViewOfAPlainHttpMemberIsOneConnectionMadeWithoutOkHttp() {
+    PatroniClient own = TestClusters.clientFor(cluster);
+    MemberClient leader = own.memberAt(cluster.node("pg1").restUrl());
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(leader.cluster().memberNames()).containsExactly("pg1", "pg2", "pg3");
+    }
+
+    assertThat(ClientTestAccess.connectionsWithoutOkHttp(own)).isEqualTo(5);
   }
 
   @Test
