@@ -23,7 +23,7 @@ import java.util.Objects;
  *       (an unclean replica cannot be reused);</li>
  *   <li>{@code initdb[primary]} of the new data directory with the old cluster's bootstrap superuser, encoding,
  *       collation, character type, locale provider, WAL segment size and data checksums; {@code pg-upgrade[primary]}
- *       ({@code --copy} or {@code --link}); {@code config[m]}: {@code postgresql.data_dir} and {@code bin_dir} (and a
+ *       (copying, or {@code --link}); {@code config[m]}: {@code postgresql.data_dir} and {@code bin_dir} (and a
  *       {@code config_dir} that was the data directory) of every member's {@code patroni.yml} set to the new ones,
  *       the rest of each file kept as written;</li>
  *   <li>{@code reset-dcs}: the cluster's keys removed (the new cluster has a new system identifier), guarded by the
@@ -116,7 +116,7 @@ public final class MajorUpgrade {
    * {@link MajorUpgradeOptions.Mode#LINK} once the new cluster has been started (the DCS holds its system, or Patroni
    * started PostgreSQL on its data directory). Then: Patroni and PostgreSQL (new and old data directory) stopped on
    * every member; (link mode) the old primary's {@code global/pg_control.old} renamed back; every {@code
-   * patroni.yml} back to the old data and bin directory; the DCS reset unless it holds the old system (token);
+   * patroni.yml} back to the old data and bin directory; the DCS reset (token; its keys say {@code pause}, and a paused Patroni starts no stopped PostgreSQL);
    * {@code pause} stripped from the old primary's {@code patroni.dynamic.json}; Patroni started on the primary (done
    * when it leads the old system), then on each replica (done when it streams); whatever the upgrade wrote into the
    * new data directories wiped (token), so a later attempt starts afresh; last, every member streams.

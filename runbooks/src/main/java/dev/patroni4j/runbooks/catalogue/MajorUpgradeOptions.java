@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * What {@link MajorUpgrade} needs: the member {@code pg_upgrade} runs on (the leader), the old and the new
  * installation's {@code bin} directories, and per member its {@code patroni.yml}, its data directory now and the one
- * the upgraded cluster uses; the transfer mode ({@link Mode#COPY} keeps the old cluster usable until its data
+ * the upgraded cluster uses; the transfer mode ({@link Mode#COPY} (the default) keeps the old cluster usable until its data
  * directories are removed, {@link Mode#LINK} shares the data files with it from the first start of the new cluster
  * on: the point of no return), the guardrails checked before anything changes, and the port the servers {@code
  * pg_upgrade} starts listen on.
@@ -31,7 +31,7 @@ import java.util.Objects;
 public final class MajorUpgradeOptions {
   /** How {@code pg_upgrade} gives the new cluster its data files. */
   public enum Mode {
-    /** {@code --copy}: the old data directory stays untouched; needs as much free space again. */
+    /** Copying ({@code pg_upgrade}'s default): the old data directory stays untouched; needs as much free space again. */
     COPY,
     /**
      * {@code --link}: hard links, fast and without extra space; once the new cluster has started, the old one cannot
@@ -39,8 +39,9 @@ public final class MajorUpgradeOptions {
      */
     LINK;
 
-    String flag() {
-      return this == COPY ? "--copy" : "--link";
+    /** How a plan names it: copying is {@code pg_upgrade}'s default (PostgreSQL 15 has no {@code --copy}). */
+    String describe() {
+      return this == COPY ? "(copy mode)" : "--link";
     }
   }
 

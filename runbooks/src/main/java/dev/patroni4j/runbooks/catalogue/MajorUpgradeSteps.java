@@ -103,7 +103,7 @@ final class MajorUpgradeSteps {
         .step(unlessUpgraded(initdb()), member)
         .step(unlessUpgraded(pgUpgrade()), member)
         .forEach(ALL, m -> config(m, true))
-        .step(unlessUpgraded(resetDcs("reset-dcs", false)))
+        .step(unlessUpgraded(resetDcs("reset-dcs")))
         .step(unlessUpgraded(dynamicConfig()))
         .step(startPrimary(), member)
         .forEach(REPLICAS, this::rebuild, member)
@@ -126,7 +126,7 @@ final class MajorUpgradeSteps {
         .forEach(ALL, m -> unlessRolledBack(stopAll(m)), member)
         .step(unlessRolledBack(restorePgControl()))
         .forEach(ALL, m -> config(m, false))
-        .step(unlessRolledBack(resetDcs("restore-dcs", true)))
+        .step(unlessRolledBack(resetDcs("restore-dcs")))
         .step(unlessRolledBack(stripOldPause()))
         .step(startOldPrimary(), member)
         .forEach(REPLICAS, this::startOldReplica, member)
@@ -256,7 +256,7 @@ final class MajorUpgradeSteps {
             + " cluster, losing what was written to the new one";
     return "pause; stop Patroni on " + concat(replicas, List.of(primary)) + "; stop PostgreSQL on "
         + concat(List.of(primary), replicas) + "; compare their latest checkpoint locations; initdb " + p.newDataDir()
-        + " on " + primary + " with " + ctx.binding(INITDB) + "; pg_upgrade " + o.mode().flag() + " from "
+        + " on " + primary + " with " + ctx.binding(INITDB) + "; pg_upgrade " + o.mode().describe() + " from "
         + o.oldBinDir() + " to " + o.newBinDir() + "; set data_dir and bin_dir in every patroni.yml; remove the"
         + " cluster's keys from the DCS; carry patroni.dynamic.json over without pause; start Patroni on " + primary
         + "; wipe and clone " + replicas + "; resume; vacuumdb --analyze-in-stages; " + noReturn;
@@ -346,7 +346,7 @@ final class MajorUpgradeSteps {
     return Steps.named("pg-upgrade[" + primary + "]").impact(impact)
         .decide(ctx -> upgradedFrom().isPresent()
             ? Decision.satisfied("pg_upgrade completed already: " + marker(primary).orElse(""))
-            : Decision.needsAction("pg_upgrade " + o.mode().flag() + " " + p.oldDataDir() + " -> " + p.newDataDir()
+            : Decision.needsAction("pg_upgrade " + o.mode().describe() + " " + p.oldDataDir() + " -> " + p.newDataDir()
                 + " on " + primary))
         .act((ctx, intent) -> {
           HostActions.CommandResult r = hosts.run(primary, pgUpgradeCommand(ctx, p.newDataDir(), false));
@@ -358,7 +358,7 @@ final class MajorUpgradeSteps {
           String sys = control(primary, o.newBinDir(), p.newDataDir()).map(c -> c.get("Database system identifier"))
               .orElse("?");
           hosts.writeFile(primary, markerFile(primary), (MARKER_UPGRADED + ctx.binding(OLD_SYSTEM) + " to system " + sys
-              + " (" + o.mode().flag() + ")\n").getBytes(StandardCharsets.UTF_8));
+              + " (" + o.mode().describe() + ")\n").getBytes(StandardCharsets.UTF_8));
         })
         .verify((ctx, intent) -> upgradedFrom().isPresent() ? Verification.done("pg_upgrade completed on " + primary,
                 Facts.of(NEW_SYSTEM, newSystem().orElse("")))
@@ -394,11 +394,12 @@ final class MajorUpgradeSteps {
   }
 
   /**
-   * Removes the cluster's keys (every Patroni stopped). The upgrade's reset ({@code restore} false) leaves a DCS that
-   * holds no key alone; the rollback's leaves one that holds the old system without a leader alone, since its old
-   * primary takes the leader key again. The DCS guard is the system identifier the step decided on.
+   * Removes the cluster's keys (every Patroni stopped). The rollback removes them too when they still are the old
+   * system's: they say {@code pause}, and a paused Patroni does not start a stopped PostgreSQL; its old primary then
+   * takes the leader key with its data, as the upgraded one does. The DCS guard is the system identifier the step
+   * decided on.
    */
-  private Step resetDcs(String name, boolean restore) {
+  private Step resetDcs(String name) {
     return Steps.named(name).impact(Impact.DESTRUCTIVE)
         .decide(ctx -> {
           ClusterSnapshot s = dcs.snapshot(env.ref);
@@ -406,9 +407,6 @@ final class MajorUpgradeSteps {
             return Decision.satisfied("the DCS holds no key of " + env.ref);
           }
           String sys = s.systemIdentifier().orElse("");
-          if (restore && sys.equals(ctx.binding(OLD_SYSTEM))) {
-            return Decision.satisfied("the DCS holds the old system " + sys);
-          }
           List<String> up = o.members().keySet().stream().filter(m -> patroniUp(ctx, m)).toList();
           if (!up.isEmpty()) {
             return Decision.blocked("Patroni still runs on " + up + ": it would write the cluster's keys again");
@@ -843,7 +841,10 @@ final class MajorUpgradeSteps {
         o.newBinDir().resolve("pg_upgrade").toString(), "-b", o.oldBinDir().toString(), "-B",
         o.newBinDir().toString(), "-d", p.oldDataDir().toString(), "-D", newDataDir.toString(), "-U",
         ctx.binding(INITDB).getOrDefault("superuser", "postgres"), "-p", Integer.toString(o.port()), "-P",
-        Integer.toString(o.port()), "-s", work.toString(), "-j", Integer.toString(o.jobs()), o.mode().flag()));
+        Integer.toString(o.port()), "-s", work.toString(), "-j", Integer.toString(o.jobs())));
+    if (o.mode() == MajorUpgradeOptions.Mode.LINK) {
+      c.add("--link");
+    }
     if (check) {
       c.add("--check");
     }
