@@ -1011,17 +1011,39 @@ final class MajorUpgradeSteps {
     }
   }
 
+  /**
+   * Each member's REST address: as Patroni reports it, else (no Patroni answers: a rollback planned on a stopped
+   * cluster) as its {@code patroni.yml} says ({@code restapi.connect_address}, https with a {@code certfile}).
+   */
   private Map<String, String> apiUrls() {
     Map<String, String> out = new LinkedHashMap<>();
-    env.client.cluster().members().forEach(m -> out.put(m.name(), Objects.requireNonNullElse(m.apiUrl(), "")));
+    try {
+      env.client.cluster().members().forEach(m -> out.put(m.name(), Objects.requireNonNullElse(m.apiUrl(), "")));
+    } catch (PatroniException down) {
+      // read from the files below
+    }
+    for (String m : o.members().keySet()) {
+      if (out.getOrDefault(m, "").isEmpty()) {
+        PatroniConfig.RestApi rest = readConfig(m).config().restApi();
+        out.put(m, rest.connectAddress().or(rest::listen)
+            .map(a -> (rest.certfile().isPresent() ? "https://" : "http://") + a + "/patroni").orElse(""));
+      }
+    }
     return out;
   }
 
+  /** Each member's PostgreSQL address, as Patroni reports it, else as its {@code postgresql.connect_address}. */
   private Map<String, String> memberAddresses() {
-    Map<String, String> all = Env.addresses(env.client.cluster());
+    Map<String, String> all;
+    try {
+      all = Env.addresses(env.client.cluster());
+    } catch (PatroniException down) {
+      all = Map.of();
+    }
     Map<String, String> out = new LinkedHashMap<>();
     for (String m : o.members().keySet()) {
-      out.put(m, all.getOrDefault(m, ""));
+      String a = all.getOrDefault(m, "");
+      out.put(m, a.isEmpty() ? readConfig(m).config().postgresql().connectAddress().orElse("") : a);
     }
     return out;
   }
