@@ -299,7 +299,8 @@ class MajorUpgradeTest {
     int crashes = runCrashingAtEveryBoundary(upgrade, upgrade.upgrade(), journal,
         ExecuteOptions.defaults().confirmation(Confirmation.of(token)));
     assertThat(crashes).as("killed runs").isGreaterThanOrEqualTo(20);
-    assertThat(hosts.commands(options.primary(), "pg_upgrade", "--check")).as("one pg_upgrade").isEqualTo(1);
+    assertThat(hosts.commands(options.primary(), "pg_upgrade",
+        "-D " + options.layout(options.primary()).newDataDir() + " ")).as("one pg_upgrade").isEqualTo(1);
     assertThat(hosts.commands(options.primary(), "initdb",
         "-D " + options.layout(options.primary()).newDataDir() + " "))
         .as("one initdb of the new data directory").isEqualTo(1);
@@ -342,12 +343,11 @@ class MajorUpgradeTest {
       this.hosts = hosts;
     }
 
-    /** Commands run on {@code member} whose program ends with {@code tool}, containing (or not, "--") an argument. */
-    long commands(String member, String tool, String argument) {
-      boolean without = argument.startsWith("--");
+    /** Commands run on {@code member} whose program ends with {@code tool} and whose arguments contain {@code text}. */
+    long commands(String member, String tool, String text) {
       return commands.stream().filter(c -> c.startsWith(member + " "))
           .filter(c -> java.util.Arrays.stream(c.split(" ", -1)).anyMatch(a -> a.endsWith("/" + tool)))
-          .filter(c -> without ? !c.contains(argument) : c.contains(argument)).count();
+          .filter(c -> (c + " ").contains(text)).count();
     }
 
     @Override public void stopPatroni(String member) {
