@@ -9,8 +9,6 @@ import dev.patroni4j.config.PatroniConfig;
 import dev.patroni4j.dcs.etcd.EtcdDcsClient;
 import dev.patroni4j.runbooks.ExecuteOptions;
 import dev.patroni4j.runbooks.FileJournal;
-import dev.patroni4j.runbooks.Journal;
-import dev.patroni4j.runbooks.Runbook;
 import dev.patroni4j.runbooks.RunbookEvent;
 import dev.patroni4j.runbooks.RunbookListener;
 import dev.patroni4j.runbooks.RunbookResult;
@@ -22,9 +20,12 @@ import dev.patroni4j.runbooks.host.HostActions;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
 import dev.patroni4j.testkit.PatroniNode;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,7 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -295,9 +296,11 @@ class MajorUpgradeTest {
     Map<String, String> before = content(cluster, cluster.leader());
     String oldSystem = systemId(cluster, cluster.leader());
     String token = catalogue(cluster, hosts).identitySource().observe().confirmationToken();
-    Journal journal = journal();
-    int crashes = runCrashingAtEveryBoundary(upgrade, upgrade.upgrade(), journal,
-        ExecuteOptions.defaults().confirmation(Confirmation.of(token)));
+    Path journal = Files.createTempFile(dir, "journal", ".jsonl");
+    int crashes;
+    try (HostAgent agent = HostAgent.serve(hosts)) {
+      crashes = runKilledAtEveryBoundary(cluster, agent, options, token, journal);
+    }
     assertThat(crashes).as("killed runs").isGreaterThanOrEqualTo(20);
     assertThat(hosts.commands(options.primary(), "pg_upgrade",
         "-D " + options.layout(options.primary()).newDataDir() + " ")).as("one pg_upgrade").isEqualTo(1);
@@ -376,40 +379,55 @@ class MajorUpgradeTest {
     }
   }
 
-  /** Stands in for SIGKILL of the runner: an Error thrown at a step boundary, which nothing after it journals. */
-  private static final class Killed extends Error {
-    private static final long serialVersionUID = 1L;
-  }
-
   /**
-   * Runs {@code runbook} on one journal, the n-th attempt killed at its n-th step boundary (a step skipped, acted or
-   * verified), until an attempt completes; returns the number of killed attempts.
+   * Runs the upgrade on one journal in child JVMs ({@link UpgradeChild}), the n-th SIGKILLed at its n-th step boundary
+   * (a step skipped, acted or verified), until one completes; returns the number of killed children.
    */
-  private static int runCrashingAtEveryBoundary(MajorUpgrade upgrade, Runbook runbook, Journal journal,
-      ExecuteOptions options) {
+  private static int runKilledAtEveryBoundary(LocalPatroniCluster cluster, HostAgent agent,
+      MajorUpgradeOptions options, String token, Path journal) throws Exception {
     for (int attempt = 1; attempt < 120; attempt++) {
-      AtomicInteger boundaries = new AtomicInteger();
-      int killAt = attempt;
-      RunbookListener killer = new RunbookListener() {
-        private void boundary() {
-          if (boundaries.incrementAndGet() == killAt) {
-            throw new Killed();
-          }
-        }
-
-        @Override public void stepSkipped(RunbookEvent.StepSkipped e) { boundary(); }
-        @Override public void stepActed(RunbookEvent.StepActed e) { boundary(); }
-        @Override public void stepVerified(RunbookEvent.StepVerified e) { boundary(); }
-      };
-      try {
-        RunbookResult r = upgrade.runner().listener(killer).build().execute(runbook, journal, options);
-        assertThat(r).as(r.toString()).isInstanceOf(RunbookResult.Succeeded.class);
+      String last = runChild(cluster, agent, options, token, journal, attempt);
+      if (last.startsWith("RESULT ")) {
+        assertThat(last).startsWith("RESULT Succeeded");
         return attempt - 1;
-      } catch (Killed expected) {
-        // resumed by the next attempt on the same journal
       }
+      assertThat(last).isEqualTo("KILLPOINT " + attempt);
     }
     throw new AssertionError("the runbook never completed");
+  }
+
+  /** Runs the child until it prints its kill point (then SIGKILLs it) or its result; returns that line. */
+  private static String runChild(LocalPatroniCluster cluster, HostAgent agent, MajorUpgradeOptions options,
+      String token, Path journal, int killAt) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        UpgradeChild.class.getName(), journal.toString(), String.valueOf(killAt), cluster.scope(),
+        String.join(",", cluster.nodes().stream().map(n -> n.restUrl().toString()).toList()),
+        String.valueOf(agent.port()), cluster.etcdEndpoint().toString(), cluster.superuser(), token,
+        options.primary(), options.oldBinDir().toString(), options.newBinDir().toString(), options.mode().name(),
+        String.valueOf(options.port()), options.memberTimeout().toString()));
+    options.members().forEach((name, l) -> command.add(String.join("|", name, l.configFile().toString(),
+        l.oldDataDir().toString(), l.newDataDir().toString())));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().put(UpgradeChild.PASSWORD_VARIABLE, cluster.superuserPassword());
+    Process p = pb.start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith("KILLPOINT ")) {
+          p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally, nothing journaled after this
+          p.waitFor(10, TimeUnit.SECONDS);
+          return line;
+        }
+        if (line.startsWith("RESULT ")) {
+          p.waitFor(10, TimeUnit.SECONDS);
+          return line;
+        }
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+    throw new AssertionError("child exited with " + p.waitFor() + " before its kill point " + killAt);
   }
 
   private static void assertUpgraded(LocalPatroniCluster cluster, MajorUpgradeOptions options, String oldSystem,

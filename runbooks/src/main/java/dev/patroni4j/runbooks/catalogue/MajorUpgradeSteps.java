@@ -172,10 +172,12 @@ final class MajorUpgradeSteps {
     if (live != null && live.systemIdentifier().equals(old.get()) && live.leader() != null) {
       return live;
     }
-    if (live != null && !live.systemIdentifier().isEmpty()
+    if (live != null && !live.systemIdentifier().isEmpty() && !live.systemIdentifier().equals(old.get())
         && !Optional.of(live.systemIdentifier()).equals(newSystem())) {
       return live; // a third system: the plan's identity will not match, as it should not
     }
+    // The old system with no leader (every Patroni stopped by the upgrade): a runner started anew after a crash
+    // names the primary the plan stopped, as the run that stopped it did.
     String leader = live != null && live.leader() != null ? live.leader() : primary;
     return new ClusterIdentity(catalogue.scope(), old.get(), leader, live == null ? 0 : live.timeline(),
         live == null ? List.copyOf(o.members().keySet()) : live.members());
