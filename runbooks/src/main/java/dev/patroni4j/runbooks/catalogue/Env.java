@@ -12,6 +12,7 @@ import dev.patroni4j.runbooks.Facts;
 import dev.patroni4j.runbooks.RunbookException;
 import dev.patroni4j.runbooks.StepRefusedException;
 import dev.patroni4j.runbooks.host.HostActions;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,6 +41,19 @@ final class Env {
     this.dcs = dcs;
     this.ref = ref;
     this.hosts = hosts;
+  }
+
+  /** Whether a Patroni answers {@code GET /patroni} at {@code apiUrl}; false for none or an empty one. */
+  boolean patroniAnswersAt(@Nullable String apiUrl) {
+    if (apiUrl == null || apiUrl.isEmpty()) {
+      return false;
+    }
+    try {
+      client.memberAt(URI.create(apiUrl)).status();
+      return true;
+    } catch (PatroniException down) {
+      return false;
+    }
   }
 
   /** {@code GET /patroni} of the named member. */

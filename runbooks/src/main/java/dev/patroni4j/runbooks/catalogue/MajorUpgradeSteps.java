@@ -1,7 +1,5 @@
 package dev.patroni4j.runbooks.catalogue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patroni4j.client.ClusterCondition;
 import dev.patroni4j.client.ClusterObservation;
@@ -30,8 +28,6 @@ import dev.patroni4j.runbooks.Steps;
 import dev.patroni4j.runbooks.Verification;
 import dev.patroni4j.runbooks.host.DataDirectory;
 import dev.patroni4j.runbooks.host.HostActions;
-import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -67,7 +63,6 @@ final class MajorUpgradeSteps {
 
   private static final String MARKER_UPGRADED = "pg_upgrade done from system ";
   private static final String MARKER_ANALYZED = "analyzed";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PatroniRunbooks catalogue;
   private final Env env;
@@ -426,26 +421,25 @@ final class MajorUpgradeSteps {
   /** The old data directory's {@code patroni.dynamic.json} in the new one, without {@code pause}. */
   private Step dynamicConfig() {
     MajorUpgradeOptions.Layout p = o.layout(primary);
-    Path from = p.oldDataDir().resolve("patroni.dynamic.json");
-    Path to = p.newDataDir().resolve("patroni.dynamic.json");
+    Path from = p.oldDataDir().resolve(DynamicConfigFile.NAME);
+    Path to = p.newDataDir().resolve(DynamicConfigFile.NAME);
     return Steps.named("dynamic-config[" + primary + "]").impact(Impact.CHANGE)
         .decide(ctx -> {
-          Optional<ObjectNode> old = readJson(primary, from);
+          Optional<ObjectNode> old = DynamicConfigFile.read(hosts, primary, from);
           if (old.isEmpty()) {
             return Decision.satisfied("no " + from + " on " + primary + ": Patroni writes bootstrap.dcs");
           }
-          Optional<ObjectNode> now = readJson(primary, to);
+          Optional<ObjectNode> now = DynamicConfigFile.read(hosts, primary, to);
           return now.isPresent() && !now.get().has("pause")
               ? Decision.satisfied(to + " on " + primary + " holds the dynamic configuration without pause")
               : Decision.needsAction("copy " + from + " to " + to + " on " + primary + " without pause");
         })
         .act((ctx, intent) -> {
-          ObjectNode doc = readJson(primary, from).orElseThrow(() -> new RunbookException(from + " vanished on "
+          ObjectNode doc = DynamicConfigFile.read(hosts, primary, from).orElseThrow(() -> new RunbookException(from + " vanished on "
               + primary));
-          doc.remove("pause");
-          hosts.writeFile(primary, to, JSON.writeValueAsBytes(doc));
+          DynamicConfigFile.writeWithoutPause(hosts, primary, to, doc);
         })
-        .verify((ctx, intent) -> readJson(primary, to).filter(n -> !n.has("pause")).isPresent()
+        .verify((ctx, intent) -> DynamicConfigFile.read(hosts, primary, to).filter(n -> !n.has("pause")).isPresent()
             ? Verification.done(to + " on " + primary + " holds the dynamic configuration without pause")
             : Verification.failed(to + " on " + primary + " is missing or has pause after the write"))
         .build();
@@ -600,19 +594,13 @@ final class MajorUpgradeSteps {
 
   /** The upgrade paused the cluster before stopping it: a reset DCS must not start the old one in maintenance mode. */
   private Step stripOldPause() {
-    Path file = o.layout(primary).oldDataDir().resolve("patroni.dynamic.json");
+    Path file = o.layout(primary).oldDataDir().resolve(DynamicConfigFile.NAME);
     return Steps.named("strip-pause[" + primary + "]").impact(Impact.CHANGE)
-        .decide(ctx -> readJson(primary, file).filter(n -> n.has("pause")).isPresent()
+        .decide(ctx -> DynamicConfigFile.hasPause(hosts, primary, file)
             ? Decision.needsAction("remove pause from " + file + " on " + primary)
             : Decision.satisfied(file + " on " + primary + " has no pause"))
-        .act((ctx, intent) -> {
-          Optional<ObjectNode> doc = readJson(primary, file);
-          if (doc.isPresent()) {
-            doc.get().remove("pause");
-            hosts.writeFile(primary, file, JSON.writeValueAsBytes(doc.get()));
-          }
-        })
-        .verify((ctx, intent) -> readJson(primary, file).filter(n -> n.has("pause")).isEmpty()
+        .act((ctx, intent) -> DynamicConfigFile.stripPause(hosts, primary, file))
+        .verify((ctx, intent) -> !DynamicConfigFile.hasPause(hosts, primary, file)
             ? Verification.done(file + " on " + primary + " has no pause")
             : Verification.failed(file + " on " + primary + " still has pause after the write"))
         .build();
@@ -987,30 +975,9 @@ final class MajorUpgradeSteps {
         && pg.binDir().map(Path::of).map(Path::normalize).equals(Optional.of(binDir.normalize()));
   }
 
-  private Optional<ObjectNode> readJson(String member, Path file) throws IOException {
-    Optional<String> text = hosts.readFile(member, file);
-    if (text.isEmpty()) {
-      return Optional.empty();
-    }
-    JsonNode n = JSON.readTree(text.get());
-    if (!(n instanceof ObjectNode obj)) {
-      throw new RunbookException(file + " on " + member + " is not a JSON object");
-    }
-    return Optional.of(obj);
-  }
-
   /** Whether the member's Patroni answers at the REST address it had when the plan was made. */
   private boolean patroniUp(StepContext ctx, String member) {
-    String url = ctx.binding(API_URLS).get(member);
-    if (url == null || url.isEmpty()) {
-      return false;
-    }
-    try {
-      env.client.memberAt(URI.create(url)).status();
-      return true;
-    } catch (PatroniException down) {
-      return false;
-    }
+    return env.patroniAnswersAt(ctx.binding(API_URLS).get(member));
   }
 
   /**

@@ -1,8 +1,5 @@
 package dev.patroni4j.runbooks.catalogue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patroni4j.client.ClusterCondition;
 import dev.patroni4j.client.ClusterObservation;
 import dev.patroni4j.client.Conditions;
@@ -28,8 +25,6 @@ import dev.patroni4j.runbooks.Steps;
 import dev.patroni4j.runbooks.Verification;
 import dev.patroni4j.runbooks.host.DataDirectory;
 import dev.patroni4j.runbooks.host.HostActions;
-import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -58,7 +53,6 @@ final class RollbackSteps {
   static final Fact<String> DATA_DIR = Fact.text("data-dir");
   static final Fact<String> RECOVERY_LOG = Fact.text("recovery-log");
   private static final Pattern NEW_TIMELINE = Pattern.compile("selected new timeline ID: (\\d+)");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Env env;
   private final HostActions hosts;
@@ -298,19 +292,12 @@ final class RollbackSteps {
     return Steps.named("strip-pause[" + replica + "]").impact(Impact.CHANGE)
         .decide(ctx -> {
           Path file = dynamicJson();
-          return readDynamic(file).filter(n -> n.has("pause")).isPresent()
+          return DynamicConfigFile.hasPause(hosts, replica, file)
               ? Decision.needsAction("remove pause from " + file + " on " + replica)
               : Decision.satisfied(file + " on " + replica + " has no pause");
         })
-        .act((ctx, intent) -> {
-          Path file = dynamicJson();
-          Optional<ObjectNode> doc = readDynamic(file);
-          if (doc.isPresent()) {
-            doc.get().remove("pause");
-            hosts.writeFile(replica, file, JSON.writeValueAsBytes(doc.get()));
-          }
-        })
-        .verify((ctx, intent) -> readDynamic(dynamicJson()).filter(n -> n.has("pause")).isEmpty()
+        .act((ctx, intent) -> DynamicConfigFile.stripPause(hosts, replica, dynamicJson()))
+        .verify((ctx, intent) -> !DynamicConfigFile.hasPause(hosts, replica, dynamicJson())
             ? Verification.done(dynamicJson() + " on " + replica + " has no pause")
             : Verification.pending(dynamicJson() + " on " + replica + " still has pause"))
         .build();
@@ -437,19 +424,7 @@ final class RollbackSteps {
   }
 
   private Path dynamicJson() {
-    return files(replica).dataDir().resolve("patroni.dynamic.json");
-  }
-
-  private Optional<ObjectNode> readDynamic(Path file) throws IOException {
-    Optional<String> text = hosts.readFile(replica, file);
-    if (text.isEmpty()) {
-      return Optional.empty();
-    }
-    JsonNode n = JSON.readTree(text.get());
-    if (!(n instanceof ObjectNode o)) {
-      throw new RunbookException(file + " on " + replica + " is not a JSON object");
-    }
-    return Optional.of(o);
+    return files(replica).dataDir().resolve(DynamicConfigFile.NAME);
   }
 
   private MemberFiles files(String member) {
@@ -462,16 +437,7 @@ final class RollbackSteps {
 
   /** Whether the member's Patroni answers at the REST address it had when the plan was made. */
   private boolean patroniUp(StepContext ctx, String member) {
-    String url = ctx.binding(API_URLS).get(member);
-    if (url == null || url.isEmpty()) {
-      return false;
-    }
-    try {
-      env.client.memberAt(URI.create(url)).status();
-      return true;
-    } catch (PatroniException down) {
-      return false;
-    }
+    return env.patroniAnswersAt(ctx.binding(API_URLS).get(member));
   }
 
   private Map<String, String> apiUrls() {
