@@ -7,8 +7,6 @@ import dev.patroni4j.config.MemberHost;
 import dev.patroni4j.config.PatroniConfig;
 import dev.patroni4j.config.Secret;
 import dev.patroni4j.runbooks.FileJournal;
-import dev.patroni4j.runbooks.RunbookEvent;
-import dev.patroni4j.runbooks.RunbookListener;
 import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.catalogue.ConversionOptions;
 import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
@@ -63,9 +61,9 @@ public final class ConversionChild {
       @Override
       public void requestSent(String method, URI target, String endpointKind) {
         if (method.equals("POST") && endpointKind.equals("restart")) {
-          say("SENT POST restart " + target.getPort());
+          ChildJvm.say("SENT POST restart " + target.getPort());
         } else if (method.equals("PATCH") && endpointKind.equals("config")) {
-          say("SENT PATCH config " + Instant.now());
+          ChildJvm.say("SENT PATCH config " + Instant.now());
         }
       }
     }).build();
@@ -82,35 +80,10 @@ public final class ConversionChild {
         })
         .hostActions(HostAgent.client(agentPort)).build();
     StandaloneConversion conversion = StandaloneConversion.of(catalogue, options.build());
-    RunbookListener killer = new RunbookListener() {
-      private int boundaries;
-
-      private void boundary() {
-        if (++boundaries == killAt) {
-          say("KILLPOINT " + killAt);
-          while (true) {
-            try {
-              Thread.sleep(60_000);
-            } catch (InterruptedException ignored) {
-              // wait for SIGKILL
-            }
-          }
-        }
-      }
-
-      @Override public void stepSkipped(RunbookEvent.StepSkipped e) { boundary(); }
-      @Override public void stepActed(RunbookEvent.StepActed e) { boundary(); }
-      @Override public void stepVerified(RunbookEvent.StepVerified e) { boundary(); }
-    };
-    RunbookResult r = conversion.runner().listener(killer).build()
+    RunbookResult r = conversion.runner().listener(ChildJvm.killedAtBoundary(killAt)).build()
         .execute(conversion.convert(), FileJournal.at(journal));
-    say("RESULT " + r.getClass().getSimpleName() + " acted=" + r.actedSteps()
+    ChildJvm.say("RESULT " + r.getClass().getSimpleName() + " acted=" + r.actedSteps()
         + (r instanceof RunbookResult.Succeeded ? "" : " " + r));
     System.exit(0);
-  }
-
-  private static synchronized void say(String line) {
-    System.out.println(line);
-    System.out.flush();
   }
 }

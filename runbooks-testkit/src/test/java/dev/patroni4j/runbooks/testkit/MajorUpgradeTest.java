@@ -20,12 +20,9 @@ import dev.patroni4j.runbooks.host.HostActions;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
 import dev.patroni4j.testkit.PatroniNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -41,7 +38,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -399,35 +395,15 @@ class MajorUpgradeTest {
   /** Runs the child until it prints its kill point (then SIGKILLs it) or its result; returns that line. */
   private static String runChild(LocalPatroniCluster cluster, HostAgent agent, MajorUpgradeOptions options,
       String token, Path journal, int killAt) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        UpgradeChild.class.getName(), journal.toString(), String.valueOf(killAt), cluster.scope(),
+    List<String> command = ChildJvm.command(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), UpgradeChild.class,
+        List.of(journal.toString(), String.valueOf(killAt), cluster.scope(),
         String.join(",", cluster.nodes().stream().map(n -> n.restUrl().toString()).toList()),
         String.valueOf(agent.port()), cluster.etcdEndpoint().toString(), cluster.superuser(), token,
         options.primary(), options.oldBinDir().toString(), options.newBinDir().toString(), options.mode().name(),
         String.valueOf(options.port()), options.memberTimeout().toString()));
     options.members().forEach((name, l) -> command.add(String.join("|", name, l.configFile().toString(),
         l.oldDataDir().toString(), l.newDataDir().toString())));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
-    pb.environment().put(UpgradeChild.PASSWORD_VARIABLE, cluster.superuserPassword());
-    Process p = pb.start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (line.startsWith("KILLPOINT ")) {
-          p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally, nothing journaled after this
-          p.waitFor(10, TimeUnit.SECONDS);
-          return line;
-        }
-        if (line.startsWith("RESULT ")) {
-          p.waitFor(10, TimeUnit.SECONDS);
-          return line;
-        }
-      }
-    } finally {
-      p.destroyForcibly();
-    }
-    throw new AssertionError("child exited with " + p.waitFor() + " before its kill point " + killAt);
+    return ChildJvm.run(command, Map.of(UpgradeChild.PASSWORD_VARIABLE, cluster.superuserPassword()), line -> { });
   }
 
   private static void assertUpgraded(LocalPatroniCluster cluster, MajorUpgradeOptions options, String oldSystem,

@@ -59,23 +59,14 @@ public final class MigrationChild {
 
       private void maybeDie(String point) {
         if (point.equals(killPoint)) {
-          System.out.println("KILLPOINT " + point);
-          System.out.flush();
-          while (true) {
-            try {
-              Thread.sleep(60_000);
-            } catch (InterruptedException ignored) {
-              // wait for SIGKILL
-            }
-          }
+          ChildJvm.killedAt(point);
         }
       }
     };
     RunbookResult r = catalogue.runner().listener(killer).build()
         .execute(catalogue.packageMigration(options.build()), FileJournal.at(journal));
-    System.out.println("RESULT " + r.getClass().getSimpleName() + " acted=" + r.actedSteps()
+    ChildJvm.say("RESULT " + r.getClass().getSimpleName() + " acted=" + r.actedSteps()
         + (r instanceof RunbookResult.Succeeded ? "" : " " + r));
-    System.out.flush();
     System.exit(0);
   }
 

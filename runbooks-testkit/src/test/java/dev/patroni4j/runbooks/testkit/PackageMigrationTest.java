@@ -24,10 +24,7 @@ import dev.patroni4j.runbooks.catalogue.PatroniRunbooks;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
 import dev.patroni4j.testkit.PatroniNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -394,30 +391,10 @@ class PackageMigrationTest {
   /** Runs the child until it prints its kill point (then SIGKILLs it) or its result; returns that line. */
   private static String runChild(LocalPatroniCluster cluster, HostAgent agent, Map<String, Files3> files, Path journal,
       String killPoint) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), MigrationChild.class.getName(), journal.toString(), killPoint,
+    List<String> command = ChildJvm.command(List.of(), MigrationChild.class, List.of(journal.toString(), killPoint,
         cluster.scope(), cluster.nodes().stream().map(n -> n.restUrl().toString()).collect(Collectors.joining(",")),
         String.valueOf(agent.port()), NEW));
     files.forEach((m, f) -> command.add(m + "|" + f.config() + "|" + f.newConfig() + "|" + f.unit()));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process p = pb.start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (line.startsWith("KILLPOINT ")) {
-          p.destroyForcibly(); // SIGKILL: no shutdown hooks, nothing journaled after this
-          p.waitFor(10, TimeUnit.SECONDS);
-          return line;
-        }
-        if (line.startsWith("RESULT ")) {
-          p.waitFor(10, TimeUnit.SECONDS);
-          return line;
-        }
-      }
-    } finally {
-      p.destroyForcibly();
-    }
-    throw new AssertionError("child exited with " + p.waitFor() + " before reaching " + killPoint);
+    return ChildJvm.run(command, Map.of(), line -> { });
   }
 }

@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -199,10 +200,9 @@ class PointInTimeRestoreTest {
   /** Runs the child until it prints its kill point (then SIGKILLs it) or its result; returns that line. */
   private static String runChild(LocalPatroniCluster cluster, HostAgent agent, Path journal, String killPoint,
       Instant target, String backup, String token) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // a child lives seconds: no optimising compiler, no parallel collector threads competing with the cluster
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-        "-cp", System.getProperty("java.class.path"), RestoreChild.class.getName(), journal.toString(), killPoint,
+    // a child lives seconds: no optimising compiler, no parallel collector threads competing with the cluster
+    List<String> command = ChildJvm.command(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"),
+        RestoreChild.class, List.of(journal.toString(), killPoint,
         cluster.scope(), cluster.namespace(), cluster.etcdEndpoint().toString(),
         String.join(",", cluster.nodes().stream().map(n -> n.restUrl().toString()).toList()),
         String.valueOf(agent.port()), Backrest.home(cluster).resolve("pgbackrest.conf").toString(), target.toString(),
@@ -210,29 +210,8 @@ class PointInTimeRestoreTest {
     for (PatroniNode n : cluster.nodes()) {
       command.add(n.name() + "|" + n.dataDir() + "|" + n.configFile() + "|" + n.pgPort() + "|" + n.directory());
     }
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("P4J_PG_USER", cluster.superuser());
-    pb.environment().put("P4J_PG_PASSWORD", cluster.superuserPassword());
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process p = pb.start();
-    try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-        StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (line.startsWith("KILLPOINT ")) {
-          p.destroyForcibly(); // SIGKILL: no shutdown hooks, nothing journaled after this
-          p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-          return line;
-        }
-        if (line.startsWith("RESULT ")) {
-          p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-          return line;
-        }
-      }
-    } finally {
-      p.destroyForcibly();
-    }
-    throw new AssertionError("child exited with " + p.waitFor() + " before reaching " + killPoint);
+    return ChildJvm.run(command,
+        Map.of("P4J_PG_USER", cluster.superuser(), "P4J_PG_PASSWORD", cluster.superuserPassword()), line -> { });
   }
 
   @Test

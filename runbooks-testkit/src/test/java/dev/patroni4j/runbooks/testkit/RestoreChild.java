@@ -95,24 +95,15 @@ public final class RestoreChild {
 
         private void maybeDie(String point) {
           if (point.equals(killPoint)) {
-            System.out.println("KILLPOINT " + point);
-            System.out.flush();
-            while (true) {
-              try {
-                Thread.sleep(60_000);
-              } catch (InterruptedException ignored) {
-                // wait for SIGKILL
-              }
-            }
+            ChildJvm.killedAt(point);
           }
         }
       };
       Journal journal = FileJournal.at(journalFile);
       RunbookResult r = pitr.runner(journal).listener(killer).build().execute(pitr.runbook(request), journal,
           ExecuteOptions.defaults().confirmation(token));
-      System.out.println("RESULT " + r.getClass().getSimpleName() + " acted=" + r.actedSteps()
+      ChildJvm.say("RESULT " + r.getClass().getSimpleName() + " acted=" + r.actedSteps()
           + (r instanceof RunbookResult.Succeeded ? "" : " " + r));
-      System.out.flush();
     }
     System.exit(0);
   }

@@ -17,11 +17,8 @@ import dev.patroni4j.runbooks.catalogue.StandaloneConversion;
 import dev.patroni4j.testkit.LocalPatroniCluster;
 import dev.patroni4j.testkit.LocalPatroniClusterExtension;
 import dev.patroni4j.testkit.PatroniNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -43,7 +40,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -356,9 +352,8 @@ class StandaloneConversionTest {
   /** Runs the child until it prints its kill point (then SIGKILLs it) or its result; returns that line. */
   private static String runChild(LocalPatroniCluster cluster, HostAgent agent, ConversionOptions options, Path spec,
       Path journal, int killAt) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), ConversionChild.class.getName(),
-        journal.toString(), String.valueOf(killAt), cluster.scope(),
+    List<String> command = ChildJvm.command(List.of("-XX:TieredStopAtLevel=1"), ConversionChild.class,
+        List.of(journal.toString(), String.valueOf(killAt), cluster.scope(),
         cluster.nodes().stream().map(n -> n.restUrl().toString()).collect(Collectors.joining(",")),
         String.valueOf(agent.port()), spec.toString(), String.valueOf(options.maxSlotLagBytes()),
         options.primaryRestartAt().toString()));
@@ -368,29 +363,18 @@ class StandaloneConversionTest {
           node.host().dataDir(), node.host().pgpass().orElseThrow(), node.configFile().toString(),
           String.join(ConversionChild.ARG_SEPARATOR, node.retireOldService())));
     }
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (line.startsWith("SENT POST restart ")) {
-          int port = Integer.parseInt(line.substring("SENT POST restart ".length()));
-          cluster.nodes().stream().filter(n -> n.restPort() == port).findFirst().ifPresent(n ->
-              RESTART_REQUESTS.computeIfAbsent(n.name(), k -> new AtomicInteger()).incrementAndGet());
-        } else if (line.startsWith("SENT PATCH config ")) {
-          SLOT_PATCH_SENT.compareAndSet(null, Instant.parse(line.substring("SENT PATCH config ".length())));
-        } else if (line.startsWith("KILLPOINT ")) {
-          p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally, nothing journaled after this
-          p.waitFor(10, TimeUnit.SECONDS);
-          return line;
-        } else if (line.startsWith("RESULT ")) {
-          p.waitFor(10, TimeUnit.SECONDS);
-          return line;
-        }
-      }
-    } finally {
-      p.destroyForcibly();
+    return ChildJvm.run(command, Map.of(), StandaloneConversionTest::countRequest);
+  }
+
+  /** A request a child reported sending, counted as the test's own. */
+  private static void countRequest(String line) {
+    if (line.startsWith("SENT POST restart ")) {
+      int port = Integer.parseInt(line.substring("SENT POST restart ".length()));
+      CLUSTER.cluster().nodes().stream().filter(n -> n.restPort() == port).findFirst().ifPresent(n ->
+          RESTART_REQUESTS.computeIfAbsent(n.name(), k -> new AtomicInteger()).incrementAndGet());
+    } else if (line.startsWith("SENT PATCH config ")) {
+      SLOT_PATCH_SENT.compareAndSet(null, Instant.parse(line.substring("SENT PATCH config ".length())));
     }
-    throw new AssertionError("child exited with " + p.waitFor() + " before its kill point " + killAt);
   }
 
   private void assertNothingChanged(LocalPatroniCluster cluster) throws Exception {

@@ -5,8 +5,6 @@ import dev.patroni4j.client.PatroniClient;
 import dev.patroni4j.dcs.etcd.EtcdDcsClient;
 import dev.patroni4j.runbooks.ExecuteOptions;
 import dev.patroni4j.runbooks.FileJournal;
-import dev.patroni4j.runbooks.RunbookEvent;
-import dev.patroni4j.runbooks.RunbookListener;
 import dev.patroni4j.runbooks.RunbookResult;
 import dev.patroni4j.runbooks.catalogue.MajorUpgrade;
 import dev.patroni4j.runbooks.catalogue.MajorUpgradeOptions;
@@ -59,36 +57,11 @@ public final class UpgradeChild {
           .hostActions(HostAgent.client(agentPort))
           .build();
       MajorUpgrade upgrade = MajorUpgrade.of(catalogue, options.build());
-      RunbookListener killer = new RunbookListener() {
-        private int boundaries;
-
-        private void boundary() {
-          if (++boundaries == killAt) {
-            say("KILLPOINT " + killAt);
-            while (true) {
-              try {
-                Thread.sleep(60_000);
-              } catch (InterruptedException ignored) {
-                // wait for SIGKILL
-              }
-            }
-          }
-        }
-
-        @Override public void stepSkipped(RunbookEvent.StepSkipped e) { boundary(); }
-        @Override public void stepActed(RunbookEvent.StepActed e) { boundary(); }
-        @Override public void stepVerified(RunbookEvent.StepVerified e) { boundary(); }
-      };
-      RunbookResult r = upgrade.runner().listener(killer).build()
+      RunbookResult r = upgrade.runner().listener(ChildJvm.killedAtBoundary(killAt)).build()
           .execute(upgrade.upgrade(), FileJournal.at(journal), ExecuteOptions.defaults().confirmation(token));
-      say("RESULT " + r.getClass().getSimpleName() + " acted=" + r.actedSteps()
+      ChildJvm.say("RESULT " + r.getClass().getSimpleName() + " acted=" + r.actedSteps()
           + (r instanceof RunbookResult.Succeeded ? "" : " " + r));
     }
     System.exit(0);
-  }
-
-  private static synchronized void say(String line) {
-    System.out.println(line);
-    System.out.flush();
   }
 }
